@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// `make setup` provisions DuckDB and links it into `.duckdb/` (ignored by git) so the paths below
+// need no environment variables. An rpath makes every built binary find the library at run time.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let duckDBLibrary = "\(root)/.duckdb/lib"
+
+let package = Package(
+    name: "Hangar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DuckDB", targets: ["DuckDB"]),
+        .executable(name: "hangar", targets: ["HangarCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Binding layer: DuckDB's C API, then a Swift API over it with no C types in sight.
+        .systemLibrary(name: "CDuckDB", path: "Sources/Binding/CDuckDB"),
+        .target(
+            name: "DuckDB",
+            dependencies: ["CDuckDB"],
+            path: "Sources/Binding/DuckDB",
+            linkerSettings: [
+                .unsafeFlags(["-L\(duckDBLibrary)", "-Xlinker", "-rpath", "-Xlinker", duckDBLibrary]),
+            ]
+        ),
+        // Surfaces: the command-line tool.
+        .executableTarget(
+            name: "HangarCLI",
+            dependencies: [
+                "DuckDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Surfaces/HangarCLI"
+        ),
+        // Benchmarks and tooling executables, built in release by `make bench`.
+        .executableTarget(
+            name: "HangarBench",
+            dependencies: ["DuckDB"],
+            path: "Sources/Tools/HangarBench"
+        ),
+        .executableTarget(
+            name: "BindingWorkload",
+            dependencies: ["DuckDB"],
+            path: "Sources/Tools/BindingWorkload"
+        ),
+        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"], path: "Tests/DuckDBTests"),
+        .testTarget(name: "HangarCLITests", dependencies: ["DuckDB"], path: "Tests/HangarCLITests"),
+    ],
+    swiftLanguageModes: [.v6]
+)
