@@ -1,0 +1,40 @@
+# Hangar — see README.md. `make demo` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+SWIFT ?= swift
+DEMO_HOME ?= $(CURDIR)/.hangar-demo
+
+.PHONY: setup build test demo bench leak-check clean
+
+## setup: install missing prerequisites (apt) and provision DuckDB 1.5.3 (cached; instant when done)
+setup:
+	@scripts/setup
+
+## build: debug build of every target
+build: setup
+	$(SWIFT) build
+
+## test: the whole test suite (unit, process and leak checks); prints the test count
+test: setup
+	$(SWIFT) build --build-tests
+	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
+	@$(MAKE) --no-print-directory leak-check
+
+## demo: build, then load a sample of GitHub repository data into a local DuckDB file and query it
+demo: build
+	@scripts/demo "$(DEMO_HOME)"
+
+## bench: release build; prints binding and engine figures next to DuckDB's own, measured in the same run
+bench: setup
+	$(SWIFT) build -c release --product HangarBench
+	.build/release/HangarBench
+
+## leak-check: runs a workload of every binding feature under valgrind; fails on a definite leak
+leak-check: setup
+	@scripts/setup valgrind
+	$(SWIFT) build --product BindingWorkload
+	@scripts/leak-check .build/debug/BindingWorkload
+
+clean:
+	rm -rf .build .hangar-demo
