@@ -48,8 +48,10 @@ let package = Package(
             dependencies: ["DuckDB"],
             path: "Sources/Tools/BindingWorkload"
         ),
-        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB"], path: "Tests/DuckDBTests"),
-        .testTarget(name: "HangarCLITests", dependencies: ["DuckDB"], path: "Tests/HangarCLITests"),
+        // BindingWorkload runs in a child process for measurements other tests must not disturb.
+        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
+        // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
+        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI"], path: "Tests/HangarCLITests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,10 +21,24 @@ final class TestDatabase {
     }
 }
 
-/// Resident memory of this process, from /proc.
-func residentMemoryBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kilobytes * 1024
+/// Runs one of the package's executables (built beside the test bundle) and returns its output.
+func runTool(_ name: String, arguments: [String]) throws -> String {
+    // The test runner is itself a product; where it lives differs between platforms and runners.
+    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(), runner.deletingLastPathComponent()]
+    guard let executable = candidates.map({ $0.appendingPathComponent(name) }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw DuckDBError(.other, message: "\(name) is not built next to the tests (\(candidates.map(\.path)))")
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw DuckDBError(.other, message: "\(name) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self)
 }

@@ -89,9 +89,43 @@ func throwsDuckDBError(_ body: () throws -> Void) -> Bool {
     return false
 }
 
+/// Resident memory of this process, from /proc.
+func residentMemoryBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kilobytes * 1024
+}
+
+/// Streams `rows` rows chunk by chunk and reports how far resident memory rose meanwhile. Run in
+/// its own process by the streaming test, so other tests cannot disturb the measurement.
+func stream(rows: Int) throws {
+    let connection = try Database(configuration: Configuration(threads: 2)).connect()
+    let baseline = residentMemoryBytes()
+    var peak = baseline, count = 0, sum = 0, chunks = 0, labelsChecked = 0
+    let result = try connection.query("SELECT i, 'row number ' || i AS label FROM range(\(rows)) t(i)")
+    while let chunk = try result.nextChunk() {
+        guard chunk.count <= DataChunk.capacity else { throw DuckDBError(.other, message: "chunk of \(chunk.count) rows") }
+        for row in 0..<chunk.count { sum &+= Int(chunk[0].int64(at: row)!) }
+        if chunks % 250 == 0 {
+            guard chunk[1].string(at: 0) == "row number \(chunk[0].int64(at: 0)!)" else { throw DuckDBError(.other, message: "wrong label") }
+            labelsChecked += 1
+            peak = max(peak, residentMemoryBytes())
+        }
+        count += chunk.count
+        chunks += 1
+    }
+    print("rows=\(count) sum=\(sum) chunks=\(chunks) labels_checked=\(labelsChecked) rss_growth_bytes=\(peak - baseline)")
+}
+
 do {
-    try workload()
-    print("binding workload: ok")
+    let arguments = CommandLine.arguments.dropFirst()
+    if arguments.first == "stream" {
+        try stream(rows: Int(arguments.dropFirst().first ?? "") ?? 10_000_000)
+    } else {
+        try workload()
+        print("binding workload: ok")
+    }
 } catch {
     FileHandle.standardError.write(Data("binding workload failed: \(error)\n".utf8))
     exit(1)
