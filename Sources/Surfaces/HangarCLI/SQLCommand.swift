@@ -1,0 +1,86 @@
+import ArgumentParser
+import DuckDB
+import Foundation
+
+/// `hangar sql`: DuckDB's SQL on a database file or in memory, from flags, a file, a pipe or a
+/// prompt.
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run SQL against a DuckDB database.",
+        discussion: """
+        SQL comes from -c (repeatable), from -f FILE (- for standard input), from standard input \
+        when it is a pipe or file, or else from an interactive prompt. Every statement runs on \
+        one connection, in order, so session settings and variables carry over between them.
+        """
+    )
+
+    @Argument(help: "A DuckDB database file, created if missing. Omit it for an in-memory database.")
+    var database: String?
+
+    // Unconditional parsing: SQL may well start with "-" (a "-- comment", say).
+    @Option(name: [.customShort("c"), .customLong("command")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("SQL to run; repeat to run several in order.", valueName: "sql"))
+    var commands: [String] = []
+
+    @Option(name: [.customShort("f"), .customLong("file")], parsing: .unconditional,
+            help: ArgumentHelp("A SQL script to run; - reads standard input.", valueName: "file"))
+    var file: String?
+
+    @Flag var format: OutputFormat = .table
+
+    @Flag(name: .customLong("read-only"), help: "Open the database read-only, so other processes may open it too.")
+    var readOnly = false
+
+    // Lets tests (and scripts) drive the prompt through a pipe: without it, piped input is a script.
+    @Flag(help: .hidden)
+    var interactive = false
+
+    func validate() throws {
+        if !commands.isEmpty, file != nil {
+            throw ValidationError("Give SQL with -c or with -f, not both.")
+        }
+        if interactive, !commands.isEmpty || file != nil {
+            throw ValidationError("--interactive reads the prompt from standard input; it does not combine with -c or -f.")
+        }
+    }
+
+    func run() throws {
+        let output = OutputSink(FileHandle.standardOutput)
+        let errors = OutputSink(FileHandle.standardError)
+        let succeeded = runSession(output: output, errors: errors)
+        output.flush()
+        errors.flush()
+        // Thrown only after the session has ended, so the database is closed cleanly first.
+        if !succeeded { throw ExitCode.failure }
+    }
+
+    /// Runs everything; reports the first error of non-interactive input and returns false.
+    private func runSession(output: OutputSink, errors: OutputSink) -> Bool {
+        do {
+            let location: Database.Location = database.map { .file($0) } ?? .inMemory
+            let configuration = Configuration(accessMode: readOnly ? .readOnly : nil)
+            let connection = try Database(location, configuration: configuration).connect()
+            let session = SQLSession(connection: connection, formatter: format.formatter, output: output)
+            let stdinIsTerminal = isatty(STDIN_FILENO) == 1
+            if !commands.isEmpty {
+                for command in commands { try session.runText(command) }
+            } else if let file, file != "-" {
+                guard let handle = FileHandle(forReadingAtPath: file) else {
+                    throw InputError(message: "cannot read the SQL file \(file)")
+                }
+                defer { try? handle.close() }
+                try session.runScript(from: handle)
+            } else if file == "-" || (!stdinIsTerminal && !interactive) {
+                try session.runScript(from: FileHandle.standardInput)
+            } else {
+                InteractiveShell(session: session, output: output, errors: errors, isTerminal: stdinIsTerminal).run()
+            }
+            return true
+        } catch {
+            output.flush()
+            errors.write(FailureMessage.text(for: error))
+            return false
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import DuckDB
+import Foundation
+
+/// Runs statements on one connection, in order, and prints each result. One connection for the
+/// whole invocation is what lets session state such as `SET VARIABLE`, temporary tables and
+/// `USE` carry from one statement, `-c` flag or prompt line to the next.
+final class SQLSession {
+    private let connection: Connection
+    private let formatter: any ResultFormatter
+    private let output: OutputSink
+
+    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink) {
+        self.connection = connection
+        self.formatter = formatter
+        self.output = output
+    }
+
+    /// Runs one statement (or several in one text, printing only the last result).
+    func run(_ sql: String) throws {
+        let result = StreamedResult(try connection.query(sql))
+        guard try !result.isStatementWithoutResult() else { return }
+        try formatter.write(result, to: output)
+    }
+
+    /// Runs a script statement by statement as it is read, so every result is printed (as the
+    /// duckdb CLI does) and a long or endless stream of statements never waits for its end.
+    /// Stops at the first error.
+    func runScript(from input: FileHandle) throws {
+        var splitter = StatementSplitter()
+        while let chunk = try input.read(upToCount: 1 << 16), !chunk.isEmpty {
+            for statement in splitter.append(bytes: chunk) { try run(statement) }
+        }
+        for statement in splitter.finish() { try run(statement) }
+    }
+
+    /// Runs one text (such as a `-c` value) statement by statement.
+    func runText(_ text: String) throws {
+        var splitter = StatementSplitter()
+        for statement in splitter.append(text) + splitter.finish() { try run(statement) }
+    }
+}

@@ -1,2 +1,0 @@
-import DuckDB
-print(Database.libraryVersion)
