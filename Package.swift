@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "DuckDB", targets: ["DuckDB"]),
+        .library(name: "HangarIngest", targets: ["HangarIngest"]),
         .executable(name: "hangar", targets: ["HangarCLI"]),
     ],
     dependencies: [
@@ -27,6 +28,13 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(["-L\(duckDBLibrary)", "-Xlinker", "-rpath", "-Xlinker", duckDBLibrary]),
             ]
+        ),
+        // Ingest engine: dlt's semantics (naming, schema inference and evolution, nested data,
+        // load packages) over the binding.
+        .target(
+            name: "HangarIngest",
+            dependencies: ["DuckDB"],
+            path: "Sources/Ingest/HangarIngest"
         ),
         // Surfaces: the command-line tool.
         .executableTarget(
@@ -50,6 +58,7 @@ let package = Package(
         ),
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
+        .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
         .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI"], path: "Tests/HangarCLITests"),
     ],
