@@ -29,6 +29,14 @@ struct StreamingTests {
         #expect(rows.map { $0[0] } == [.integer(1), .integer(2)])
     }
 
+    @Test func resultsSayWhetherTheyHoldRows() throws {
+        let connection = try Database().connect()
+        #expect(try connection.query("CREATE TABLE t (x INTEGER)").kind == .nothing)
+        #expect(try connection.query("SET threads = 1").kind == .nothing)
+        #expect(try connection.query("INSERT INTO t VALUES (1), (2)").kind == .changedRows)
+        #expect(try connection.query("SELECT * FROM t WHERE x > 5").kind == .rows)
+    }
+
     @Test func resultsDescribeTheirColumns() throws {
         let connection = try Database().connect()
         let result = try connection.query("SELECT 1::TINYINT AS a, 'x' AS b, [1.5] AS c, {'k': DATE '2020-01-01'} AS d, '{}'::JSON AS e")

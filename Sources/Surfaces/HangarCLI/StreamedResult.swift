@@ -1,15 +1,8 @@
 import DuckDB
 
-/// A query result read row by row, with a look at the first row before anything is printed.
-///
-/// The look ahead is how a statement that returns nothing is recognised. DuckDB hands back a
-/// placeholder result for those, an empty `Success BOOLEAN` column (SET, BEGIN, ATTACH …) or an
-/// empty `Count BIGINT` column (CREATE), and the Swift binding does not pass on DuckDB's
-/// `duckdb_result_return_type`, which would say so directly.
+/// A query result read row by row, knowing whether the statement returns anything worth printing.
 final class StreamedResult {
     private let result: ResultSet
-    private var peeked: Row?
-    private var hasPeeked = false
 
     let columnNames: [String]
     let columnTypes: [DuckDBType]
@@ -21,24 +14,12 @@ final class StreamedResult {
     }
 
     func next() throws -> Row? {
-        if hasPeeked {
-            hasPeeked = false
-            defer { peeked = nil }
-            return peeked
-        }
-        return try result.next()
+        try result.next()
     }
 
-    /// True for DuckDB's placeholder results, which are not worth a table, a `[]` or a header.
+    /// True for statements that return nothing (CREATE, SET, BEGIN, ATTACH …): DuckDB still hands
+    /// back an empty placeholder column, which is not worth a table, a `[]` or a header.
     func isStatementWithoutResult() throws -> Bool {
-        let placeholders: [(String, DuckDBType)] = [("Success", .boolean), ("Count", .bigint)]
-        if columnNames.isEmpty { return true }
-        guard columnNames.count == 1,
-              placeholders.contains(where: { $0.0 == columnNames[0] && $0.1 == columnTypes[0] }) else { return false }
-        if !hasPeeked {
-            peeked = try result.next()
-            hasPeeked = true
-        }
-        return peeked == nil
+        result.kind == .nothing || columnNames.isEmpty
     }
 }

@@ -94,8 +94,9 @@ public final class PreparedStatement {
         default: break
         }
         var converted: duckdb_value? = try value.makeCValue(as: expected)
-        defer { duckdb_destroy_value(&converted) }
-        guard duckdb_bind_value(raw, UInt64(index), converted) == DuckDBSuccess else {
+        let state = duckdb_bind_value(raw, UInt64(index), converted)
+        duckdb_destroy_value(&converted)
+        guard state == DuckDBSuccess else {
             throw DuckDBError(.invalidInput, message: "could not bind \(value) to parameter \(index)", sql: sql)
         }
     }

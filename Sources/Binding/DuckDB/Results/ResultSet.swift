@@ -33,6 +33,24 @@ public final class ResultSet {
 
     public var sql: String { statement.sql }
 
+    /// What the statement gives back, as DuckDB classifies it.
+    public enum Kind: Sendable {
+        /// Rows to read (SELECT, FROM, CALL, SHOW, …).
+        case rows
+        /// A count of changed rows (INSERT, UPDATE, DELETE, CREATE TABLE AS).
+        case changedRows
+        /// Nothing: DuckDB still returns an empty placeholder column (CREATE, SET, BEGIN, …).
+        case nothing
+    }
+
+    public var kind: Kind {
+        switch duckdb_result_return_type(result.pointee) {
+        case DUCKDB_RESULT_TYPE_CHANGED_ROWS: .changedRows
+        case DUCKDB_RESULT_TYPE_NOTHING: .nothing
+        default: .rows
+        }
+    }
+
     /// Rows changed by an INSERT, UPDATE or DELETE.
     public var rowsChanged: Int { Int(duckdb_rows_changed(result)) }
 
