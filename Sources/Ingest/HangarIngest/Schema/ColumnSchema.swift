@@ -17,4 +17,8 @@ public struct ColumnSchema: Sendable, Codable, Equatable {
         self.mergeKey = mergeKey
         self.variant = variant
     }
+
+    enum CodingKeys: String, CodingKey {
+        case name, dataType = "data_type", nullable, primaryKey = "primary_key", mergeKey = "merge_key", variant
+    }
 }

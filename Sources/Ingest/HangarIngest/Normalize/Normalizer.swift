@@ -1,0 +1,215 @@
+import Foundation
+
+/// Turns source rows into table rows, dlt's relational way: names normalized, nested objects
+/// flattened into `parent__child` columns, lists into child tables linked by `_dlt_parent_id`
+/// and `_dlt_list_idx`, the schema evolving as data brings new columns and types.
+///
+/// Rows accumulate per table, column by column, and are handed to `emit` in batches.
+final class Normalizer {
+    private(set) var schema: Schema
+    private let naming: NamingConvention
+    private let evolution = SchemaEvolution()
+    private let loadID: String
+    private let batchRows: Int
+    private let emit: (TableBatch) throws -> Void
+    private var buffers: [String: TableBuffer] = [:]
+    private var tables: [String: TableSchema] = [:]
+    /// Schema changes in the order they happened, for `schema_updates.json`.
+    private(set) var changes: [SchemaChange] = []
+    private(set) var rowCounts: [String: Int] = [:]
+    private var rootIDs: RowIDGenerator
+
+    init(schema: Schema, naming: NamingConvention, loadID: String, batchRows: Int = 50_000,
+         emit: @escaping (TableBatch) throws -> Void) {
+        self.schema = schema
+        self.naming = naming
+        self.loadID = loadID
+        self.batchRows = batchRows
+        self.emit = emit
+        rootIDs = RowIDGenerator()
+        for table in schema.tables { tables[table.name] = table }
+    }
+
+    /// Normalizes one source row of `resource` into its root table and any child tables.
+    func normalize(_ row: IngestValue, resource: String, hints: TableHints, position: Int) throws {
+        guard case .object(let fields) = row else {
+            throw IngestError(.invalidData, message: "resource \(resource), row \(position): expected an object, found \(describe(row))")
+        }
+        let tableName = try normalizedTableName(hints.table, resource: resource)
+        var root = try rootTable(tableName, resource: resource, hints: hints)
+        let rowID = rootIDs.next()
+        var context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max)
+        try place(fields, prefix: "", depth: 0, table: &root, tableName: tableName, rowID: rowID, context: &context)
+        for key in hints.primaryKey {
+            let column = try naming.normalizePath(key)
+            guard context.setColumns.contains(column) else {
+                throw IngestError(.invalidData, message: "resource \(resource), table \(tableName), row \(position): the primary key column \(column) is missing or null")
+            }
+            root.markPrimaryKey(column)
+        }
+        try setSystem("_dlt_load_id", .string(loadID), table: &root, tableName: tableName)
+        try setSystem("_dlt_id", .string(rowID), table: &root, tableName: tableName)
+        try endRow(tableName, table: root)
+        for child in context.children { try child() }
+    }
+
+    /// Hands every buffered row over and returns the final schema.
+    func finish() throws -> Schema {
+        for name in buffers.keys.sorted() where (buffers[name]?.rowCount ?? 0) > 0 {
+            try emit(buffers[name]!.takeBatch())
+        }
+        return schema
+    }
+
+    // MARK: - Rows
+
+    private struct RowContext {
+        let resource: String
+        let position: Int
+        let maxNesting: Int
+        var setColumns: Set<String> = []
+        /// Child rows are written after their parent row is complete, in order.
+        var children: [() throws -> Void] = []
+    }
+
+    private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, depth: Int,
+                       table: inout TableSchema, tableName: String, rowID: String, context: inout RowContext) throws {
+        for field in fields {
+            let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
+            switch field.value {
+            case .object(let nested) where depth < context.maxNesting:
+                try place(nested, prefix: name, depth: depth + 1, table: &table, tableName: tableName, rowID: rowID, context: &context)
+            case .array(let items) where depth < context.maxNesting:
+                let childName = naming.makePath(tableName, name)
+                let resource = context.resource, position = context.position, maxNesting = context.maxNesting
+                context.children.append { [unowned self] in
+                    try self.writeChildRows(items, table: childName, parent: tableName, parentID: rowID, depth: depth + 1,
+                                            resource: resource, position: position, maxNesting: maxNesting)
+                }
+            default:
+                guard let placement = evolution.place(field.value, column: name, in: &table) else { continue }
+                try record(placement, table: table, tableName: tableName)
+                if !field.value.isNullValue { context.setColumns.insert(placement.column) }
+            }
+        }
+    }
+
+    private func writeChildRows(_ items: [IngestValue], table childName: String, parent: String, parentID: String, depth: Int,
+                                resource: String, position: Int, maxNesting: Int) throws {
+        guard !items.isEmpty else { return }
+        var child = childTable(childName, parent: parent)
+        for (index, item) in items.enumerated() {
+            let rowID = RowIDGenerator.childID(parentID: parentID, table: childName, index: index)
+            var context = RowContext(resource: resource, position: position, maxNesting: maxNesting)
+            switch item {
+            case .object(let fields):
+                try place(fields, prefix: "", depth: depth, table: &child, tableName: childName, rowID: rowID, context: &context)
+            default:
+                try place([(key: "value", value: item)], prefix: "", depth: depth, table: &child, tableName: childName, rowID: rowID, context: &context)
+            }
+            try setSystem("_dlt_parent_id", .string(parentID), table: &child, tableName: childName)
+            try setSystem("_dlt_list_idx", .int(Int64(index)), table: &child, tableName: childName)
+            try setSystem("_dlt_id", .string(rowID), table: &child, tableName: childName)
+            try endRow(childName, table: child)
+            for grandchild in context.children { try grandchild() }
+        }
+    }
+
+    private func setSystem(_ column: String, _ value: IngestValue, table: inout TableSchema, tableName: String) throws {
+        if table.column(named: column) == nil {
+            let type: DataType = column == "_dlt_list_idx" ? .bigint : .text
+            let system = ColumnSchema(name: column, dataType: type, nullable: false)
+            table.add(system)
+            changes.append(.addColumn(table: tableName, column: system))
+        }
+        buffers[tableName, default: TableBuffer(table: tableName)].set(value, column: table.column(named: column)!)
+    }
+
+    private func record(_ placement: ValuePlacement, table: TableSchema, tableName: String) throws {
+        if let change = placement.change { changes.append(change) }
+        buffers[tableName, default: TableBuffer(table: tableName)].set(placement.value, column: table.column(named: placement.column)!)
+    }
+
+    private func endRow(_ tableName: String, table: TableSchema) throws {
+        tables[tableName] = table
+        buffers[tableName]!.endRow()
+        rowCounts[tableName, default: 0] += 1
+        if buffers[tableName]!.rowCount >= batchRows {
+            schema.update(table)
+            try emit(buffers[tableName]!.takeBatch())
+        }
+        schema.update(table)
+    }
+
+    // MARK: - Tables and names
+
+    private func rootTable(_ name: String, resource: String, hints: TableHints) throws -> TableSchema {
+        if let existing = tables[name] {
+            if existing.writeDisposition != hints.writeDisposition || existing.resource != resource {
+                var updated = existing
+                updated.writeDisposition = hints.writeDisposition
+                updated.resource = resource
+                tables[name] = updated
+                return updated
+            }
+            return existing
+        }
+        var table = TableSchema(name: name, writeDisposition: hints.writeDisposition, resource: resource)
+        for hint in hints.columns {
+            let column = try naming.normalizePath(hint.name)
+            guard let type = hint.dataType else { continue }
+            let isKey = try hints.primaryKey.contains { try naming.normalizePath($0) == column }
+            table.add(ColumnSchema(name: column, dataType: type, nullable: hint.nullable ?? !isKey, primaryKey: isKey))
+        }
+        tables[name] = table
+        return table
+    }
+
+    private func childTable(_ name: String, parent: String) -> TableSchema {
+        if let existing = tables[name] { return existing }
+        let table = TableSchema(name: name, parent: parent)
+        tables[name] = table
+        return table
+    }
+
+    private var nameCache: [String: String] = [:]
+
+    private func normalizedTableName(_ name: String, resource: String) throws -> String {
+        do {
+            return try naming.normalizePath(name)
+        } catch let error as IngestError {
+            throw IngestError(error.code, message: "resource \(resource): table name: \(error.message)")
+        }
+    }
+
+    private func columnName(_ key: String, prefix: String, table: String, context: RowContext) throws -> String {
+        let normalized: String
+        if let cached = nameCache[key] {
+            normalized = cached
+        } else {
+            do {
+                normalized = try naming.normalize(key)
+            } catch let error as IngestError {
+                throw IngestError(error.code, message: "resource \(context.resource), table \(table), row \(context.position): column \(error.message)")
+            }
+            nameCache[key] = normalized
+        }
+        return prefix.isEmpty ? normalized : naming.makePath(prefix, normalized)
+    }
+
+    private func describe(_ value: IngestValue) -> String {
+        switch value {
+        case .array: "a list"
+        case .string(let s): "the string \"\(s.prefix(40))\""
+        case .null: "null"
+        default: JSONText.encode(value)
+        }
+    }
+}
+
+extension IngestValue {
+    var isNullValue: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}

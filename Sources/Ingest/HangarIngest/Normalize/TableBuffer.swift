@@ -1,0 +1,116 @@
+import Foundation
+
+/// Rows of one table being normalized, held column by column until a batch is handed to a
+/// loader-file writer. Columns can appear mid-batch (earlier rows get nulls) and a bigint column
+/// can widen to double.
+struct TableBuffer {
+    let table: String
+    private(set) var columns: [ColumnSchema] = []
+    private var buffers: [ColumnBuffer] = []
+    private var positions: [String: Int] = [:]
+    private(set) var rowCount = 0
+
+    init(table: String) {
+        self.table = table
+    }
+
+    /// Appends `value` for `column` in the current row. The value must already fit the column's
+    /// type (the schema evolution placed and coerced it).
+    mutating func set(_ value: IngestValue, column: ColumnSchema) {
+        let index: Int
+        if let existing = positions[column.name] {
+            index = existing
+            if columns[index].dataType != column.dataType { widen(index, to: column) }
+        } else {
+            index = columns.count
+            positions[column.name] = index
+            columns.append(column)
+            buffers.append(.empty(column.dataType))
+            padWithNulls(index, to: rowCount)
+        }
+        guard buffers[index].count == rowCount else { return }  // a duplicate key in one row: first wins
+        Self.append(value, to: &buffers[index])
+    }
+
+    /// Closes the current row: columns it did not set get NULL.
+    mutating func endRow() {
+        rowCount += 1
+        for index in buffers.indices where buffers[index].count < rowCount {
+            Self.append(.null, to: &buffers[index])
+        }
+    }
+
+    /// The buffered rows as a batch, emptying the buffer (columns are kept for the next batch).
+    mutating func takeBatch() -> TableBatch {
+        let batch = TableBatch(table: table, columns: columns, buffers: buffers)
+        buffers = columns.map { .empty($0.dataType) }
+        rowCount = 0
+        return batch
+    }
+
+    /// Bytes this buffer roughly holds, to decide when to hand a batch over.
+    var estimatedBytes: Int { rowCount * max(columns.count, 1) * 16 }
+
+    private mutating func padWithNulls(_ index: Int, to count: Int) {
+        while buffers[index].count < count { Self.append(.null, to: &buffers[index]) }
+    }
+
+    private mutating func widen(_ index: Int, to column: ColumnSchema) {
+        columns[index] = column
+        if case .bigint(let values) = buffers[index], column.dataType == .double {
+            buffers[index] = .double(values.map { $0.map(Double.init) })
+        }
+    }
+
+    private static func append(_ value: IngestValue, to buffer: inout ColumnBuffer) {
+        switch buffer {
+        case .bigint(var v):
+            buffer = .bigint([])
+            if case .int(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .bigint(v)
+        case .double(var v):
+            buffer = .double([])
+            switch value {
+            case .double(let x): v.append(x)
+            case .int(let x): v.append(Double(x))
+            default: v.append(nil)
+            }
+            buffer = .double(v)
+        case .bool(var v):
+            buffer = .bool([])
+            if case .bool(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .bool(v)
+        case .text(var v):
+            buffer = .text([])
+            if case .string(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .text(v)
+        case .timestamp(var v):
+            buffer = .timestamp([])
+            if case .timestamp(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .timestamp(v)
+        case .date(var v):
+            buffer = .date([])
+            if case .date(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .date(v)
+        case .time(var v):
+            buffer = .time([])
+            if case .time(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .time(v)
+        case .decimal(var v):
+            buffer = .decimal([])
+            if case .decimal(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .decimal(v)
+        case .json(var v):
+            buffer = .json([])
+            switch value {
+            case .null: v.append(nil)
+            default: v.append(JSONText.encode(value))
+            }
+            buffer = .json(v)
+        case .binary(var v):
+            buffer = .binary([])
+            if case .binary(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .binary(v)
+        }
+    }
+}
