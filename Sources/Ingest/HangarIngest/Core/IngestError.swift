@@ -4,6 +4,8 @@
 public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Code
     public let message: String
+    /// For a failed load: what the run did, failed jobs included.
+    public internal(set) var loadInfo: LoadInfo?
 
     public init(_ code: Code, message: String) {
         self.code = code
@@ -20,10 +22,24 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
 
         public static let invalidName = Code(.invalidName)
         public static let invalidData = Code(.invalidData)
+        /// A loader file could not be written, found or read back.
+        public static let loaderFile = Code(.loaderFile)
+        /// Input that is not well-formed JSON (or typed JSON lines); the message says where.
+        public static let malformedJSON = Code(.malformedJSON)
+        /// Reading or writing the pipeline's files failed (disk full, permissions).
+        public static let storage = Code(.storage)
+        /// A feature this version does not have yet.
+        public static let unsupported = Code(.unsupported)
+        /// A load job failed for good; the package was aborted and the destination left as it was.
+        public static let loadFailed = Code(.loadFailed)
 
         private enum Name: String {
             case invalidName = "invalid name"
             case invalidData = "invalid data"
+            case loaderFile = "loader file"
+            case malformedJSON = "malformed JSON"
+            case storage, unsupported
+            case loadFailed = "load failed"
         }
     }
 }

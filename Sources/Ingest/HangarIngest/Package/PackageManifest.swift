@@ -1,0 +1,57 @@
+import Foundation
+
+/// `load_package_state.json`: what a package is and what it holds, written at each stage.
+struct PackageManifest: Codable, Equatable {
+    var state: String
+    var createdAt: Date
+    var sourceName: String
+    var resources: [ResourceEntry]
+    var loaderFileFormat: LoaderFileFormat?
+    var rowCounts: [String: Int]
+    /// Root tables whose rows this package replaces (with their children).
+    var replaceTables: [String]
+    /// Every table this package wrote rows to.
+    var tables: [String]
+
+    struct ResourceEntry: Codable, Equatable {
+        var index: Int
+        var name: String
+        var hints: TableHints
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, createdAt = "created_at", sourceName = "source_name", resources
+        case loaderFileFormat = "loader_file_format", rowCounts = "row_counts", replaceTables = "replace_tables", tables
+    }
+
+    static let fileName = "load_package_state.json"
+
+    static func read(from folder: URL) throws -> PackageManifest {
+        let url = folder.appendingPathComponent(fileName)
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(PackageManifest.self, from: Data(contentsOf: url))
+        } catch {
+            throw IngestError(.storage, message: "cannot read the package manifest \(url.path): \(error). Delete the package folder if it is damaged")
+        }
+    }
+
+    func write(to folder: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try PackageFiles.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.fileName))
+    }
+}
+
+/// Small files of a package, written so that a full disk says so.
+enum PackageFiles {
+    static func write(_ data: Data, to url: URL) throws {
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw IngestError(.storage, message: "cannot write \(url.path): \(error.localizedDescription). Check free disk space and permissions")
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// Settings of a pipeline that rarely change between runs.
+public struct PipelineOptions: Sendable {
+    public var loaderFileFormat: LoaderFileFormat = .parquet
+    public var replaceStrategy: ReplaceStrategy = .truncateAndInsert
+    /// Loader files rotate when they reach this size.
+    public var maxFileBytes: Int = 100 << 20
+    /// Rows a table buffers in normalize before they go to a loader file.
+    public var batchRows: Int = 50_000
+    /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
+    /// conflict) is tried again before the run gives up, leaving it pending.
+    public var transientRetries: Int = 3
+
+    public init() {}
+}
