@@ -1,0 +1,50 @@
+import DuckDB
+import Foundation
+
+// What the loader-file writers need from a column buffer: a type check, size estimates for
+// parquet's file-size limit, and the conversion to the binding's appender columns.
+extension ColumnBuffer {
+    /// Whether this buffer is the kind that holds values of `type`.
+    func holds(_ type: DataType) -> Bool {
+        switch (self, type) {
+        case (.bigint, .bigint), (.double, .double), (.bool, .bool), (.text, .text), (.timestamp, .timestamp),
+             (.date, .date), (.time, .time), (.decimal, .decimal), (.decimal, .wei), (.json, .json), (.binary, .binary):
+            true
+        default:
+            false
+        }
+    }
+
+    /// The in-memory size of `rows`, as DuckDB holds them: a fixed width per value, plus the
+    /// bytes of variable-length values (16 being DuckDB's string header).
+    func estimatedBytes(_ rows: Range<Int>) -> Int {
+        switch self {
+        case .bigint, .double, .timestamp, .time: 8 * rows.count
+        case .bool: rows.count
+        case .date: 4 * rows.count
+        case .decimal: 16 * rows.count
+        case .text(let v), .json(let v): v[rows].reduce(16 * rows.count) { $0 + ($1?.utf8.count ?? 0) }
+        case .binary(let v): v[rows].reduce(16 * rows.count) { $0 + ($1?.count ?? 0) }
+        }
+    }
+
+    /// The values of `rows` for `Appender.append(columns:)`. Decimals become exact at the
+    /// column's scale (`DecimalText`); JSON is passed as text for the caller's column to check.
+    func columnValues(_ rows: Range<Int>, column: ColumnSchema) throws -> ColumnValues {
+        switch self {
+        case .bigint(let v): .int64s(Array(v[rows]))
+        case .double(let v): .doubles(Array(v[rows]))
+        case .bool(let v): .booleans(Array(v[rows]))
+        case .text(let v), .json(let v): .strings(Array(v[rows]))
+        case .timestamp(let v): .timestamps(v[rows].map { $0.map(DuckDBTimestamp.init(microseconds:)) })
+        case .date(let v): .values(v[rows].map { $0.map { .date(DuckDBDate(days: $0)) } ?? .null })
+        case .time(let v): .values(v[rows].map { $0.map { .time(DuckDBTime(microseconds: $0)) } ?? .null })
+        case .binary(let v): .values(v[rows].map { $0.map(DuckDBValue.blob) ?? .null })
+        case .decimal(let v):
+            try .values(v[rows].map { text in
+                guard let text else { return .null }
+                return .decimal(try DecimalText.decimal(text, scale: DecimalText.scale(of: column.dataType), column: column.name))
+            })
+        }
+    }
+}
