@@ -1,0 +1,4 @@
+/// The elements of an array being encoded.
+final class EncodingArray {
+    var nodes: [EncodingNode] = []
+}
