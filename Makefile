@@ -25,9 +25,10 @@ test: setup
 demo: build
 	@scripts/demo "$(DEMO_HOME)"
 
-## bench: release build; prints binding and engine figures next to DuckDB's own, measured in the same run
+## bench: release build; prints binding and ingest figures next to DuckDB's own, measured in the same run
 bench: setup
 	$(SWIFT) build -c release --product HangarBench
+	$(SWIFT) build -c release --product hangar
 	.build/release/HangarBench
 
 ## leak-check: runs a workload of every binding feature under valgrind; fails on a definite leak

@@ -41,6 +41,7 @@ let package = Package(
             name: "HangarCLI",
             dependencies: [
                 "DuckDB",
+                "HangarIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Surfaces/HangarCLI"
@@ -58,7 +59,8 @@ let package = Package(
         ),
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
-        .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest"], path: "Tests/HangarIngestTests"),
+        // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
+        .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
         .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI"], path: "Tests/HangarCLITests"),
     ],

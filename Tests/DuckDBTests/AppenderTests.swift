@@ -87,6 +87,23 @@ struct AppenderTests {
         #expect(try connection.scalar("SELECT count(*) FROM t", as: Int.self) == 0)
     }
 
+    @Test func decimalsRoundLikeDuckDBAndOverflowIsAnError() throws {
+        let connection = try Database().connect()
+        try connection.execute("CREATE TABLE t (d DECIMAL(10,3)); CREATE TABLE w (d DECIMAL(38,9))")
+        let appender = try connection.appender(table: "t")
+        for text in ["1.2345", "-1.2345", "1.2344", "7"] { try appender.append([.decimal(try DuckDBDecimal(exactly: text))]) }
+        try appender.close()
+        let stored = try connection.query("SELECT d::VARCHAR FROM t").all().map { try $0.get(0, as: String.self) }
+        #expect(stored == ["1.235", "-1.235", "1.234", "7.000"])
+        let cast = try connection.query("SELECT d::DECIMAL(10,3)::VARCHAR FROM (VALUES (1.2345), (-1.2345)) v(d)").all().map { try $0.get(0, as: String.self) }
+        #expect(Array(stored.prefix(2)) == cast)
+
+        let wide = try connection.appender(table: "w")
+        let huge = try DuckDBDecimal(exactly: String(repeating: "9", count: 38))
+        let error = #expect(throws: DuckDBError.self) { try wide.append([.decimal(huge)]) }
+        #expect(error?.kind == .outOfRange)
+    }
+
     @Test func anAppenderWritesIntoAChosenSchema() throws {
         let connection = try Database().connect()
         try connection.execute("CREATE SCHEMA flights_demo; CREATE TABLE flights_demo.runs (id INTEGER)")

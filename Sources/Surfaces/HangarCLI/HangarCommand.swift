@@ -2,7 +2,7 @@ import ArgumentParser
 import DuckDB
 
 @main
-struct HangarCommand: ParsableCommand {
+struct HangarCommand: AsyncParsableCommand {
     // Computed rather than stored: the DuckDB version comes from the loaded library at run
     // time, so a binary linked against a newer DuckDB reports the one it really uses.
     static var configuration: CommandConfiguration {
@@ -10,7 +10,7 @@ struct HangarCommand: ParsableCommand {
             commandName: "hangar",
             abstract: "Hangar: run data-ingest flights on demand and on a schedule, loading into DuckDB.",
             version: "hangar \(HangarVersion.current) (DuckDB \(Database.libraryVersion))",
-            subcommands: [SQLCommand.self]
+            subcommands: [SQLCommand.self, IngestCommand.self]
         )
     }
 }

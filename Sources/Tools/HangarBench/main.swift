@@ -48,9 +48,8 @@ func verify(_ connection: Connection, _ label: String) throws {
     }
 }
 
-do {
-    print("Hangar benchmarks — DuckDB \(Database.libraryVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(rows) rows, 10 columns")
-    print("")
+func appenderBenchmark() throws {
+    print("== Binding: bulk insert, \(rows) rows × 10 columns")
 
     let reference = try freshDatabase("insert-select")
     let insertSelect = try measure("DuckDB INSERT INTO t SELECT … FROM range(n)", rows: rows) {
@@ -115,6 +114,15 @@ do {
         try? FileManager.default.removeItem(atPath: path)
         try? FileManager.default.removeItem(atPath: path + ".wal")
     }
+}
+
+let selected = CommandLine.arguments.dropFirst().first ?? "all"
+do {
+    print("Hangar benchmarks — DuckDB \(Database.libraryVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print("")
+    if selected == "all" || selected == "appender" { try appenderBenchmark() }
+    if selected == "all" { print("") }
+    if selected == "all" || selected == "ingest" { try IngestBenchmark().run() }
 } catch {
     FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
     exit(1)

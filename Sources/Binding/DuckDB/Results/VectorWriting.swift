@@ -183,16 +183,23 @@ extension Vector {
             decimal = DuckDBDecimal(value: Int128(v), width: 19, scale: 0)
         }
         var unscaled = decimal.value
+        let outOfRange = DuckDBError(.outOfRange, message: "\(decimal) does not fit DECIMAL(\(width),\(scale))")
         if decimal.scale < scale {
-            for _ in decimal.scale..<scale { unscaled *= 10 }
+            for _ in decimal.scale..<scale {
+                let (product, overflow) = unscaled.multipliedReportingOverflow(by: 10)
+                guard !overflow else { throw outOfRange }
+                unscaled = product
+            }
         } else if decimal.scale > scale {
-            for _ in scale..<decimal.scale { unscaled /= 10 }
+            // Round half away from zero, as DuckDB's own cast does.
+            var divisor: Int128 = 1
+            for _ in scale..<decimal.scale { divisor *= 10 }
+            let (quotient, remainder) = unscaled.quotientAndRemainder(dividingBy: divisor)
+            unscaled = quotient + (remainder.magnitude * 2 >= divisor.magnitude ? (unscaled < 0 ? -1 : 1) : 0)
         }
         var limit: Int128 = 1
         for _ in 0..<width { limit *= 10 }
-        guard unscaled.magnitude < limit.magnitude else {
-            throw DuckDBError(.outOfRange, message: "\(decimal) does not fit DECIMAL(\(width),\(scale))")
-        }
+        guard unscaled.magnitude < limit.magnitude else { throw outOfRange }
         return unscaled
     }
 }

@@ -134,12 +134,17 @@ final class Normalizer {
         tables[tableName] = table
         buffers[tableName]!.endRow()
         rowCounts[tableName, default: 0] += 1
-        if buffers[tableName]!.rowCount >= batchRows {
+        if syncedRevisions[tableName] != table.revision {
             schema.update(table)
+            syncedRevisions[tableName] = table.revision
+        }
+        if buffers[tableName]!.rowCount >= batchRows {
             try emit(buffers[tableName]!.takeBatch())
         }
-        schema.update(table)
     }
+
+    /// The revision of each table last copied into `schema`; comparing whole tables per row costs.
+    private var syncedRevisions: [String: Int] = [:]
 
     // MARK: - Tables and names
 

@@ -1,0 +1,297 @@
+import DuckDB
+import Foundation
+
+/// Loads normalized packages into a DuckDB dataset. A package applies atomically: the table
+/// migrations, every job, the replaced tables, the `_dlt_version` row, the state row and the
+/// `_dlt_loads` row commit in one transaction, or none of them does.
+final class PackageLoader {
+    private let database: Database
+    private let connection: Connection
+    private let dataset: String
+    private let folders: PackageFolders
+    private let options: PipelineOptions
+
+    init(destination: Destination, dataset: String, folders: PackageFolders, options: PipelineOptions) throws {
+        guard case .duckdb(let path) = destination else { fatalError("only DuckDB destinations exist") }
+        do {
+            database = try Database(path: path)
+            connection = try database.connect()
+        } catch let error as DuckDBError {
+            throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")
+        }
+        self.dataset = dataset
+        self.folders = folders
+        self.options = options
+    }
+
+    private var schemaName: String { SystemTables.quote(dataset) }
+
+    private func qualified(_ table: String, staging: Bool = false) -> String {
+        SystemTables.quote(staging ? dataset + "_staging" : dataset) + "." + SystemTables.quote(table)
+    }
+
+    // MARK: - Loading a package
+
+    /// Loads one normalized package and moves it to `loaded` (or `aborted` when a job fails for
+    /// good). A package whose load id is already in `_dlt_loads` (a crash after the commit) is
+    /// not loaded twice.
+    func load(_ loadID: String) throws -> LoadInfo.Package {
+        let folder = folders.normalized.appendingPathComponent(loadID, isDirectory: true)
+        let manifest = try PackageManifest.read(from: folder)
+        let schema = try Schema.from(jsonData: Data(contentsOf: folder.appendingPathComponent("schema.json")))
+        if try alreadyLoaded(loadID) {
+            let jobs = try finishJobs(in: folder)
+            try folders.publish(folder, as: loadID, in: folders.loaded)
+            return LoadInfo.Package(loadID: loadID, state: "loaded before", jobs: jobs)
+        }
+        var attempt = 0
+        while true {
+            do {
+                try loadOnce(loadID, folder: folder, manifest: manifest, schema: schema)
+                CrashPoint.afterCommit.reached()
+                let jobs = try finishJobs(in: folder)
+                try folders.publish(folder, as: loadID, in: folders.loaded)
+                return LoadInfo.Package(loadID: loadID, state: "loaded", jobs: jobs)
+            } catch let failure as JobFailure {
+                if failure.isTransient && attempt < options.transientRetries {
+                    attempt += 1
+                    continue
+                }
+                if failure.isTransient {
+                    throw IngestError(.loadFailed, message: "loading \(failure.job.lastPathComponent) kept failing (\(failure.error.message)); the package \(loadID) stays pending and the next run tries again")
+                }
+                return try abort(loadID, folder: folder, failure: failure)
+            } catch let error as DuckDBError {
+                let transient = JobFailure.isTransient(error)
+                if transient && attempt < options.transientRetries {
+                    attempt += 1
+                    continue
+                }
+                throw IngestError(.loadFailed, message: "loading package \(loadID) into \(dataset) failed: \(error.message). \(transient ? "The package stays pending and the next run tries again" : "The destination is unchanged")")
+            }
+        }
+    }
+
+    private func loadOnce(_ loadID: String, folder: URL, manifest: PackageManifest, schema: Schema) throws {
+        let jobs = try startJobs(in: folder)
+        let format = manifest.loaderFileFormat ?? .parquet
+        let jobColumns = try JobWriters.columns(inPackage: folder)
+        try connection.transaction { c in
+            for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
+            let written = Set(manifest.tables)
+            let replaced = replacedTables(manifest, schema: schema)
+            try migrate(schema.tables.filter { written.contains($0.name) }, connection: c)
+            let staging = options.replaceStrategy == .insertFromStaging
+            if staging, !replaced.isEmpty {
+                try c.execute("CREATE SCHEMA IF NOT EXISTS \(SystemTables.quote(dataset + "_staging"))")
+            }
+            let existing = try existingColumns(c)
+            for table in replaced where existing[table] != nil && !(staging && written.contains(table)) {
+                try c.execute("DELETE FROM \(qualified(table))")
+            }
+            if staging {
+                for table in replaced where written.contains(table) {
+                    try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
+                }
+            }
+            for (index, job) in jobs.enumerated() {
+                if index == 1 { CrashPoint.betweenJobs.reached() }
+                guard let table = schema.table(named: JobName.table(of: job)) else {
+                    throw JobFailure(job: job, error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
+                }
+                let target = staging && replaced.contains(table.name) ? qualified(table.name, staging: true) : qualified(table.name)
+                do {
+                    try JobWriters.load(job, format: format, table: table.name, columns: jobColumns[job.lastPathComponent] ?? table.columns,
+                                        into: target, on: c)
+                } catch let error as DuckDBError {
+                    throw JobFailure(job: job, error: error)
+                } catch let error as IngestError {
+                    throw JobFailure(job: job, error: DuckDBError(.invalidInput, message: error.message))
+                }
+            }
+            if staging {
+                for table in replaced where written.contains(table) {
+                    try c.execute("DELETE FROM \(qualified(table))")
+                    try c.execute("INSERT INTO \(qualified(table)) BY NAME SELECT * FROM \(qualified(table, staging: true))")
+                    try c.execute("DROP TABLE \(qualified(table, staging: true))")
+                }
+            }
+            try recordSchema(schema, connection: c)
+            try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
+                          [loadID, schema.name, schema.versionHash])
+            CrashPoint.insideLoadTransaction.reached()
+        }
+    }
+
+    /// Root tables this package replaces, with all their descendants.
+    private func replacedTables(_ manifest: PackageManifest, schema: Schema) -> [String] {
+        var result: [String] = []
+        var pending = manifest.replaceTables
+        while let table = pending.first {
+            pending.removeFirst()
+            result.append(table)
+            pending += schema.children(of: table).map(\.name)
+        }
+        return result
+    }
+
+    // MARK: - Schema migration
+
+    private func existingColumns(_ c: Connection) throws -> [String: [String: String]] {
+        var tables: [String: [String: String]] = [:]
+        try c.query("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = ?", [dataset])
+            .forEach { row in
+                tables[try row.get(0, as: String.self), default: [:]][try row.get(1, as: String.self)] = try row.get(2, as: String.self)
+            }
+        return tables
+    }
+
+    /// Creates missing tables and columns and widens bigint columns that became double.
+    private func migrate(_ tables: [TableSchema], connection c: Connection) throws {
+        let existing = try existingColumns(c)
+        for table in tables {
+            guard let columns = existing[table.name] else {
+                let definitions = table.columns.map { column in
+                    SystemTables.quote(column.name) + " " + column.dataType.duckDBType + (column.nullable ? "" : " NOT NULL")
+                }
+                try c.execute("CREATE TABLE \(qualified(table.name)) (\(definitions.joined(separator: ", ")))")
+                continue
+            }
+            for column in table.columns {
+                guard let current = columns[column.name] else {
+                    try c.execute("ALTER TABLE \(qualified(table.name)) ADD COLUMN \(SystemTables.quote(column.name)) \(column.dataType.duckDBType)")
+                    continue
+                }
+                if current == "BIGINT" && column.dataType == .double {
+                    try c.execute("ALTER TABLE \(qualified(table.name)) ALTER COLUMN \(SystemTables.quote(column.name)) TYPE DOUBLE")
+                }
+            }
+        }
+    }
+
+    private func recordSchema(_ schema: Schema, connection c: Connection) throws {
+        let stored = try c.scalar("SELECT count(*) FROM \(qualified(SystemTables.version)) WHERE version_hash = ? AND schema_name = ?",
+                                  [schema.versionHash, schema.name], as: Int.self) ?? 0
+        guard stored == 0 else { return }
+        let json = String(decoding: try schema.jsonData(), as: UTF8.self)
+        try c.execute("INSERT INTO \(qualified(SystemTables.version)) VALUES (?, ?, now(), ?, ?, ?)",
+                      [schema.version, Schema.engineVersion, schema.name, schema.versionHash, json])
+    }
+
+    private func alreadyLoaded(_ loadID: String) throws -> Bool {
+        let exists = try connection.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [dataset, SystemTables.loads], as: Int.self) ?? 0
+        guard exists > 0 else { return false }
+        return (try connection.scalar("SELECT count(*) FROM \(qualified(SystemTables.loads)) WHERE load_id = ? AND status = 0",
+                                      [loadID], as: Int.self) ?? 0) > 0
+    }
+
+    // MARK: - Job files
+
+    private func jobsFolder(_ folder: URL, _ state: String) -> URL { folder.appendingPathComponent(state, isDirectory: true) }
+
+    /// Moves new jobs to `started_jobs` and returns every started job, in name order.
+    private func startJobs(in folder: URL) throws -> [URL] {
+        let started = jobsFolder(folder, "started_jobs")
+        try FileManager.default.createDirectory(at: started, withIntermediateDirectories: true)
+        let new = jobsFolder(folder, "new_jobs")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: new.path)) ?? [] {
+            try FileManager.default.moveItem(at: new.appendingPathComponent(name), to: started.appendingPathComponent(name))
+        }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: started.path)) ?? []).sorted().map { started.appendingPathComponent($0) }
+    }
+
+    /// Moves every job to `completed_jobs` once the package committed.
+    private func finishJobs(in folder: URL) throws -> [LoadInfo.Job] {
+        _ = try startJobs(in: folder)
+        let started = jobsFolder(folder, "started_jobs"), completed = jobsFolder(folder, "completed_jobs")
+        try FileManager.default.createDirectory(at: completed, withIntermediateDirectories: true)
+        var jobs: [LoadInfo.Job] = []
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: started.path)) ?? []).sorted() {
+            try FileManager.default.moveItem(at: started.appendingPathComponent(name), to: completed.appendingPathComponent(name))
+            jobs.append(LoadInfo.Job(table: JobName.table(of: completed.appendingPathComponent(name)), file: name, state: "completed"))
+        }
+        return jobs
+    }
+
+    /// A job failed for good: it moves to `failed_jobs` with its error beside it, the package to
+    /// `aborted`; the transaction already rolled back, so the destination is unchanged.
+    private func abort(_ loadID: String, folder: URL, failure: JobFailure) throws -> LoadInfo.Package {
+        let failed = jobsFolder(folder, "failed_jobs")
+        try FileManager.default.createDirectory(at: failed, withIntermediateDirectories: true)
+        let name = failure.job.lastPathComponent
+        try FileManager.default.moveItem(at: failure.job, to: failed.appendingPathComponent(name))
+        try PackageFiles.write(Data(failure.error.message.utf8), to: failed.appendingPathComponent(name + ".exception"))
+        var jobs = [LoadInfo.Job(table: JobName.table(of: failure.job), file: name, state: "failed", failedMessage: failure.error.message)]
+        let started = jobsFolder(folder, "started_jobs")
+        for other in ((try? FileManager.default.contentsOfDirectory(atPath: started.path)) ?? []).sorted() {
+            jobs.append(LoadInfo.Job(table: JobName.table(of: started.appendingPathComponent(other)), file: other, state: "started"))
+        }
+        try folders.publish(folder, as: loadID, in: folders.aborted)
+        return LoadInfo.Package(loadID: loadID, state: "aborted", jobs: jobs)
+    }
+
+    // MARK: - Restoring from the destination
+
+    /// The newest state of `pipelineName` whose load completed, or nil.
+    static func restoreState(destination: Destination, dataset: String, pipelineName: String) throws -> PipelineState? {
+        try readDestination(destination) { c in
+            let q = SystemTables.quote(dataset)
+            let tables = try c.scalar("""
+                SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name IN ('_dlt_pipeline_state', '_dlt_loads')
+                """, [dataset], as: Int.self) ?? 0
+            guard tables == 2 else { return nil }
+            guard let json = try c.scalar("""
+                SELECT s.state FROM \(q)._dlt_pipeline_state s JOIN \(q)._dlt_loads l ON l.load_id = s._dlt_load_id AND l.status = 0
+                WHERE s.pipeline_name = ? ORDER BY s.version DESC, s.created_at DESC LIMIT 1
+                """, [pipelineName], as: String.self) else { return nil }
+            return try PipelineState.from(jsonData: Data(json.utf8))
+        }
+    }
+
+    /// The newest stored schema named `schemaName`, or nil.
+    static func restoreSchema(destination: Destination, dataset: String, schemaName: String) throws -> Schema? {
+        try readDestination(destination) { c in
+            let exists = try c.scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = '_dlt_version'",
+                                      [dataset], as: Int.self) ?? 0
+            guard exists > 0 else { return nil }
+            guard let json = try c.scalar("""
+                SELECT schema FROM \(SystemTables.quote(dataset))._dlt_version WHERE schema_name = ? ORDER BY version DESC, inserted_at DESC LIMIT 1
+                """, [schemaName], as: String.self) else { return nil }
+            return try Schema.from(jsonData: Data(json.utf8))
+        }
+    }
+
+    private static func readDestination<T>(_ destination: Destination, _ body: (Connection) throws -> T?) throws -> T? {
+        guard case .duckdb(let path) = destination, FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return try body(try Database(path: path).connect())
+        } catch let error as DuckDBError {
+            throw IngestError(.loadFailed, message: "cannot read the pipeline's state from \(destination.location): \(error.message)")
+        }
+    }
+}
+
+/// A job that failed to load, and whether trying again might help.
+struct JobFailure: Error {
+    let job: URL
+    let error: DuckDBError
+
+    var isTransient: Bool { Self.isTransient(error) }
+
+    /// Locks, I/O hiccups and transaction conflicts pass; bad data does not.
+    static func isTransient(_ error: DuckDBError) -> Bool {
+        [.io, .transaction, .interrupt, .outOfMemory, .connection].contains(error.kind)
+    }
+}
+
+/// Job files are named `<table>.<file id>.<retry count>.<format>`.
+enum JobName {
+    static func make(table: String, fileID: Int, format: LoaderFileFormat) -> String {
+        "\(table).\(String(format: "%05d", fileID)).0.\(format.fileExtension)"
+    }
+
+    static func table(of job: URL) -> String {
+        String(job.lastPathComponent.split(separator: ".").first ?? "")
+    }
+}

@@ -1,0 +1,61 @@
+import DuckDB
+import Foundation
+
+/// The loader files of a package being normalized: one writer per table, files named
+/// `<table>.<file id>.<retry>.<format>`, and `jobs.json` recording each file's columns so the
+/// load step (maybe in a later process) reads every file with the types it was written with.
+final class JobWriters {
+    static let manifestName = "jobs.json"
+
+    private let folder: URL
+    private let format: LoaderFileFormat
+    private let maxFileBytes: Int
+    private var writers: [String: LoaderFileWriter] = [:]
+
+    init(folder: URL, format: LoaderFileFormat, maxFileBytes: Int) {
+        self.folder = folder
+        self.format = format
+        self.maxFileBytes = maxFileBytes
+    }
+
+    func write(_ batch: TableBatch) throws {
+        guard batch.rowCount > 0 else { return }
+        if writers[batch.table] == nil {
+            let table = batch.table, format = format
+            writers[table] = try LoaderFileWriter(table: table, format: format, folder: folder, maxFileBytes: maxFileBytes) {
+                JobName.make(table: table, fileID: $0, format: format)
+            }
+        }
+        try writers[batch.table]!.write(batch)
+    }
+
+    /// Closes every file, records the jobs beside them and returns the tables written.
+    func finish() throws -> [String] {
+        var jobs: [String: [ColumnSchema]] = [:]
+        for table in writers.keys.sorted() {
+            for file in try writers[table]!.finish() { jobs[file.url.lastPathComponent] = file.columns }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try PackageFiles.write(try encoder.encode(jobs), to: folder.deletingLastPathComponent().appendingPathComponent(Self.manifestName))
+        return writers.keys.sorted()
+    }
+
+    /// The columns of each job file of a package, by file name.
+    static func columns(inPackage package: URL) throws -> [String: [ColumnSchema]] {
+        let url = package.appendingPathComponent(manifestName)
+        do {
+            return try JSONDecoder().decode([String: [ColumnSchema]].self, from: Data(contentsOf: url))
+        } catch {
+            throw IngestError(.storage, message: "cannot read the job list \(url.path): \(error)")
+        }
+    }
+
+    /// Loads one job file into `qualifiedTable` inside the caller's transaction.
+    static func load(_ job: URL, format: LoaderFileFormat, table: String, columns: [ColumnSchema],
+                     into qualifiedTable: String, on connection: Connection) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: job.path))?[.size] as? Int ?? 0
+        let file = LoaderFile(url: job, format: format, table: table, columns: columns, rowCount: 0, byteCount: size)
+        try LoaderFileLoad.load(file, into: qualifiedTable, on: connection)
+    }
+}

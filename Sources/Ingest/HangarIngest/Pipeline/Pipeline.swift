@@ -1,0 +1,193 @@
+import DuckDB
+import Foundation
+
+/// Loads data into a dataset of a destination, dlt's way: extract rows into a load package on
+/// disk, normalize them into tables and loader files, then load the package in one transaction.
+///
+///     let pipeline = try Pipeline(name: "flights_github_repo_stats",
+///                                 destination: .duckdb(path: "docs_playground.duckdb"),
+///                                 dataset: "flights_demo_dlt")
+///     let info = try await pipeline.run(rows, table: "github_repo_stats")
+///     print(info)
+///
+/// A run first finishes packages an earlier run left pending (a crash, a lost lock), then
+/// extracts and loads its own data. Runs of one pipeline are serialized by the actor.
+public actor Pipeline {
+    public let name: String
+    public let destination: Destination
+    public let dataset: String
+    public let folders: PackageFolders
+    public var options: PipelineOptions
+    let naming = NamingConvention()
+
+    private var loadedSchema: Schema?
+    private var loadedState: PipelineState?
+
+    /// - Parameters:
+    ///   - dataset: the destination schema; defaults to `<name>_dataset`, as in dlt.
+    ///   - pipelinesDirectory: where packages and state live; defaults to `$HANGAR_HOME/pipelines`
+    ///     (`~/.hangar/pipelines`).
+    public init(name: String, destination: Destination, dataset: String? = nil, pipelinesDirectory: URL? = nil,
+                options: PipelineOptions = PipelineOptions()) throws {
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+            throw IngestError(.invalidName, message: "the pipeline name \"\(name)\" cannot name a folder; use letters, digits and underscores")
+        }
+        self.name = name
+        self.destination = destination
+        self.dataset = try NamingConvention().normalize(dataset ?? "\(name)_dataset")
+        folders = PackageFolders(pipelinesDirectory: pipelinesDirectory ?? Pipeline.defaultPipelinesDirectory, pipelineName: name)
+        self.options = options
+    }
+
+    /// `$HANGAR_HOME/pipelines`, `~/.hangar/pipelines` when unset.
+    public static var defaultPipelinesDirectory: URL {
+        let home = ProcessInfo.processInfo.environment["HANGAR_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".hangar")
+        return home.appendingPathComponent("pipelines", isDirectory: true)
+    }
+
+    // MARK: - Running
+
+    /// Loads the rows of one table.
+    public func run<Rows: Sequence & Sendable>(
+        _ rows: Rows, table: String, writeDisposition: WriteDisposition = .append, primaryKey: [String] = [],
+        columns: [ColumnHint] = [], maxTableNesting: Int? = nil, loaderFileFormat: LoaderFileFormat? = nil
+    ) async throws -> LoadInfo where Rows.Element == IngestValue {
+        let hints = TableHints(table: table, writeDisposition: writeDisposition, primaryKey: primaryKey,
+                               columns: columns, maxTableNesting: maxTableNesting)
+        return try await run(Source(name, resources: [.rows(table, rows, hints: hints)]), loaderFileFormat: loaderFileFormat)
+    }
+
+    /// Loads one resource.
+    public func run(_ resource: Resource, loaderFileFormat: LoaderFileFormat? = nil) async throws -> LoadInfo {
+        try await run(Source(name, resources: [resource]), loaderFileFormat: loaderFileFormat)
+    }
+
+    /// Loads every resource of a source, each into its table, as one package.
+    public func run(_ source: Source, loaderFileFormat: LoaderFileFormat? = nil) async throws -> LoadInfo {
+        if let merge = source.resources.first(where: { $0.hints.writeDisposition == .merge }) {
+            throw IngestError(.unsupported, message: """
+                resource \(merge.name): write disposition merge is not available yet — it comes with the ingest engine's \
+                merge support (delete-insert, upsert, primary and merge keys). Nothing was extracted or loaded; use append \
+                or replace for now
+                """)
+        }
+        var info = try emptyInfo()
+        folders.removePartials()
+        let clock = ContinuousClock()
+        var loader: PackageLoader?
+        defer { loader = nil }
+
+        // Packages an earlier run left behind load first, in order, before new data.
+        for loadID in folders.loadIDs(in: folders.normalized) {
+            loader = try loader ?? makeLoader()
+            let started = clock.now
+            info.packages.append(try loader!.load(loadID))
+            info.loadSeconds += (clock.now - started).seconds
+            try afterLoad(loadID)
+        }
+        for loadID in folders.loadIDs(in: folders.extracted) {
+            let started = clock.now
+            _ = try normalize(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
+            info.normalizeSeconds += (clock.now - started).seconds
+            loader = try loader ?? makeLoader()
+            let loading = clock.now
+            info.packages.append(try loader!.load(loadID))
+            info.loadSeconds += (clock.now - loading).seconds
+            try afterLoad(loadID)
+        }
+
+        let loadID = LoadIDs.next(after: lastLoadID())
+        var started = clock.now
+        try await extract(source, loadID: loadID)
+        info.extractSeconds = (clock.now - started).seconds
+        started = clock.now
+        info.rowCounts = try normalize(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
+        info.normalizeSeconds += (clock.now - started).seconds
+        started = clock.now
+        loader = try loader ?? makeLoader()
+        info.packages.append(try loader!.load(loadID))
+        info.loadSeconds += (clock.now - started).seconds
+        try afterLoad(loadID)
+
+        if info.hasFailedJobs {
+            let failed = info.packages.flatMap(\.failedJobs).map { "\($0.file): \($0.failedMessage ?? "failed")" }
+            throw IngestError(.loadFailed, message: "a load job failed and its package was aborted; the destination is unchanged. \(failed.joined(separator: "; "))",
+                              loadInfo: info)
+        }
+        return info
+    }
+
+    private func emptyInfo() throws -> LoadInfo {
+        LoadInfo(pipelineName: name, destinationName: destination.name, destinationLocation: destination.location,
+                 datasetName: dataset, packages: [], rowCounts: [:], extractSeconds: 0, normalizeSeconds: 0,
+                 loadSeconds: 0, warnings: [])
+    }
+
+    private func makeLoader() throws -> PackageLoader {
+        try PackageLoader(destination: destination, dataset: dataset, folders: folders, options: options)
+    }
+
+    private func lastLoadID() -> String? {
+        [folders.extracted, folders.normalized, folders.loaded, folders.aborted].compactMap { folders.loadIDs(in: $0).last }
+            .max { (Double($0) ?? 0) < (Double($1) ?? 0) }
+    }
+
+    /// After a package is loaded, its state and schema become the pipeline's.
+    private func afterLoad(_ loadID: String) throws {
+        let package = folders.loaded.appendingPathComponent(loadID, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: package.path) else { return }
+        let state = package.appendingPathComponent("state.json")
+        if let data = try? Data(contentsOf: state) {
+            try PackageFiles.write(data, to: folders.stateFile)
+            loadedState = try? PipelineState.from(jsonData: data)
+        }
+    }
+
+    // MARK: - State and schema
+
+    /// The pipeline state as of the last load: the local copy, else restored from the destination.
+    public func currentState() throws -> PipelineState {
+        if let loadedState { return loadedState }
+        if let data = try? Data(contentsOf: folders.stateFile), let state = try? PipelineState.from(jsonData: data) {
+            loadedState = state
+            return state
+        }
+        let restored = try PackageLoader.restoreState(destination: destination, dataset: dataset, pipelineName: name)
+        let state = restored ?? PipelineState(pipelineName: name, datasetName: dataset)
+        loadedState = state
+        return state
+    }
+
+    /// The schema as of the last normalize: the local copy, else restored from the destination.
+    public func currentSchema() throws -> Schema {
+        if let loadedSchema { return loadedSchema }
+        let file = folders.schemaFile(name)
+        if let data = try? Data(contentsOf: file), let schema = try? Schema.from(jsonData: data) {
+            loadedSchema = schema
+            return schema
+        }
+        let schema = try PackageLoader.restoreSchema(destination: destination, dataset: dataset, schemaName: name) ?? Schema(name: name)
+        loadedSchema = schema
+        return schema
+    }
+
+    func rememberSchema(_ schema: Schema) throws {
+        loadedSchema = schema
+        try FileManager.default.createDirectory(at: folders.schemas, withIntermediateDirectories: true)
+        try PackageFiles.write(try schema.jsonData(), to: folders.schemaFile(name))
+    }
+}
+
+extension IngestError {
+    init(_ code: Code, message: String, loadInfo: LoadInfo) {
+        self.init(code, message: message)
+        self.loadInfo = loadInfo
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

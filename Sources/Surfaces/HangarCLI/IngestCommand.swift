@@ -1,0 +1,106 @@
+import ArgumentParser
+import DuckDB
+import Foundation
+import HangarIngest
+
+/// `hangar ingest`: loads JSON files through the ingest engine, for people and scripts.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load JSON or JSON lines files into a DuckDB dataset through the ingest engine.",
+        discussion: """
+        Each FILE is a JSON array of objects, an object holding such an array, or JSON lines; - reads \
+        standard input. Nested objects become columns (owner__login), lists become child tables \
+        (repos__topics). The pipeline keeps its state and load packages under $HANGAR_HOME/pipelines, \
+        and a failed or interrupted run is finished by the next one.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("JSON or JSON lines files; - for standard input.", valueName: "file"))
+    var files: [String]
+
+    @Option(help: "The table to load into.")
+    var table: String
+
+    @Option(help: "A database of the account (a name) or a path ending in .duckdb.")
+    var database: String = "my_db"
+
+    @Option(help: "The dataset (schema) in the database; defaults to <pipeline>_dataset.")
+    var dataset: String?
+
+    @Option(help: "The pipeline name, which keys its state and packages; defaults to ingest_<table>.")
+    var pipeline: String?
+
+    @Option(name: .customLong("write-disposition"), help: "append, replace or merge.")
+    var writeDisposition: WriteDisposition = .append
+
+    @Option(name: .customLong("primary-key"), help: ArgumentHelp("Primary key columns, comma-separated.", valueName: "col[,col]"))
+    var primaryKey: String?
+
+    @Option(name: .customLong("loader-file-format"), help: "parquet, jsonl or insert_values.")
+    var loaderFileFormat: LoaderFileFormat = .parquet
+
+    @Option(name: .customLong("max-table-nesting"), help: "Nested data deeper than this stays JSON.")
+    var maxTableNesting: Int?
+
+    @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
+    var home: String?
+
+    @Flag(help: "Print LoadInfo as JSON.")
+    var json = false
+
+    func validate() throws {
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
+        if let maxTableNesting, maxTableNesting < 0 { throw ValidationError("--max-table-nesting takes 0 or more.") }
+    }
+
+    func run() async throws {
+        let homeDirectory = URL(fileURLWithPath: home ?? ProcessInfo.processInfo.environment["HANGAR_HOME"]
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".hangar").path)
+        let databasePath: String
+        if database.hasSuffix(".duckdb") {
+            databasePath = database
+        } else {
+            let folder = homeDirectory.appendingPathComponent("databases", isDirectory: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            databasePath = folder.appendingPathComponent("\(database).duckdb").path
+        }
+        let pipelineName = pipeline ?? "ingest_\((try? NamingConvention().normalize(table)) ?? "table")"
+        let hints = TableHints(table: table, writeDisposition: writeDisposition,
+                               primaryKey: primaryKey.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [],
+                               maxTableNesting: maxTableNesting)
+        var inputs: [Data] = []
+        var urls: [URL] = []
+        for file in files {
+            if file == "-" {
+                inputs.append(FileHandle.standardInput.readDataToEndOfFile())
+            } else {
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    FileHandle.standardError.write(Data("Error: cannot read \(file): no such readable file\n".utf8))
+                    throw ExitCode.failure
+                }
+                urls.append(URL(fileURLWithPath: file))
+            }
+        }
+        let standardInput = inputs, fileURLs = urls
+        let resource = Resource(table, hints: hints) { emit in
+            for data in standardInput { try emit.json(data) }
+            for url in fileURLs { try emit.jsonFile(url) }
+        }
+        do {
+            let pipeline = try Pipeline(name: pipelineName, destination: .duckdb(path: databasePath), dataset: dataset,
+                                        pipelinesDirectory: homeDirectory.appendingPathComponent("pipelines", isDirectory: true))
+            let info = try await pipeline.run(resource, loaderFileFormat: loaderFileFormat)
+            print(json ? String(decoding: try info.jsonData(), as: UTF8.self) : info.description)
+        } catch let error as IngestError {
+            if let info = error.loadInfo {
+                print(json ? String(decoding: try info.jsonData(), as: UTF8.self) : info.description)
+            }
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension WriteDisposition: ExpressibleByArgument {}
+extension LoaderFileFormat: ExpressibleByArgument {}

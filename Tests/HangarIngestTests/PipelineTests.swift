@@ -1,0 +1,208 @@
+import DuckDB
+import Foundation
+@testable import HangarIngest
+import Testing
+
+/// A temporary folder holding a destination database and the pipelines directory.
+final class IngestSandbox {
+    let folder: URL
+    var databasePath: String { folder.appendingPathComponent("destination.duckdb").path }
+    var pipelines: URL { folder.appendingPathComponent("pipelines", isDirectory: true) }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-ingest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func pipeline(_ name: String = "repos_pipeline", dataset: String = "github", options: PipelineOptions = PipelineOptions()) throws -> Pipeline {
+        try Pipeline(name: name, destination: .duckdb(path: databasePath), dataset: dataset, pipelinesDirectory: pipelines, options: options)
+    }
+
+    /// Runs `sql` on the destination and returns every row's values.
+    func query(_ sql: String) throws -> [[DuckDBValue]] {
+        try Database(path: databasePath).connect().query(sql).all().map(\.values)
+    }
+
+    func count(_ table: String) throws -> Int {
+        guard case .bigint(let n)? = try query("SELECT count(*) FROM \(table)").first?.first else { return -1 }
+        return Int(n)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+}
+
+func repoRow(_ id: Int, stars: Int = 10, topics: [String] = ["sql"]) -> IngestValue {
+    .object([
+        (key: "id", value: .int(Int64(id))),
+        (key: "fullName", value: .string("owner/repo-\(id)")),
+        (key: "stars", value: .int(Int64(stars))),
+        (key: "pushed_at", value: .string("2026-11-25T14:03:11Z")),
+        (key: "owner", value: .object([(key: "login", value: .string("owner")), (key: "id", value: .int(1))])),
+        (key: "topics", value: .array(topics.map(IngestValue.string))),
+    ])
+}
+
+struct PipelineTests {
+    @Test func appendTwiceThenReplace() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        _ = try await pipeline.run((0..<3).map { repoRow($0) }, table: "repos")
+        _ = try await pipeline.run((3..<5).map { repoRow($0, topics: ["a", "b"]) }, table: "repos")
+        #expect(try sandbox.count("github.repos") == 5)
+        #expect(try sandbox.count("github.repos__topics") == 7)
+        let info = try await pipeline.run([repoRow(9, topics: [])], table: "repos", writeDisposition: .replace)
+        #expect(try sandbox.count("github.repos") == 1)
+        #expect(try sandbox.count("github.repos__topics") == 0, "child tables are replaced with their root")
+        #expect(info.rowCounts == ["repos": 1])
+        #expect(try sandbox.count("github._dlt_loads WHERE status = 0") == 3)
+    }
+
+    @Test func tablesColumnsAndTypesAsTheReference() async throws {
+        let sandbox = try IngestSandbox()
+        _ = try await sandbox.pipeline().run([repoRow(1)], table: "repos")
+        let columns = try sandbox.query("""
+            SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'github' AND table_name = 'repos' ORDER BY ordinal_position
+            """).map { "\($0[0]) \($0[1])" }
+        #expect(columns == ["id BIGINT", "full_name VARCHAR", "stars BIGINT", "pushed_at TIMESTAMP WITH TIME ZONE", "owner__login VARCHAR",
+                            "owner__id BIGINT", "_dlt_load_id VARCHAR", "_dlt_id VARCHAR"])
+        let child = try sandbox.query("""
+            SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'github' AND table_name = 'repos__topics' ORDER BY ordinal_position
+            """).map { "\($0[0]) \($0[1])" }
+        #expect(child == ["value VARCHAR", "_dlt_parent_id VARCHAR", "_dlt_list_idx BIGINT", "_dlt_id VARCHAR"])
+        let linked = try sandbox.query("SELECT count(*) FROM github.repos r JOIN github.repos__topics t ON t._dlt_parent_id = r._dlt_id")
+        #expect(linked == [[.bigint(1)]])
+    }
+
+    @Test(arguments: LoaderFileFormat.allCases)
+    func everyLoaderFormatProducesTheSameTables(_ format: LoaderFileFormat) async throws {
+        let sandbox = try IngestSandbox()
+        let rows = (0..<50).map(Self.item)
+        let hints = TableHints(table: "items", maxTableNesting: 1)
+        _ = try await sandbox.pipeline().run(Resource.rows("items", rows, hints: hints), loaderFileFormat: format)
+        let checksum = try sandbox.query("""
+            SELECT count(*), sum(id), string_agg(name, '|' ORDER BY id), sum(score), count(*) FILTER (active), min(created), max(created),
+                   sum(amount), min(day), string_agg(hex(raw), '' ORDER BY id), string_agg(meta__tags::VARCHAR, '|' ORDER BY id)
+            FROM github.items
+            """)
+        let expected = try await Self.referenceChecksum()
+        #expect(checksum == expected)
+    }
+
+    static func item(_ i: Int) -> IngestValue {
+        let name: IngestValue = i % 7 == 0 ? .null : .string("repo \(i) with 'quotes' and \"doubles\"")
+        let tags: IngestValue = .array([.string("x"), .int(Int64(i))])
+        var fields: [(key: String, value: IngestValue)] = [(key: "id", value: .int(Int64(i))), (key: "name", value: name)]
+        fields.append((key: "score", value: .double(Double(i) / 3)))
+        fields.append((key: "active", value: .bool(i % 2 == 0)))
+        fields.append((key: "created", value: .string("2026-01-0\(i % 9 + 1)T00:00:00.5Z")))
+        fields.append((key: "amount", value: .decimal("\(i).125")))
+        fields.append((key: "day", value: .date(Int32(20000 + i))))
+        fields.append((key: "raw", value: .binary(Data([0, UInt8(i)]))))
+        fields.append((key: "meta", value: .object([(key: "tags", value: tags)])))
+        return .object(fields)
+    }
+
+    /// The same rows loaded as parquet, computed once for comparison.
+    static func referenceChecksum() async throws -> [[DuckDBValue]] {
+        let sandbox = try IngestSandbox()
+        let rows = (0..<50).map(Self.item)
+        _ = try await sandbox.pipeline().run(Resource.rows("items", rows, hints: TableHints(table: "items", maxTableNesting: 1)), loaderFileFormat: .parquet)
+        return try sandbox.query("""
+            SELECT count(*), sum(id), string_agg(name, '|' ORDER BY id), sum(score), count(*) FILTER (active), min(created), max(created),
+                   sum(amount), min(day), string_agg(hex(raw), '' ORDER BY id), string_agg(meta__tags::VARCHAR, '|' ORDER BY id)
+            FROM github.items
+            """)
+    }
+
+    @Test func loadInfoPrintsLikeDlt() async throws {
+        let sandbox = try IngestSandbox()
+        let info = try await sandbox.pipeline().run([repoRow(1)], table: "repos")
+        let lines = info.description.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("Pipeline repos_pipeline load step completed in "))
+        #expect(lines[1] == "1 load package(s) were loaded to destination duckdb and into dataset github")
+        #expect(lines[2] == "The duckdb destination used duckdb:///\(URL(fileURLWithPath: sandbox.databasePath).standardizedFileURL.path) location to store data")
+        #expect(lines[3] == "Load package \(info.packages[0].loadID) is LOADED and contains no failed jobs")
+        #expect(lines.contains("Rows: repos 1, repos__topics 1"))
+        let json = try JSONSerialization.jsonObject(with: info.jsonData()) as? [String: Any]
+        #expect(json?["dataset_name"] as? String == "github")
+        #expect((json?["row_counts"] as? [String: Int])?["repos"] == 1)
+    }
+
+    @Test func systemTablesHoldLoadsSchemaVersionsAndState() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        let resource = Resource("repos", hints: TableHints(table: "repos")) { emit in
+            try emit.row(repoRow(1))
+            emit.state["last_id"] = .int(1)
+        }
+        let info = try await pipeline.run(resource)
+        let loadID = info.packages[0].loadID
+        #expect(try sandbox.query("SELECT load_id, schema_name, status FROM github._dlt_loads") == [[.varchar(loadID), .varchar("repos_pipeline"), .bigint(0)]])
+        let version = try sandbox.query("SELECT version, schema_name, version_hash FROM github._dlt_version")
+        #expect(version.count == 1)
+        #expect(version[0][1] == .varchar("repos_pipeline"))
+        #expect(version[0][2] == .varchar(try await pipeline.currentSchema().versionHash))
+        let state = try sandbox.query("SELECT pipeline_name, _dlt_load_id, json_extract(state, '$.sources.repos_pipeline.resources.repos.last_id') FROM github._dlt_pipeline_state")
+        #expect(state == [[.varchar("repos_pipeline"), .varchar(loadID), .json("1")]])
+    }
+
+    @Test func stateRoundTripsAndIsRestoredFromTheDestination() async throws {
+        let sandbox = try IngestSandbox()
+        func counter() -> Resource {
+            Resource("repos", hints: TableHints(table: "repos")) { emit in
+                let runs = emit.state["runs"]?.int ?? 0
+                try emit.row(repoRow(Int(runs)))
+                emit.state["runs"] = .int(runs + 1)
+            }
+        }
+        _ = try await sandbox.pipeline().run(counter())
+        _ = try await sandbox.pipeline().run(counter())
+        #expect(try await sandbox.pipeline().currentState().resource("repos", source: "repos_pipeline")["runs"] == .int(2))
+        try FileManager.default.removeItem(at: sandbox.pipelines)
+        let restored = try sandbox.pipeline()
+        #expect(try await restored.currentState().resource("repos", source: "repos_pipeline")["runs"] == .int(2))
+        _ = try await restored.run(counter())
+        #expect(try sandbox.query("SELECT id FROM github.repos ORDER BY id") == [[.bigint(0)], [.bigint(1)], [.bigint(2)]])
+    }
+
+    @Test func mergeFailsClearlyAndLoadsNothing() async throws {
+        let sandbox = try IngestSandbox()
+        let error = await #expect(throws: IngestError.self) {
+            try await sandbox.pipeline().run([repoRow(1)], table: "repos", writeDisposition: .merge, primaryKey: ["id"])
+        }
+        #expect(error?.code == .unsupported)
+        #expect(error?.message.contains("merge is not available yet") == true)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
+    }
+
+    @Test func badDataLeavesTheDestinationExactlyAsItWas() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        _ = try await pipeline.run([repoRow(1)], table: "repos")
+        let before = try sandbox.query("SELECT * FROM github.repos")
+        let error = await #expect(throws: IngestError.self) {
+            try await pipeline.run(Resource.json("repos", Data(#"[{"id": 2}, {"id": 3,]"#.utf8), hints: TableHints(table: "repos")))
+        }
+        #expect(error?.code == .malformedJSON)
+        #expect(error?.message.contains("row 2") == true)
+        #expect(try sandbox.query("SELECT * FROM github.repos") == before)
+        #expect(try sandbox.count("github._dlt_loads") == 1)
+    }
+
+    @Test func severalResourcesLoadIntoTheirTablesInOnePackage() async throws {
+        let sandbox = try IngestSandbox()
+        let source = Source("github", resources: [
+            .rows("repos", [repoRow(1), repoRow(2)]),
+            .json("events", Data("{\"type\": \"push\", \"at\": \"2026-11-25T14:03:11Z\"}\n{\"type\": \"fork\"}\n".utf8), hints: TableHints(table: "Events")),
+            .encodable("owners", [Owner(login: "duckdb", id: 1)]),
+        ])
+        let info = try await sandbox.pipeline().run(source)
+        #expect(info.packages.count == 1)
+        #expect(try sandbox.count("github.repos") == 2)
+        #expect(try sandbox.query("SELECT type, \"at\" FROM github.events ORDER BY type") ==
+                [[.varchar("fork"), .null], [.varchar("push"), .timestampTZ(DuckDBTimestamp(microseconds: 1_795_615_391_000_000))]])
+        #expect(try sandbox.query("SELECT login, id FROM github.owners") == [[.varchar("duckdb"), .bigint(1)]])
+    }
+
+    struct Owner: Encodable, Sendable { let login: String; let id: Int }
+}
