@@ -124,6 +124,15 @@ struct NormalizerTests {
             try normalize([.object([(key: "id", value: .int(1))]), .object([(key: "name", value: .string("x"))])], hints: TableHints(table: "t", primaryKey: ["id"]))
         }
         #expect(missingKey?.message == "resource repos, table t, row 2: the primary key column id is missing or null")
+        let collision = #expect(throws: IngestError.self) {
+            try normalize([.object([(key: "userName", value: .string("a")), (key: "owner", value: .object([(key: "id", value: .int(1))])),
+                                    (key: "user_name", value: .string("b"))])], hints: TableHints(table: "t"))
+        }
+        #expect(collision?.message == "resource repos, table t, row 1: the keys \"userName\" and \"user_name\" both normalize to the column user_name; rename one of them in the source")
+        // "__" never survives inside one key, so a flat key cannot collide with a flattened path.
+        let (flat, _) = try normalize([.object([(key: "owner", value: .object([(key: "id", value: .int(1))])), (key: "owner__id", value: .int(2))])],
+                                      hints: TableHints(table: "t"))
+        #expect(flat.rows("t")[0]["owner__id"] == .int(1) && flat.rows("t")[0]["owner_id"] == .int(2))
         let badName = #expect(throws: IngestError.self) { try normalize([.object([(key: "  ", value: .int(1))])], hints: TableHints(table: "t")) }
         #expect(badName?.message.hasPrefix("resource repos, table t, row 1: column") == true)
     }

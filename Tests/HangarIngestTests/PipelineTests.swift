@@ -206,3 +206,51 @@ struct PipelineTests {
 
     struct Owner: Encodable, Sendable { let login: String; let id: Int }
 }
+
+struct PipelineFailureTests {
+    @Test func aTerminalJobFailureAbortsThePackageAndKeepsTheError() async throws {
+        let sandbox = try IngestSandbox()
+        // A table someone created by hand, whose column cannot take the incoming text.
+        let connection = try Database(path: sandbox.databasePath).connect()
+        try connection.execute("CREATE SCHEMA github; CREATE TABLE github.repos (id BIGINT, full_name INTEGER)")
+        let pipeline = try sandbox.pipeline()
+        let error = await #expect(throws: IngestError.self) { try await pipeline.run([repoRow(1)], table: "repos") }
+        #expect(error?.code == .loadFailed)
+        let info = try #require(error?.loadInfo)
+        let failed = try #require(info.packages.first?.failedJobs.first)
+        #expect(failed.table == "repos")
+        #expect(failed.failedMessage?.contains("Could not convert string 'owner/repo-1' to INT32") == true)
+        #expect(info.description.contains("is ABORTED and contains 1 FAILED job(s)!"))
+        let aborted = sandbox.pipelines.appendingPathComponent("repos_pipeline/load/aborted/\(info.packages[0].loadID)/failed_jobs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: aborted.path)
+        #expect(files.contains { $0.hasSuffix(".exception") })
+        // Nothing of the package reached the destination.
+        #expect(try sandbox.count("github.repos") == 0)
+        #expect(try sandbox.query("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('_dlt_loads', 'repos__topics') AND table_schema = 'github'") == [[.bigint(0)]])
+    }
+
+    @Test func columnsWidenAndVariantsAppearInTheDestination() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        _ = try await pipeline.run([.object([(key: "id", value: .int(1)), (key: "ratio", value: .int(2))])], table: "t")
+        _ = try await pipeline.run([.object([(key: "id", value: .int(2)), (key: "ratio", value: .double(2.5))])], table: "t")
+        _ = try await pipeline.run([.object([(key: "id", value: .int(3)), (key: "ratio", value: .string("n/a")), (key: "note", value: .string("new"))])], table: "t")
+        let types = try sandbox.query("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'github' AND table_name = 't' ORDER BY ordinal_position")
+        #expect(types.map { "\($0[0]) \($0[1])" } == ["id BIGINT", "ratio DOUBLE", "_dlt_load_id VARCHAR", "_dlt_id VARCHAR", "ratio__v_text VARCHAR", "note VARCHAR"])
+        #expect(try sandbox.query("SELECT id, ratio, ratio__v_text, note FROM github.t ORDER BY id") == [
+            [.bigint(1), .double(2), .null, .null], [.bigint(2), .double(2.5), .null, .null], [.bigint(3), .null, .varchar("n/a"), .varchar("new")],
+        ])
+        #expect(try sandbox.count("github._dlt_version") == 3)
+    }
+
+    @Test func anUnwritablePipelinesDirectorySaysSoAndLoadsNothing() async throws {
+        let sandbox = try IngestSandbox()
+        let blocker = sandbox.folder.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: blocker)
+        let pipeline = try Pipeline(name: "p", destination: .duckdb(path: sandbox.databasePath), dataset: "d", pipelinesDirectory: blocker)
+        let error = await #expect(throws: IngestError.self) { try await pipeline.run([repoRow(1)], table: "repos") }
+        #expect(error?.code == .storage)
+        #expect(error?.message.contains("cannot create the load package folder") == true)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
+    }
+}

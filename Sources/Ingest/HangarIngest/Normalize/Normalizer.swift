@@ -68,17 +68,29 @@ final class Normalizer {
         let position: Int
         let maxNesting: Int
         var setColumns: Set<String> = []
+        /// The source key behind each column (or child table) of this row, to catch two keys
+        /// that normalize to one name.
+        var sourceKeys: [String: String] = [:]
         /// Child rows are written after their parent row is complete, in order.
         var children: [() throws -> Void] = []
     }
 
-    private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, depth: Int,
+    private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String = "", depth: Int,
                        table: inout TableSchema, tableName: String, rowID: String, context: inout RowContext) throws {
         for field in fields {
             let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
+            let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
+            if case .object = field.value {} else {
+                if let other = context.sourceKeys.updateValue(source, forKey: name), other != source {
+                    throw IngestError(.invalidName, message: """
+                        resource \(context.resource), table \(tableName), row \(context.position): the keys "\(other)" and "\(source)" \
+                        both normalize to the column \(name); rename one of them in the source
+                        """)
+                }
+            }
             switch field.value {
             case .object(let nested) where depth < context.maxNesting:
-                try place(nested, prefix: name, depth: depth + 1, table: &table, tableName: tableName, rowID: rowID, context: &context)
+                try place(nested, prefix: name, sourcePrefix: source, depth: depth + 1, table: &table, tableName: tableName, rowID: rowID, context: &context)
             case .array(let items) where depth < context.maxNesting:
                 let childName = naming.makePath(tableName, name)
                 let resource = context.resource, position = context.position, maxNesting = context.maxNesting

@@ -46,16 +46,24 @@ public struct PackageFolders: Sendable {
     func partial(_ loadID: String, in stage: URL) throws -> URL {
         let folder = stage.appendingPathComponent(".\(loadID).partial", isDirectory: true)
         try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw IngestError(.storage, message: "cannot create the load package folder \(folder.path): \(error.localizedDescription). Check that the pipelines directory is writable and the disk has space")
+        }
         return folder
     }
 
     /// Renames a complete partial folder into place, atomically.
     func publish(_ partial: URL, as loadID: String, in stage: URL) throws {
         let target = stage.appendingPathComponent(loadID, isDirectory: true)
-        try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(at: target)
-        try FileManager.default.moveItem(at: partial, to: target)
+        do {
+            try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.moveItem(at: partial, to: target)
+        } catch {
+            throw IngestError(.storage, message: "cannot move the load package \(loadID) into \(stage.path): \(error.localizedDescription)")
+        }
         syncDirectory(stage)
     }
 
