@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `hangar ingest`, run as a user would.
+struct IngestCommandTests {
+    static let repos = """
+        [{"id": 1, "fullName": "duckdb/duckdb", "owner": {"login": "duckdb"}, "topics": ["sql", "olap"]},
+         {"id": 2, "fullName": "dlt-hub/dlt", "owner": {"login": "dlt-hub"}, "topics": []}]
+        """
+
+    @Test func loadsAFileIntoAnAccountDatabaseAndPrintsLoadInfo() throws {
+        let scratch = try ScratchDirectory()
+        try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))
+        let home = scratch.path("home")
+        let result = try HangarProcess.run(["ingest", scratch.path("repos.json"), "--table", "repos", "--database", "docs_playground",
+                                            "--dataset", "flights_demo_dlt", "--home", home])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("1 load package(s) were loaded to destination duckdb and into dataset flights_demo_dlt"))
+        #expect(result.stdout.contains("Rows: repos 2, repos__topics 2"))
+        let query = try HangarProcess.run(["sql", "\(home)/databases/docs_playground.duckdb", "--csv", "-c",
+                                           "SELECT id, full_name, owner__login FROM flights_demo_dlt.repos ORDER BY id"])
+        #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "id,full_name,owner__login\n1,duckdb/duckdb,duckdb\n2,dlt-hub/dlt,dlt-hub\n")
+    }
+
+    @Test func readsJSONLinesFromStandardInputAndPrintsJSON() throws {
+        let scratch = try ScratchDirectory()
+        let database = scratch.path("out.duckdb")
+        let result = try HangarProcess.run(["ingest", "-", "--table", "events", "--database", database, "--home", scratch.path("home"),
+                                            "--loader-file-format", "jsonl", "--max-table-nesting", "0", "--json"],
+                                           input: "{\"type\": \"push\", \"payload\": {\"size\": 3}}\n{\"type\": \"fork\"}\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let info = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(info["dataset_name"] as? String == "ingest_events_dataset")
+        #expect((info["row_counts"] as? [String: Int]) == ["events": 2])
+        let query = try HangarProcess.run(["sql", database, "--csv", "-c", "SELECT type, payload FROM ingest_events_dataset.events ORDER BY type"])
+        #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "type,payload\nfork,\npush,\"{\"\"size\"\":3}\"\n")
+    }
+
+    @Test func malformedInputFailsWithTheRowAndChangesNothing() throws {
+        let scratch = try ScratchDirectory()
+        try Data("{\"id\": 1}\n{\"id\": 2,}\n".utf8).write(to: scratch.url.appendingPathComponent("bad.jsonl"))
+        let result = try HangarProcess.run(["ingest", scratch.path("bad.jsonl"), "--table", "t", "--database", scratch.path("db.duckdb"),
+                                            "--home", scratch.path("home")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("malformed JSON in row 2 (line 2"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("db.duckdb")))
+    }
+
+    @Test func mergeIsRefusedUntilItExists() throws {
+        let scratch = try ScratchDirectory()
+        try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))
+        let result = try HangarProcess.run(["ingest", scratch.path("repos.json"), "--table", "repos", "--database", scratch.path("db.duckdb"),
+                                            "--home", scratch.path("home"), "--write-disposition", "merge", "--primary-key", "id"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("merge is not available yet"))
+    }
+
+    @Test func aMissingFileIsNamed() throws {
+        let scratch = try ScratchDirectory()
+        let result = try HangarProcess.run(["ingest", scratch.path("nope.json"), "--table", "t", "--home", scratch.path("home")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot read \(scratch.path("nope.json"))"))
+    }
+}
