@@ -46,6 +46,12 @@ let package = Package(
             ],
             path: "Sources/Surfaces/HangarCLI"
         ),
+        // `swift run IngestExample`: nested JSON into a local DuckDB file.
+        .executableTarget(
+            name: "IngestExample",
+            dependencies: ["HangarIngest"],
+            path: "Examples/IngestNestedJSON"
+        ),
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
