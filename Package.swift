@@ -55,7 +55,7 @@ let package = Package(
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
-            dependencies: ["DuckDB"],
+            dependencies: ["DuckDB", "HangarIngest"],
             path: "Sources/Tools/HangarBench"
         ),
         .executableTarget(

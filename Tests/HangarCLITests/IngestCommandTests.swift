@@ -46,13 +46,19 @@ struct IngestCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("db.duckdb")))
     }
 
-    @Test func mergeIsRefusedUntilItExists() throws {
+    @Test func mergesOnAPrimaryKey() throws {
         let scratch = try ScratchDirectory()
         try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))
-        let result = try HangarProcess.run(["ingest", scratch.path("repos.json"), "--table", "repos", "--database", scratch.path("db.duckdb"),
-                                            "--home", scratch.path("home"), "--write-disposition", "merge", "--primary-key", "id"])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("merge is not available yet"))
+        try Data(#"[{"id": 2, "fullName": "dlt-hub/dlt-renamed", "owner": {"login": "dlt-hub"}, "topics": ["elt"]}]"#.utf8)
+            .write(to: scratch.url.appendingPathComponent("update.json"))
+        let common = ["--table", "repos", "--database", scratch.path("db.duckdb"), "--home", scratch.path("home"),
+                      "--write-disposition", "merge", "--primary-key", "id"]
+        #expect(try HangarProcess.run(["ingest", scratch.path("repos.json")] + common).status == 0)
+        let update = try HangarProcess.run(["ingest", scratch.path("update.json")] + common + ["--merge-strategy", "upsert"])
+        #expect(update.status == 0, "\(update.stderr)")
+        let query = try HangarProcess.run(["sql", scratch.path("db.duckdb"), "--csv", "-c",
+                                           "SELECT r.id, r.full_name, count(t.value) AS topics FROM ingest_repos_dataset.repos r LEFT JOIN ingest_repos_dataset.repos__topics t ON t._dlt_root_id = r._dlt_id GROUP BY ALL ORDER BY r.id"])
+        #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "id,full_name,topics\n1,duckdb/duckdb,2\n2,dlt-hub/dlt-renamed,1\n")
     }
 
     @Test func aMissingFileIsNamed() throws {

@@ -165,16 +165,6 @@ struct PipelineTests {
         #expect(try sandbox.query("SELECT id FROM github.repos ORDER BY id") == [[.bigint(0)], [.bigint(1)], [.bigint(2)]])
     }
 
-    @Test func mergeFailsClearlyAndLoadsNothing() async throws {
-        let sandbox = try IngestSandbox()
-        let error = await #expect(throws: IngestError.self) {
-            try await sandbox.pipeline().run([repoRow(1)], table: "repos", writeDisposition: .merge, primaryKey: ["id"])
-        }
-        #expect(error?.code == .unsupported)
-        #expect(error?.message.contains("merge is not available yet") == true)
-        #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
-    }
-
     @Test func badDataLeavesTheDestinationExactlyAsItWas() async throws {
         let sandbox = try IngestSandbox()
         let pipeline = try sandbox.pipeline()

@@ -37,6 +37,18 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .customLong("primary-key"), help: ArgumentHelp("Primary key columns, comma-separated.", valueName: "col[,col]"))
     var primaryKey: String?
 
+    @Option(name: .customLong("merge-strategy"), help: "With merge: delete-insert (default), upsert or insert-only.")
+    var mergeStrategy: MergeStrategy = .deleteInsert
+
+    @Option(name: .customLong("merge-key"), help: ArgumentHelp("With merge: replace all rows sharing these columns' values.", valueName: "col[,col]"))
+    var mergeKey: String?
+
+    @Option(name: .customLong("dedup-sort"), help: ArgumentHelp("With merge: of rows sharing a key, keep the one with the highest (desc, default) or lowest (asc) value.", valueName: "col[:asc|desc]"))
+    var dedupSort: String?
+
+    @Option(name: .customLong("hard-delete"), help: ArgumentHelp("With merge: rows where this column is true (or set) delete their key.", valueName: "col"))
+    var hardDelete: String?
+
     @Option(name: .customLong("loader-file-format"), help: "parquet, jsonl or insert_values.")
     var loaderFileFormat: LoaderFileFormat = .parquet
 
@@ -52,6 +64,10 @@ struct IngestCommand: AsyncParsableCommand {
     func validate() throws {
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be read only once.") }
         if let maxTableNesting, maxTableNesting < 0 { throw ValidationError("--max-table-nesting takes 0 or more.") }
+        if writeDisposition != .merge, mergeKey != nil || dedupSort != nil || hardDelete != nil || mergeStrategy != .deleteInsert {
+            throw ValidationError("--merge-strategy, --merge-key, --dedup-sort and --hard-delete go with --write-disposition merge.")
+        }
+        _ = try parsedDedupSort()
     }
 
     func run() async throws {
@@ -66,9 +82,9 @@ struct IngestCommand: AsyncParsableCommand {
             databasePath = folder.appendingPathComponent("\(database).duckdb").path
         }
         let pipelineName = pipeline ?? "ingest_\((try? NamingConvention().normalize(table)) ?? "table")"
-        let hints = TableHints(table: table, writeDisposition: writeDisposition,
-                               primaryKey: primaryKey.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [],
-                               maxTableNesting: maxTableNesting)
+        let hints = TableHints(table: table, writeDisposition: writeDisposition, primaryKey: columns(primaryKey),
+                               mergeKey: columns(mergeKey), maxTableNesting: maxTableNesting, mergeStrategy: mergeStrategy,
+                               dedupSort: try parsedDedupSort(), hardDelete: hardDelete)
         var inputs: [Data] = []
         var urls: [URL] = []
         for file in files {
@@ -102,5 +118,22 @@ struct IngestCommand: AsyncParsableCommand {
     }
 }
 
+extension IngestCommand {
+    private func columns(_ list: String?) -> [String] {
+        list.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? []
+    }
+
+    private func parsedDedupSort() throws -> DedupSort? {
+        guard let dedupSort else { return nil }
+        let parts = dedupSort.split(separator: ":", maxSplits: 1).map(String.init)
+        guard let column = parts.first, !column.isEmpty else { throw ValidationError("--dedup-sort takes a column, like stars:desc.") }
+        guard parts.count == 1 || parts[1] == "asc" || parts[1] == "desc" else {
+            throw ValidationError("--dedup-sort takes COLUMN, COLUMN:asc or COLUMN:desc, not \(dedupSort).")
+        }
+        return DedupSort(column: column, order: parts.count == 2 && parts[1] == "asc" ? .ascending : .descending)
+    }
+}
+
 extension WriteDisposition: ExpressibleByArgument {}
+extension MergeStrategy: ExpressibleByArgument {}
 extension LoaderFileFormat: ExpressibleByArgument {}

@@ -79,18 +79,29 @@ final class PackageLoader {
         try connection.transaction { c in
             for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
             let written = Set(manifest.tables)
-            let replaced = replacedTables(manifest, schema: schema)
+            let replaced = descendants(of: manifest.replaceTables, in: schema)
             try migrate(schema.tables.filter { written.contains($0.name) }, connection: c)
-            let staging = options.replaceStrategy == .insertFromStaging
-            if staging, !replaced.isEmpty {
-                try c.execute("CREATE SCHEMA IF NOT EXISTS \(SystemTables.quote(dataset + "_staging"))")
-            }
             let existing = try existingColumns(c)
-            for table in replaced where existing[table] != nil && !(staging && written.contains(table)) {
-                try c.execute("DELETE FROM \(qualified(table))")
+            // Tables whose jobs load into `<dataset>_staging` first: replaced ones (with that
+            // strategy) and every written table of a merge family.
+            var merges: [MergeStatements] = []
+            for root in schema.tables where root.parent == nil && root.writeDisposition == .merge {
+                let family = descendants(of: [root.name], in: schema).dropFirst().compactMap { schema.table(named: $0) }
+                guard written.contains(root.name) || family.contains(where: { written.contains($0.name) }) else { continue }
+                var merge = MergeStatements(root: root, descendants: Array(family), existing: Set(existing.keys),
+                                            destination: { self.qualified($0) }, staging: { self.qualified($0, staging: true) })
+                merge.staged = Set(([root] + family).map(\.name).filter { written.contains($0) })
+                merges.append(merge)
             }
-            if staging {
-                for table in replaced where written.contains(table) {
+            var staged = Set(merges.flatMap(\.staged))
+            if options.replaceStrategy == .insertFromStaging {
+                staged.formUnion(replaced.filter { written.contains($0) })
+            } else {
+                for table in replaced where existing[table] != nil { try c.execute("DELETE FROM \(qualified(table))") }
+            }
+            if !staged.isEmpty {
+                try c.execute("CREATE SCHEMA IF NOT EXISTS \(SystemTables.quote(dataset + "_staging"))")
+                for table in staged.sorted() {
                     try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
                 }
             }
@@ -99,7 +110,7 @@ final class PackageLoader {
                 guard let table = schema.table(named: JobName.table(of: job)) else {
                     throw JobFailure(job: job, error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
                 }
-                let target = staging && replaced.contains(table.name) ? qualified(table.name, staging: true) : qualified(table.name)
+                let target = qualified(table.name, staging: staged.contains(table.name))
                 do {
                     try JobWriters.load(job, format: format, table: table.name, columns: jobColumns[job.lastPathComponent] ?? table.columns,
                                         into: target, on: c)
@@ -109,12 +120,23 @@ final class PackageLoader {
                     throw JobFailure(job: job, error: DuckDBError(.invalidInput, message: error.message))
                 }
             }
-            if staging {
-                for table in replaced where written.contains(table) {
-                    try c.execute("DELETE FROM \(qualified(table))")
+            if options.replaceStrategy == .insertFromStaging {
+                for table in replaced {
+                    if existing[table] != nil || written.contains(table) { try c.execute("DELETE FROM \(qualified(table))") }
+                    guard written.contains(table) else { continue }
                     try c.execute("INSERT INTO \(qualified(table)) BY NAME SELECT * FROM \(qualified(table, staging: true))")
                     try c.execute("DROP TABLE \(qualified(table, staging: true))")
                 }
+            }
+            for merge in merges {
+                for check in merge.checks() {
+                    let count = try c.scalar(check.sql, as: Int.self) ?? 0
+                    if count > 0 {
+                        let job = jobs.first { JobName.table(of: $0) == merge.root.name } ?? folder
+                        throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
+                    }
+                }
+                for statement in merge.statements() { try c.execute(statement) }
             }
             try recordSchema(schema, connection: c)
             try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
@@ -123,10 +145,10 @@ final class PackageLoader {
         }
     }
 
-    /// Root tables this package replaces, with all their descendants.
-    private func replacedTables(_ manifest: PackageManifest, schema: Schema) -> [String] {
+    /// `tables` with all their descendants, parents first.
+    private func descendants(of tables: [String], in schema: Schema) -> [String] {
         var result: [String] = []
-        var pending = manifest.replaceTables
+        var pending = tables
         while let table = pending.first {
             pending.removeFirst()
             result.append(table)

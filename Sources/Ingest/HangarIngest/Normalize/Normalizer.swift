@@ -37,15 +37,30 @@ final class Normalizer {
         }
         let tableName = try normalizedTableName(hints.table, resource: resource)
         var root = try rootTable(tableName, resource: resource, hints: hints)
-        let rowID = rootIDs.next()
-        var context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max)
+        let keys = try keyColumns(hints)
+        var context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max,
+                                 keyColumns: Set(keys.primary))
+        // Upserts address rows by key, so the row id derives from the key; others are random.
+        let upsert = hints.writeDisposition == .merge && hints.mergeStrategy == .upsert
+        writesRootIDs = hints.writeDisposition == .merge
+        var rowID = upsert ? "" : rootIDs.next()
+        context.rootID = rowID
         try place(fields, prefix: "", depth: 0, table: &root, tableName: tableName, rowID: rowID, context: &context)
-        for key in hints.primaryKey {
-            let column = try naming.normalizePath(key)
+        for column in keys.primary {
             guard context.setColumns.contains(column) else {
                 throw IngestError(.invalidData, message: "resource \(resource), table \(tableName), row \(position): the primary key column \(column) is missing or null")
             }
             root.markPrimaryKey(column)
+        }
+        for column in keys.merge where root.column(named: column) != nil { root.markMergeKey(column) }
+        if upsert {
+            rowID = StableHash.base64Digest(of: keys.primary.map { context.keyValues[$0] ?? "" }.joined(separator: "\u{1F}"), bytes: 10)
+            context.rootID = rowID
+            context.children = []
+            context.setColumns = []
+            context.sourceKeys = [:]
+            // The children need the key-derived id, known only now: place the row's nested lists again.
+            try placeChildren(fields, prefix: "", depth: 0, tableName: tableName, rowID: rowID, context: &context)
         }
         try setSystem("_dlt_load_id", .string(loadID), table: &root, tableName: tableName)
         try setSystem("_dlt_id", .string(rowID), table: &root, tableName: tableName)
@@ -67,6 +82,10 @@ final class Normalizer {
         let resource: String
         let position: Int
         let maxNesting: Int
+        var keyColumns: Set<String> = []
+        /// The root row's `_dlt_id`, written to child rows as `_dlt_root_id` for merge tables.
+        var rootID = ""
+        var keyValues: [String: String] = [:]
         var setColumns: Set<String> = []
         /// The source key behind each column (or child table) of this row, to catch two keys
         /// that normalize to one name.
@@ -92,27 +111,56 @@ final class Normalizer {
             case .object(let nested) where depth < context.maxNesting:
                 try place(nested, prefix: name, sourcePrefix: source, depth: depth + 1, table: &table, tableName: tableName, rowID: rowID, context: &context)
             case .array(let items) where depth < context.maxNesting:
-                let childName = naming.makePath(tableName, name)
-                let resource = context.resource, position = context.position, maxNesting = context.maxNesting
-                context.children.append { [unowned self] in
-                    try self.writeChildRows(items, table: childName, parent: tableName, parentID: rowID, depth: depth + 1,
-                                            resource: resource, position: position, maxNesting: maxNesting)
-                }
+                scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
             default:
                 guard let placement = evolution.place(field.value, column: name, in: &table) else { continue }
                 try record(placement, table: table, tableName: tableName)
-                if !field.value.isNullValue { context.setColumns.insert(placement.column) }
+                if !field.value.isNullValue {
+                    context.setColumns.insert(placement.column)
+                    if context.keyColumns.contains(placement.column) { context.keyValues[placement.column] = JSONText.encode(placement.value) }
+                }
             }
         }
     }
 
+    private func scheduleChildRows(_ items: [IngestValue], name: String, tableName: String, rowID: String, depth: Int,
+                                   context: inout RowContext) {
+        guard !rowID.isEmpty else { return }  // an upsert row's id is not known yet
+        let childName = naming.makePath(tableName, name)
+        let resource = context.resource, position = context.position, maxNesting = context.maxNesting, rootID = context.rootID
+        let withRootID = writesRootIDs
+        context.children.append { [unowned self] in
+            try self.writeChildRows(items, table: childName, parent: tableName, parentID: rowID, depth: depth + 1,
+                                    resource: resource, position: position, maxNesting: maxNesting, rootID: withRootID ? rootID : nil)
+        }
+    }
+
+    /// Schedules only the child rows of a row whose columns are already placed.
+    private func placeChildren(_ fields: [(key: String, value: IngestValue)], prefix: String, depth: Int, tableName: String,
+                               rowID: String, context: inout RowContext) throws {
+        for field in fields {
+            let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
+            switch field.value {
+            case .object(let nested) where depth < context.maxNesting:
+                try placeChildren(nested, prefix: name, depth: depth + 1, tableName: tableName, rowID: rowID, context: &context)
+            case .array(let items) where depth < context.maxNesting:
+                scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
+            default: continue
+            }
+        }
+    }
+
+    /// Merge tables give child rows their root row's id, so children follow their root on delete.
+    private var writesRootIDs = false
+
     private func writeChildRows(_ items: [IngestValue], table childName: String, parent: String, parentID: String, depth: Int,
-                                resource: String, position: Int, maxNesting: Int) throws {
+                                resource: String, position: Int, maxNesting: Int, rootID: String?) throws {
         guard !items.isEmpty else { return }
         var child = childTable(childName, parent: parent)
         for (index, item) in items.enumerated() {
             let rowID = RowIDGenerator.childID(parentID: parentID, table: childName, index: index)
             var context = RowContext(resource: resource, position: position, maxNesting: maxNesting)
+            context.rootID = rootID ?? ""
             switch item {
             case .object(let fields):
                 try place(fields, prefix: "", depth: depth, table: &child, tableName: childName, rowID: rowID, context: &context)
@@ -122,6 +170,7 @@ final class Normalizer {
             try setSystem("_dlt_parent_id", .string(parentID), table: &child, tableName: childName)
             try setSystem("_dlt_list_idx", .int(Int64(index)), table: &child, tableName: childName)
             try setSystem("_dlt_id", .string(rowID), table: &child, tableName: childName)
+            if let rootID { try setSystem("_dlt_root_id", .string(rootID), table: &child, tableName: childName) }
             try endRow(childName, table: child)
             for grandchild in context.children { try grandchild() }
         }
@@ -162,16 +211,19 @@ final class Normalizer {
 
     private func rootTable(_ name: String, resource: String, hints: TableHints) throws -> TableSchema {
         if let existing = tables[name] {
-            if existing.writeDisposition != hints.writeDisposition || existing.resource != resource {
+            let merge = try mergeSettings(hints)
+            if existing.writeDisposition != hints.writeDisposition || existing.resource != resource || existing.merge != merge {
                 var updated = existing
                 updated.writeDisposition = hints.writeDisposition
                 updated.resource = resource
+                updated.merge = merge
                 tables[name] = updated
                 return updated
             }
             return existing
         }
         var table = TableSchema(name: name, writeDisposition: hints.writeDisposition, resource: resource)
+        table.merge = try mergeSettings(hints)
         for hint in hints.columns {
             let column = try naming.normalizePath(hint.name)
             guard let type = hint.dataType else { continue }
@@ -180,6 +232,24 @@ final class Normalizer {
         }
         tables[name] = table
         return table
+    }
+
+    private func mergeSettings(_ hints: TableHints) throws -> MergeSettings? {
+        guard hints.writeDisposition == .merge else { return nil }
+        return MergeSettings(strategy: hints.mergeStrategy,
+                             dedupSort: try hints.dedupSort.map { DedupSort(column: try naming.normalizePath($0.column), order: $0.order) },
+                             hardDelete: try hints.hardDelete.map { try naming.normalizePath($0) })
+    }
+
+    private var keyCache: [[String]: (primary: [String], merge: [String])] = [:]
+
+    /// The hints' key columns, normalized (cached: they are needed for every row).
+    private func keyColumns(_ hints: TableHints) throws -> (primary: [String], merge: [String]) {
+        let cacheKey = hints.primaryKey + ["\u{0}"] + hints.mergeKey
+        if let cached = keyCache[cacheKey] { return cached }
+        let keys = (primary: try hints.primaryKey.map(naming.normalizePath), merge: try hints.mergeKey.map(naming.normalizePath))
+        keyCache[cacheKey] = keys
+        return keys
     }
 
     private func childTable(_ name: String, parent: String) -> TableSchema {

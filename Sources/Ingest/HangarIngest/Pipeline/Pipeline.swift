@@ -65,14 +65,22 @@ public actor Pipeline {
 
     /// Loads every resource of a source, each into its table, as one package.
     public func run(_ source: Source, loaderFileFormat: LoaderFileFormat? = nil) async throws -> LoadInfo {
-        if let merge = source.resources.first(where: { $0.hints.writeDisposition == .merge }) {
-            throw IngestError(.unsupported, message: """
-                resource \(merge.name): write disposition merge is not available yet — it comes with the ingest engine's \
-                merge support (delete-insert, upsert, primary and merge keys). Nothing was extracted or loaded; use append \
-                or replace for now
-                """)
+        var source = source
+        var warnings: [String] = []
+        for index in source.resources.indices where source.resources[index].hints.writeDisposition == .merge {
+            let hints = source.resources[index].hints
+            if hints.primaryKey.isEmpty && hints.mergeKey.isEmpty {
+                warnings.append("resource \(source.resources[index].name): merge without a primary or merge key appends instead")
+                source.resources[index].hints.writeDisposition = .append
+            } else if hints.primaryKey.isEmpty && hints.mergeStrategy != .deleteInsert {
+                throw IngestError(.invalidData, message: """
+                    resource \(source.resources[index].name): the \(hints.mergeStrategy.rawValue) merge strategy needs a primary key; \
+                    nothing was extracted or loaded
+                    """)
+            }
         }
         var info = try emptyInfo()
+        info.warnings = warnings
         folders.removePartials()
         let clock = ContinuousClock()
         var loader: PackageLoader?

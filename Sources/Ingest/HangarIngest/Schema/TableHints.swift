@@ -8,14 +8,23 @@ public struct TableHints: Sendable, Equatable, Codable {
     public var columns: [ColumnHint]
     /// Nested objects and lists deeper than this stay `json` columns; nil unnests everything.
     public var maxTableNesting: Int?
+    public var mergeStrategy: MergeStrategy
+    /// For `delete-insert`: which of several rows with one key survives.
+    public var dedupSort: DedupSort?
+    /// A column whose true (or, for other types, non-null) value deletes the row's key instead.
+    public var hardDelete: String?
 
     public init(table: String, writeDisposition: WriteDisposition = .append, primaryKey: [String] = [],
-                mergeKey: [String] = [], columns: [ColumnHint] = [], maxTableNesting: Int? = nil) {
+                mergeKey: [String] = [], columns: [ColumnHint] = [], maxTableNesting: Int? = nil,
+                mergeStrategy: MergeStrategy = .deleteInsert, dedupSort: DedupSort? = nil, hardDelete: String? = nil) {
         self.table = table
         self.writeDisposition = writeDisposition
         self.primaryKey = primaryKey
         self.mergeKey = mergeKey
         self.columns = columns
         self.maxTableNesting = maxTableNesting
+        self.mergeStrategy = mergeStrategy
+        self.dedupSort = dedupSort
+        self.hardDelete = hardDelete
     }
 }

@@ -15,6 +15,10 @@ public struct TableSchema: Sendable, Codable, Equatable {
     public var resource: String? {
         didSet { revision &+= 1 }
     }
+    /// For merge tables: how rows merge, and the hints that steer it (column names normalized).
+    public var merge: MergeSettings? {
+        didSet { revision &+= 1 }
+    }
     /// Column positions by name: lookups happen for every value normalized.
     private var positions: [String: Int]
     /// Changes with every mutation, so a caller can tell cheaply whether a copy is stale.
@@ -31,7 +35,7 @@ public struct TableSchema: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, parent, columns, writeDisposition = "write_disposition", resource
+        case name, parent, columns, writeDisposition = "write_disposition", resource, merge
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,11 +45,22 @@ public struct TableSchema: Sendable, Codable, Equatable {
                   columns: try container.decode([ColumnSchema].self, forKey: .columns),
                   writeDisposition: try container.decodeIfPresent(WriteDisposition.self, forKey: .writeDisposition),
                   resource: try container.decodeIfPresent(String.self, forKey: .resource))
+        merge = try container.decodeIfPresent(MergeSettings.self, forKey: .merge)
     }
 
     public static func == (a: TableSchema, b: TableSchema) -> Bool {
         a.name == b.name && a.parent == b.parent && a.columns == b.columns && a.writeDisposition == b.writeDisposition
-            && a.resource == b.resource
+            && a.resource == b.resource && a.merge == b.merge
+    }
+
+    /// Primary key columns, in table order.
+    public var primaryKey: [String] { columns.filter(\.primaryKey).map(\.name) }
+    public var mergeKey: [String] { columns.filter(\.mergeKey).map(\.name) }
+
+    /// Marks a column as (part of) the merge key.
+    public mutating func markMergeKey(_ name: String) {
+        guard let index = positions[name], !columns[index].mergeKey else { return }
+        columns[index].mergeKey = true
     }
 
     private static func index(_ columns: [ColumnSchema]) -> [String: Int] {

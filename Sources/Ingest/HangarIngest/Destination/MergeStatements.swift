@@ -1,0 +1,82 @@
+/// The SQL that merges a root table and its child tables from staging into the dataset, run in
+/// the package's transaction after every job is loaded into staging.
+///
+/// delete-insert: dedup staging on the primary key (`dedup_sort` picks the survivor, else the
+/// row loaded last), delete destination rows — and, through `_dlt_root_id`, their child rows —
+/// whose primary or merge key is staged, drop hard-deleted rows, insert the rest.
+/// upsert: the same without dedup, refusing duplicate keys. insert-only: staged rows whose key
+/// already exists are dropped; nothing is deleted.
+struct MergeStatements {
+    let root: TableSchema
+    /// Every descendant of `root` in the schema, parents before children.
+    let descendants: [TableSchema]
+    /// Tables of the family that exist in the destination (after migration).
+    let existing: Set<String>
+    let destination: (String) -> String
+    let staging: (String) -> String
+
+    struct DuplicateKeys: Error { let table: String; let count: Int }
+
+    var settings: MergeSettings { root.merge ?? MergeSettings(strategy: .deleteInsert) }
+
+    private var primaryKey: [String] { root.primaryKey }
+    /// Rows are replaced by merge key when there is one, else by primary key.
+    private var deleteKey: [String] { root.mergeKey.isEmpty ? root.primaryKey : root.mergeKey }
+
+    private func tuple(_ columns: [String], prefix: String = "") -> String {
+        "(" + columns.map { prefix + SystemTables.quote($0) }.joined(separator: ", ") + ")"
+    }
+
+    private var familyWithRootIDs: [TableSchema] {
+        descendants.filter { existing.contains($0.name) && $0.column(named: "_dlt_root_id") != nil }
+    }
+
+    /// Statements to check before merging; each returns a count that must be zero.
+    func checks() -> [(sql: String, failure: (Int) -> String)] {
+        guard settings.strategy == .upsert, !primaryKey.isEmpty else { return [] }
+        let key = tuple(primaryKey)
+        return [("SELECT count(*) - count(DISTINCT \(key)) FROM \(staging(root.name))", { count in
+            "upsert into \(root.name) needs unique primary keys \(primaryKey.joined(separator: ", ")) within one load, but \(count) rows repeat a key; use delete-insert with dedup_sort to pick survivors"
+        })]
+    }
+
+    func statements() -> [String] {
+        var sql: [String] = []
+        let stagedRoot = staging(root.name)
+        if settings.strategy == .deleteInsert, !primaryKey.isEmpty {
+            let order = settings.dedupSort.map { SystemTables.quote($0.column) + ($0.order == .descending ? " DESC" : " ASC") + ", " } ?? ""
+            sql.append("""
+                DELETE FROM \(stagedRoot) WHERE rowid IN (SELECT rowid FROM (
+                  SELECT rowid, row_number() OVER (PARTITION BY \(primaryKey.map(SystemTables.quote).joined(separator: ", ")) ORDER BY \(order)rowid DESC) AS survivor
+                  FROM \(stagedRoot)) WHERE survivor > 1)
+                """)
+        }
+        if settings.strategy == .insertOnly, !primaryKey.isEmpty, existing.contains(root.name) {
+            sql.append("DELETE FROM \(stagedRoot) WHERE \(tuple(primaryKey)) IN (SELECT \(tuple(primaryKey)) FROM \(destination(root.name)))")
+        }
+        if settings.strategy != .insertOnly, !deleteKey.isEmpty, existing.contains(root.name) {
+            let matched = "SELECT _dlt_id FROM \(destination(root.name)) WHERE \(tuple(deleteKey)) IN (SELECT \(tuple(deleteKey)) FROM \(stagedRoot))"
+            for child in familyWithRootIDs {
+                sql.append("DELETE FROM \(destination(child.name)) WHERE _dlt_root_id IN (\(matched))")
+            }
+            sql.append("DELETE FROM \(destination(root.name)) WHERE \(tuple(deleteKey)) IN (SELECT \(tuple(deleteKey)) FROM \(stagedRoot))")
+        }
+        if let hardDelete = settings.hardDelete, root.column(named: hardDelete) != nil {
+            let column = SystemTables.quote(hardDelete)
+            let flagged = root.column(named: hardDelete)?.dataType == .bool ? "\(column) IS TRUE" : "\(column) IS NOT NULL"
+            sql.append("DELETE FROM \(stagedRoot) WHERE \(flagged)")
+        }
+        sql.append("INSERT INTO \(destination(root.name)) BY NAME SELECT * FROM \(stagedRoot)")
+        for child in descendants where existing.contains(child.name) && staged.contains(child.name) {
+            let filter = child.column(named: "_dlt_root_id") != nil ? " WHERE _dlt_root_id IN (SELECT _dlt_id FROM \(stagedRoot))" : ""
+            sql.append("INSERT INTO \(destination(child.name)) BY NAME SELECT * FROM \(staging(child.name))\(filter)")
+        }
+        for table in [root] + descendants where staged.contains(table.name) {
+            sql.append("DROP TABLE \(staging(table.name))")
+        }
+        return sql
+    }
+
+    /// Tables that have a staging copy.
+    var staged: Set<String> = []
+}
