@@ -32,6 +32,11 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unsupported = Code(.unsupported)
         /// A load job failed for good; the package was aborted and the destination left as it was.
         public static let loadFailed = Code(.loadFailed)
+        /// Data broke a frozen schema contract; nothing was loaded.
+        public static let contractViolation = Code(.contractViolation)
+        /// An incremental cannot run as configured, or a row's cursor value is missing or cannot
+        /// be compared with the cursor's values; the message names the resource and the row.
+        public static let incrementalCursor = Code(.incrementalCursor)
 
         private enum Name: String {
             case invalidName = "invalid name"
@@ -40,6 +45,8 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             case malformedJSON = "malformed JSON"
             case storage, unsupported
             case loadFailed = "load failed"
+            case contractViolation = "schema contract violation"
+            case incrementalCursor = "incremental cursor"
         }
     }
 }

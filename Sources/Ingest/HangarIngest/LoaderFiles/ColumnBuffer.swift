@@ -65,3 +65,22 @@ public struct TableBatch: Sendable {
         rowCount = buffers.first?.count ?? 0
     }
 }
+
+extension ColumnBuffer {
+    /// Keeps the first `count` values.
+    mutating func truncate(to count: Int) {
+        guard self.count > count else { return }
+        switch self {
+        case .bigint(let v): self = .bigint(Array(v.prefix(count)))
+        case .double(let v): self = .double(Array(v.prefix(count)))
+        case .bool(let v): self = .bool(Array(v.prefix(count)))
+        case .text(let v): self = .text(Array(v.prefix(count)))
+        case .timestamp(let v): self = .timestamp(Array(v.prefix(count)))
+        case .date(let v): self = .date(Array(v.prefix(count)))
+        case .time(let v): self = .time(Array(v.prefix(count)))
+        case .decimal(let v): self = .decimal(Array(v.prefix(count)))
+        case .json(let v): self = .json(Array(v.prefix(count)))
+        case .binary(let v): self = .binary(Array(v.prefix(count)))
+        }
+    }
+}

@@ -17,7 +17,13 @@ final class Normalizer {
     /// Schema changes in the order they happened, for `schema_updates.json`.
     private(set) var changes: [SchemaChange] = []
     private(set) var rowCounts: [String: Int] = [:]
+    /// Rows and values a schema contract dropped, per table.
+    private(set) var discardedRows: [String: Int] = [:]
+    private(set) var discardedValues: [String: Int] = [:]
     private var rootIDs: RowIDGenerator
+    /// Tables the current source row created: its own columns are part of creating them, so only
+    /// the `tables` contract applies to them.
+    private var createdThisRow: Set<String> = []
 
     init(schema: Schema, naming: NamingConvention, loadID: String, batchRows: Int = 50_000,
          emit: @escaping (TableBatch) throws -> Void) {
@@ -36,10 +42,59 @@ final class Normalizer {
             throw IngestError(.invalidData, message: "resource \(resource), row \(position): expected an object, found \(describe(row))")
         }
         let tableName = try normalizedTableName(hints.table, resource: resource)
-        var root = try rootTable(tableName, resource: resource, hints: hints)
+        let contract = hints.schemaContract ?? .evolve
+        createdThisRow.removeAll(keepingCapacity: true)
+        guard contract.discardsRows else {
+            try normalizeRow(fields, tableName: tableName, resource: resource, hints: hints, contract: contract, position: position)
+            try handOverFullBuffers()
+            return
+        }
+        // A contract may drop the row halfway through, after some of it was buffered: remember
+        // where everything stood, to put it back.
+        let snapshot = Snapshot(schema: schema, tables: tables, changes: changes.count, rowCounts: rowCounts,
+                                buffers: buffers.mapValues { ($0.rowCount, $0.columns.count) }, synced: syncedRevisions)
+        do {
+            try normalizeRow(fields, tableName: tableName, resource: resource, hints: hints, contract: contract, position: position)
+        } catch let discard as DiscardRow {
+            schema = snapshot.schema
+            tables = snapshot.tables
+            changes.removeLast(changes.count - snapshot.changes)
+            rowCounts = snapshot.rowCounts
+            syncedRevisions = snapshot.synced
+            for name in Array(buffers.keys) {
+                if let (rows, columns) = snapshot.buffers[name] { buffers[name]!.restore(rowCount: rows, columnCount: columns) } else { buffers[name] = nil }
+            }
+            discardedRows[discard.table, default: 0] += 1
+        }
+        try handOverFullBuffers()
+    }
+
+    private struct Snapshot {
+        let schema: Schema
+        let tables: [String: TableSchema]
+        let changes: Int
+        let rowCounts: [String: Int]
+        let buffers: [String: (Int, Int)]
+        let synced: [String: Int]
+    }
+
+    /// Thrown inside a row that a contract drops whole.
+    private struct DiscardRow: Error { let table: String }
+
+    /// Batches go out only between source rows, so a dropped row never reached a writer.
+    private func handOverFullBuffers() throws {
+        for name in buffers.keys where buffers[name]!.rowCount >= batchRows {
+            try emit(buffers[name]!.takeBatch())
+        }
+    }
+
+    private func normalizeRow(_ fields: [(key: String, value: IngestValue)], tableName: String, resource: String, hints: TableHints,
+                              contract: SchemaContract, position: Int) throws {
+        var root = try rootTable(tableName, resource: resource, hints: hints, contract: contract, position: position)
         let keys = try keyColumns(hints)
         var context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max,
                                  keyColumns: Set(keys.primary))
+        context.contract = contract
         // Upserts address rows by key, so the row id derives from the key; others are random.
         let upsert = hints.writeDisposition == .merge && hints.mergeStrategy == .upsert
         writesRootIDs = hints.writeDisposition == .merge
@@ -83,6 +138,7 @@ final class Normalizer {
         let position: Int
         let maxNesting: Int
         var keyColumns: Set<String> = []
+        var contract = SchemaContract.evolve
         /// The root row's `_dlt_id`, written to child rows as `_dlt_root_id` for merge tables.
         var rootID = ""
         var keyValues: [String: String] = [:]
@@ -113,6 +169,7 @@ final class Normalizer {
             case .array(let items) where depth < context.maxNesting:
                 scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
             default:
+                guard try admit(field.value, column: name, table: table, tableName: tableName, context: context) else { continue }
                 guard let placement = evolution.place(field.value, column: name, in: &table) else { continue }
                 try record(placement, table: table, tableName: tableName)
                 if !field.value.isNullValue {
@@ -128,10 +185,10 @@ final class Normalizer {
         guard !rowID.isEmpty else { return }  // an upsert row's id is not known yet
         let childName = naming.makePath(tableName, name)
         let resource = context.resource, position = context.position, maxNesting = context.maxNesting, rootID = context.rootID
-        let withRootID = writesRootIDs
+        let withRootID = writesRootIDs, contract = context.contract
         context.children.append { [unowned self] in
-            try self.writeChildRows(items, table: childName, parent: tableName, parentID: rowID, depth: depth + 1,
-                                    resource: resource, position: position, maxNesting: maxNesting, rootID: withRootID ? rootID : nil)
+            try self.writeChildRows(items, table: childName, parent: tableName, parentID: rowID, depth: depth + 1, resource: resource,
+                                    position: position, maxNesting: maxNesting, rootID: withRootID ? rootID : nil, contract: contract)
         }
     }
 
@@ -154,13 +211,14 @@ final class Normalizer {
     private var writesRootIDs = false
 
     private func writeChildRows(_ items: [IngestValue], table childName: String, parent: String, parentID: String, depth: Int,
-                                resource: String, position: Int, maxNesting: Int, rootID: String?) throws {
+                                resource: String, position: Int, maxNesting: Int, rootID: String?, contract: SchemaContract) throws {
         guard !items.isEmpty else { return }
-        var child = childTable(childName, parent: parent)
+        var child = try childTable(childName, parent: parent, resource: resource, contract: contract, position: position)
         for (index, item) in items.enumerated() {
             let rowID = RowIDGenerator.childID(parentID: parentID, table: childName, index: index)
             var context = RowContext(resource: resource, position: position, maxNesting: maxNesting)
             context.rootID = rootID ?? ""
+            context.contract = contract
             switch item {
             case .object(let fields):
                 try place(fields, prefix: "", depth: depth, table: &child, tableName: childName, rowID: rowID, context: &context)
@@ -199,8 +257,48 @@ final class Normalizer {
             schema.update(table)
             syncedRevisions[tableName] = table.revision
         }
-        if buffers[tableName]!.rowCount >= batchRows {
-            try emit(buffers[tableName]!.takeBatch())
+    }
+
+    // MARK: - Schema contracts
+
+    /// Whether `value` may go into `column` under the row's contract; throws to fail the run or
+    /// to drop the row, returns false to drop just the value.
+    private func admit(_ value: IngestValue, column: String, table: TableSchema, tableName: String, context: RowContext) throws -> Bool {
+        guard context.contract != .evolve, !createdThisRow.contains(tableName), let type = value.inferredType else { return true }
+        let entity: String, mode: SchemaContract.Mode, reason: String
+        if let existing = table.column(named: column) {
+            guard evolution.coerce(value, to: existing.dataType) == nil,
+                  table.column(named: column + "__v_" + type.rawValue) == nil else { return true }
+            (entity, mode) = ("data_type", context.contract.dataType)
+            reason = "a \(type.rawValue) value does not fit the \(existing.dataType.rawValue) column \(column)"
+        } else {
+            (entity, mode) = ("columns", context.contract.columns)
+            reason = "the column \(column) is new"
+        }
+        switch mode {
+        case .evolve: return true
+        case .discardValue:
+            discardedValues[tableName, default: 0] += 1
+            return false
+        case .discardRow: throw DiscardRow(table: tableName)
+        case .freeze:
+            throw IngestError(.contractViolation, message: """
+                schema contract violation: resource \(context.resource), table \(tableName), column \(column), row \(context.position): \
+                \(reason) and \(entity) are frozen. Nothing was loaded; allow the change with schema contract \(entity)=evolve, or fix the data
+                """)
+        }
+    }
+
+    /// A table not in the schema yet may be created only as the `tables` contract allows.
+    private func admitTable(_ name: String, resource: String, contract: SchemaContract, position: Int) throws {
+        switch contract.tables {
+        case .evolve: return
+        case .discardRow, .discardValue: throw DiscardRow(table: name)
+        case .freeze:
+            throw IngestError(.contractViolation, message: """
+                schema contract violation: resource \(resource), table \(name), row \(position): the table \(name) is new and tables are frozen. \
+                Nothing was loaded; allow it with schema contract tables=evolve, or fix the data
+                """)
         }
     }
 
@@ -209,7 +307,7 @@ final class Normalizer {
 
     // MARK: - Tables and names
 
-    private func rootTable(_ name: String, resource: String, hints: TableHints) throws -> TableSchema {
+    private func rootTable(_ name: String, resource: String, hints: TableHints, contract: SchemaContract, position: Int) throws -> TableSchema {
         if let existing = tables[name] {
             let merge = try mergeSettings(hints)
             if existing.writeDisposition != hints.writeDisposition || existing.resource != resource || existing.merge != merge {
@@ -222,6 +320,8 @@ final class Normalizer {
             }
             return existing
         }
+        try admitTable(name, resource: resource, contract: contract, position: position)
+        createdThisRow.insert(name)
         var table = TableSchema(name: name, writeDisposition: hints.writeDisposition, resource: resource)
         table.merge = try mergeSettings(hints)
         for hint in hints.columns {
@@ -252,8 +352,10 @@ final class Normalizer {
         return keys
     }
 
-    private func childTable(_ name: String, parent: String) -> TableSchema {
+    private func childTable(_ name: String, parent: String, resource: String, contract: SchemaContract, position: Int) throws -> TableSchema {
         if let existing = tables[name] { return existing }
+        try admitTable(name, resource: resource, contract: contract, position: position)
+        createdThisRow.insert(name)
         let table = TableSchema(name: name, parent: parent)
         tables[name] = table
         return table

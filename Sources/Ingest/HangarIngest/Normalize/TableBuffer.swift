@@ -48,6 +48,16 @@ struct TableBuffer {
         return batch
     }
 
+    /// Drops rows and columns added since the buffer held `rowCount` rows and `columnCount` columns.
+    mutating func restore(rowCount: Int, columnCount: Int) {
+        while columns.count > columnCount {
+            positions[columns.removeLast().name] = nil
+            buffers.removeLast()
+        }
+        for index in buffers.indices { buffers[index].truncate(to: rowCount) }
+        self.rowCount = rowCount
+    }
+
     /// Bytes this buffer roughly holds, to decide when to hand a batch over.
     var estimatedBytes: Int { rowCount * max(columns.count, 1) * 16 }
 

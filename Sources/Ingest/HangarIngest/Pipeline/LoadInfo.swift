@@ -34,11 +34,15 @@ public struct LoadInfo: Sendable, Codable, Equatable, CustomStringConvertible {
     public var normalizeSeconds: Double
     public var loadSeconds: Double
     public var warnings: [String]
+    /// Rows and values a schema contract dropped, per table.
+    public var discardedRows: [String: Int] = [:]
+    public var discardedValues: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case pipelineName = "pipeline_name", destinationName = "destination_name", destinationLocation = "destination_location"
         case datasetName = "dataset_name", packages, rowCounts = "row_counts", extractSeconds = "extract_seconds"
         case normalizeSeconds = "normalize_seconds", loadSeconds = "load_seconds", warnings
+        case discardedRows = "discarded_rows", discardedValues = "discarded_values"
     }
 
     public var hasFailedJobs: Bool { packages.contains { !$0.failedJobs.isEmpty } }
@@ -58,6 +62,11 @@ public struct LoadInfo: Sendable, Codable, Equatable, CustomStringConvertible {
         }
         if !rowCounts.isEmpty {
             lines.append("Rows: " + rowCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if !discardedRows.isEmpty || !discardedValues.isEmpty {
+            let rows = discardedRows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) rows" }
+            let values = discardedValues.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) values" }
+            lines.append("Discarded by the schema contract: " + (rows + values).joined(separator: ", "))
         }
         lines.append(String(format: "Stages: extract %.2fs, normalize %.2fs, load %.2fs", extractSeconds, normalizeSeconds, loadSeconds))
         for warning in warnings { lines.append("Warning: \(warning)") }

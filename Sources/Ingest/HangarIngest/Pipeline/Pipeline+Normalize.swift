@@ -1,9 +1,28 @@
 import Foundation
 
 extension Pipeline {
+    /// What normalizing a package counted.
+    struct NormalizeOutcome {
+        var rowCounts: [String: Int]
+        var discardedRows: [String: Int]
+        var discardedValues: [String: Int]
+    }
+
+    /// Normalizes a package; a package whose data cannot be normalized (malformed, breaking a
+    /// contract) is set aside in `normalize/failed` so it does not block every later run.
+    func normalizeOrSetAside(_ loadID: String, format: LoaderFileFormat) throws -> NormalizeOutcome {
+        do {
+            return try normalize(loadID, format: format)
+        } catch let error as IngestError where [.invalidData, .malformedJSON, .invalidName, .contractViolation].contains(error.code) {
+            let failed = folders.pipeline.appendingPathComponent("normalize/failed", isDirectory: true)
+            try? folders.publish(folders.extracted.appendingPathComponent(loadID, isDirectory: true), as: loadID, in: failed)
+            throw IngestError(error.code, message: error.message + " (the extracted package was set aside in \(failed.path)/\(loadID))")
+        }
+    }
+
     /// Turns an extracted package into a normalized one: rows into tables, loader files per
-    /// table, the evolved schema and the state row. Returns rows per table.
-    func normalize(_ loadID: String, format: LoaderFileFormat) throws -> [String: Int] {
+    /// table, the evolved schema and the state row.
+    func normalize(_ loadID: String, format: LoaderFileFormat) throws -> NormalizeOutcome {
         let extracted = folders.extracted.appendingPathComponent(loadID, isDirectory: true)
         var manifest = try PackageManifest.read(from: extracted)
         let stateData = try Data(contentsOf: extracted.appendingPathComponent("state.json"))
@@ -48,7 +67,8 @@ extension Pipeline {
             try folders.publish(partial, as: loadID, in: folders.normalized)
             try FileManager.default.removeItem(at: extracted)
             try rememberSchema(schema)
-            return normalizer.rowCounts
+            return NormalizeOutcome(rowCounts: normalizer.rowCounts, discardedRows: normalizer.discardedRows,
+                                    discardedValues: normalizer.discardedValues)
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error

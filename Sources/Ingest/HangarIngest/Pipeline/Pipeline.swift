@@ -59,14 +59,18 @@ public actor Pipeline {
     }
 
     /// Loads one resource.
-    public func run(_ resource: Resource, loaderFileFormat: LoaderFileFormat? = nil) async throws -> LoadInfo {
-        try await run(Source(name, resources: [resource]), loaderFileFormat: loaderFileFormat)
+    public func run(_ resource: Resource, loaderFileFormat: LoaderFileFormat? = nil, schemaContract: SchemaContract? = nil) async throws -> LoadInfo {
+        try await run(Source(name, resources: [resource]), loaderFileFormat: loaderFileFormat, schemaContract: schemaContract)
     }
 
     /// Loads every resource of a source, each into its table, as one package.
-    public func run(_ source: Source, loaderFileFormat: LoaderFileFormat? = nil) async throws -> LoadInfo {
+    /// - Parameter schemaContract: overrides every resource's own contract for this run.
+    public func run(_ source: Source, loaderFileFormat: LoaderFileFormat? = nil, schemaContract: SchemaContract? = nil) async throws -> LoadInfo {
         var source = source
         var warnings: [String] = []
+        if let schemaContract {
+            for index in source.resources.indices { source.resources[index].hints.schemaContract = schemaContract }
+        }
         for index in source.resources.indices where source.resources[index].hints.writeDisposition == .merge {
             let hints = source.resources[index].hints
             if hints.primaryKey.isEmpty && hints.mergeKey.isEmpty {
@@ -96,7 +100,7 @@ public actor Pipeline {
         }
         for loadID in folders.loadIDs(in: folders.extracted) {
             let started = clock.now
-            _ = try normalize(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
+            _ = try normalizeOrSetAside(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
             info.normalizeSeconds += (clock.now - started).seconds
             loader = try loader ?? makeLoader()
             let loading = clock.now
@@ -110,7 +114,10 @@ public actor Pipeline {
         try await extract(source, loadID: loadID)
         info.extractSeconds = (clock.now - started).seconds
         started = clock.now
-        info.rowCounts = try normalize(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
+        let outcome = try normalizeOrSetAside(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
+        info.rowCounts = outcome.rowCounts
+        info.discardedRows = outcome.discardedRows
+        info.discardedValues = outcome.discardedValues
         info.normalizeSeconds += (clock.now - started).seconds
         started = clock.now
         loader = try loader ?? makeLoader()

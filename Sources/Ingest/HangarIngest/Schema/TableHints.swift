@@ -13,10 +13,13 @@ public struct TableHints: Sendable, Equatable, Codable {
     public var dedupSort: DedupSort?
     /// A column whose true (or, for other types, non-null) value deletes the row's key instead.
     public var hardDelete: String?
+    /// What this resource's data may change in the schema; nil follows the source and the run.
+    public var schemaContract: SchemaContract?
 
     public init(table: String, writeDisposition: WriteDisposition = .append, primaryKey: [String] = [],
                 mergeKey: [String] = [], columns: [ColumnHint] = [], maxTableNesting: Int? = nil,
-                mergeStrategy: MergeStrategy = .deleteInsert, dedupSort: DedupSort? = nil, hardDelete: String? = nil) {
+                mergeStrategy: MergeStrategy = .deleteInsert, dedupSort: DedupSort? = nil, hardDelete: String? = nil,
+                schemaContract: SchemaContract? = nil) {
         self.table = table
         self.writeDisposition = writeDisposition
         self.primaryKey = primaryKey
@@ -26,5 +29,6 @@ public struct TableHints: Sendable, Equatable, Codable {
         self.mergeStrategy = mergeStrategy
         self.dedupSort = dedupSort
         self.hardDelete = hardDelete
+        self.schemaContract = schemaContract
     }
 }
