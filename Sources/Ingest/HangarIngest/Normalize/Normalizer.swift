@@ -113,7 +113,6 @@ final class Normalizer {
             context.rootID = rowID
             context.children = []
             context.setColumns = []
-            context.sourceKeys = [:]
             // The children need the key-derived id, known only now: place the row's nested lists again.
             try placeChildren(fields, prefix: "", depth: 0, tableName: tableName, rowID: rowID, context: &context)
         }
@@ -143,42 +142,87 @@ final class Normalizer {
         var rootID = ""
         var keyValues: [String: String] = [:]
         var setColumns: Set<String> = []
-        /// The source key behind each column (or child table) of this row, to catch two keys
-        /// that normalize to one name.
-        var sourceKeys: [String: String] = [:]
         /// Child rows are written after their parent row is complete, in order.
         var children: [() throws -> Void] = []
     }
 
     private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String = "", depth: Int,
                        table: inout TableSchema, tableName: String, rowID: String, context: inout RowContext) throws {
-        for field in fields {
-            let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
-            let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
-            if case .object = field.value {} else {
-                if let other = context.sourceKeys.updateValue(source, forKey: name), other != source {
-                    throw IngestError(.invalidName, message: """
-                        resource \(context.resource), table \(tableName), row \(context.position): the keys "\(other)" and "\(source)" \
-                        both normalize to the column \(name); rename one of them in the source
-                        """)
-                }
-            }
+        // The buffer leaves the dictionary while the object is placed: one lookup per object
+        // instead of one per value, and no copy-on-write.
+        var buffer = buffers.removeValue(forKey: tableName) ?? TableBuffer(table: tableName)
+        defer { buffers[tableName] = buffer }
+        try place(fields, prefix: prefix, sourcePrefix: sourcePrefix, depth: depth, table: &table, buffer: &buffer,
+                  tableName: tableName, rowID: rowID, context: &context)
+    }
+
+    private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, depth: Int,
+                       table: inout TableSchema, buffer: inout TableBuffer, tableName: String, rowID: String,
+                       context: inout RowContext) throws {
+        let names = try shape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix, tableName: tableName, context: context)
+        let tracksKeys = !context.keyColumns.isEmpty
+        for (index, field) in fields.enumerated() {
+            let name = names[index]
             switch field.value {
             case .object(let nested) where depth < context.maxNesting:
-                try place(nested, prefix: name, sourcePrefix: source, depth: depth + 1, table: &table, tableName: tableName, rowID: rowID, context: &context)
+                let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
+                try place(nested, prefix: name, sourcePrefix: source, depth: depth + 1, table: &table, buffer: &buffer,
+                          tableName: tableName, rowID: rowID, context: &context)
             case .array(let items) where depth < context.maxNesting:
                 scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
             default:
                 guard try admit(field.value, column: name, table: table, tableName: tableName, context: context) else { continue }
                 guard let placement = evolution.place(field.value, column: name, in: &table) else { continue }
-                try record(placement, table: table, tableName: tableName)
-                if !field.value.isNullValue {
+                if let change = placement.change { changes.append(change) }
+                buffer.set(placement.value, column: placement.columnSchema ?? table.column(named: placement.column)!)
+                if tracksKeys, !field.value.isNullValue, context.keyColumns.contains(placement.column) {
                     context.setColumns.insert(placement.column)
-                    if context.keyColumns.contains(placement.column) { context.keyValues[placement.column] = JSONText.encode(placement.value) }
+                    context.keyValues[placement.column] = JSONText.encode(placement.value)
                 }
             }
         }
     }
+
+    /// Column names of an object's keys. Rows of one source mostly share their objects' key
+    /// lists, so the names (and the check that no two keys normalize to one name) are worked out
+    /// once per distinct key list and reused while it repeats.
+    private func shape(of fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, tableName: String,
+                       context: RowContext) throws -> [String] {
+        let site = ShapeSite(table: tableName, prefix: prefix)
+        if let cached = shapes[site], cached.keys.count == fields.count,
+           zip(cached.keys, fields).allSatisfy({ $0 == $1.key }) {
+            return cached.names
+        }
+        var names: [String] = []
+        names.reserveCapacity(fields.count)
+        var sources: [String: String] = [:]
+        for field in fields {
+            let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
+            let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
+            if let other = sources.updateValue(source, forKey: name), other != source {
+                throw IngestError(.invalidName, message: """
+                    resource \(context.resource), table \(tableName), row \(context.position): the keys "\(other)" and "\(source)" \
+                    both normalize to the column \(name); rename one of them in the source
+                    """)
+            }
+            names.append(name)
+        }
+        shapes[site] = Shape(keys: fields.map(\.key), names: names)
+        return names
+    }
+
+    private struct ShapeSite: Hashable {
+        let table: String
+        let prefix: String
+    }
+
+    private struct Shape {
+        let keys: [String]
+        let names: [String]
+    }
+
+    private var shapes: [ShapeSite: Shape] = [:]
+
 
     private func scheduleChildRows(_ items: [IngestValue], name: String, tableName: String, rowID: String, depth: Int,
                                    context: inout RowContext) {
@@ -244,10 +288,6 @@ final class Normalizer {
         buffers[tableName, default: TableBuffer(table: tableName)].set(value, column: table.column(named: column)!)
     }
 
-    private func record(_ placement: ValuePlacement, table: TableSchema, tableName: String) throws {
-        if let change = placement.change { changes.append(change) }
-        buffers[tableName, default: TableBuffer(table: tableName)].set(placement.value, column: table.column(named: placement.column)!)
-    }
 
     private func endRow(_ tableName: String, table: TableSchema) throws {
         tables[tableName] = table

@@ -15,10 +15,10 @@ public struct SchemaEvolution: Sendable {
             let added = ColumnSchema(name: column, dataType: type)
             table.add(added)
             return ValuePlacement(column: column, value: coerce(value, to: type) ?? value,
-                                  change: .addColumn(table: table.name, column: added))
+                                  change: .addColumn(table: table.name, column: added), columnSchema: added)
         }
         if let coerced = coerce(value, to: existing.dataType) {
-            return ValuePlacement(column: column, value: coerced, change: nil)
+            return ValuePlacement(column: column, value: coerced, change: nil, columnSchema: existing)
         }
         if existing.dataType == .bigint, type == .double {
             table.setType(.double, ofColumn: column)
