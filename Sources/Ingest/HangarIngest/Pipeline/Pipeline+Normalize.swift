@@ -42,10 +42,17 @@ extension Pipeline {
                 var position = 0
                 for file in ExtractFiles.files(in: extracted, resource: entry.index) {
                     let data = try Data(contentsOf: file.url, options: .alwaysMapped)
-                    try JSONReader.rows(from: data, layout: file.typed ? .lines : .automatic, typed: file.typed) { row, _ in
-                        position += 1
-                        try normalizer.normalize(row, resource: entry.name, hints: entry.hints, position: position)
-                        if position == 1 { CrashPoint.duringNormalize.reached() }
+                    let rowsBefore = position
+                    do {
+                        try JSONReader.rows(from: data, layout: file.layout, typed: file.typed) { row, _ in
+                            position += 1
+                            try normalizer.normalize(row, resource: entry.name, hints: entry.hints, position: position)
+                            if position == 1 { CrashPoint.duringNormalize.reached() }
+                        }
+                    } catch let error as IngestError where error.code == .malformedJSON {
+                        // Large inputs are split into parts at extract; the reader counts within a part.
+                        let place = rowsBefore > 0 ? "in the part after its first \(rowsBefore) rows, " : ""
+                        throw IngestError(.malformedJSON, message: "resource \(entry.name): \(place)\(error.message)")
                     }
                 }
             }

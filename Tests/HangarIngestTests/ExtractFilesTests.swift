@@ -1,0 +1,49 @@
+import Foundation
+@testable import HangarIngest
+import Testing
+
+/// Input files reach the package in bounded memory: JSON lines in parts, other JSON whole.
+struct ExtractFilesTests {
+    func sandbox() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-extract-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    func rows(in folder: URL) throws -> [IngestValue] {
+        try ExtractFiles.files(in: folder, resource: 0).flatMap { try JSONReader.rows(from: Data(contentsOf: $0.url), layout: $0.layout) }
+    }
+
+    @Test func jsonLinesAreSplitAtLineEndsIntoParts() throws {
+        let folder = try sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lines = (0..<200).map { #"{"id": \#($0), "name": "row number \#($0)", "tags": [{"a": 1}]}"# }
+        let input = folder.appendingPathComponent("input.jsonl")
+        try Data((lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: input)
+        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"), flushBytes: 1000)
+        try files.appendJSONFile(input, resource: 0)
+        let parts = ExtractFiles.files(in: folder.appendingPathComponent("package"), resource: 0)
+        #expect(parts.count > 5)
+        #expect(parts.allSatisfy { $0.layout == .lines && !$0.typed })
+        let read = try rows(in: folder.appendingPathComponent("package"))
+        #expect(read.count == 200)
+        #expect(read == lines.map { try! JSONReader.value(from: Data($0.utf8)) })
+    }
+
+    @Test(arguments: [
+        #"[{"id": 1}, {"id": 2}]"#,
+        #"{"items": [{"id": 1}, {"id": 2}]}"#,
+        "{\n  \"items\": [{\"id\": 1}, {\"id\": 2}]\n}\n",
+    ])
+    func otherDocumentsAreCopiedWhole(_ document: String) throws {
+        let folder = try sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("input.json")
+        try Data(document.utf8).write(to: input)
+        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"), flushBytes: 8)
+        try files.appendJSONFile(input, resource: 0)
+        let parts = ExtractFiles.files(in: folder.appendingPathComponent("package"), resource: 0)
+        #expect(parts.map(\.layout) == [.automatic])
+        #expect(try rows(in: folder.appendingPathComponent("package")).count == 2)
+    }
+}
