@@ -11,7 +11,8 @@ extension Pipeline {
             var entries: [PackageManifest.ResourceEntry] = []
             for (index, resource) in source.resources.enumerated() {
                 entries.append(.init(index: index, name: resource.name, hints: resource.hints))
-                let emitter = ResourceEmitter(resource: resource.name, index: index, source: source.name, state: state, files: files)
+                let emitter = try ResourceEmitter(resource: resource.name, index: index, source: source.name, state: state, files: files,
+                                                  incremental: resource.incremental, primaryKey: resource.hints.primaryKey)
                 do {
                     try await resource.produce(emitter)
                 } catch let error as IngestError {
@@ -19,6 +20,7 @@ extension Pipeline {
                 } catch {
                     throw IngestError(.invalidData, message: "resource \(resource.name) failed during extract: \(error)")
                 }
+                emitter.finish()
                 state.setResource(resource.name, source: source.name, to: emitter.state)
                 state.setSource(source.name, to: emitter.sourceState)
             }

@@ -8,51 +8,74 @@ import Foundation
 ///         }
 ///         emit.state["last_run"] = .string(now)
 ///     }
+///
+/// With an ``Incremental``, only rows that are new since the last run load; see there.
 public struct Resource: Sendable {
     public let name: String
     public var hints: TableHints
+    /// Loads only rows past the cursor's last value, and keeps that value in this resource's state.
+    public var incremental: Incremental?
     let produce: @Sendable (ResourceEmitter) async throws -> Void
 
-    public init(_ name: String, hints: TableHints? = nil, produce: @escaping @Sendable (ResourceEmitter) async throws -> Void) {
+    public init(_ name: String, hints: TableHints? = nil, incremental: Incremental? = nil,
+                produce: @escaping @Sendable (ResourceEmitter) async throws -> Void) {
         self.name = name
         self.hints = hints ?? TableHints(table: name)
+        self.incremental = incremental
         self.produce = produce
     }
 
-    /// A resource over any sequence of rows.
-    public static func rows<Rows: Sequence & Sendable>(_ name: String, _ rows: Rows, hints: TableHints? = nil) -> Resource
+    /// A resource over any sequence of rows; with a sorted incremental, iteration stops as soon
+    /// as no later row can load.
+    public static func rows<Rows: Sequence & Sendable>(_ name: String, _ rows: Rows, hints: TableHints? = nil,
+                                                       incremental: Incremental? = nil) -> Resource
     where Rows.Element == IngestValue {
-        Resource(name, hints: hints) { emit in
-            for row in rows { try emit.row(row) }
+        Resource(name, hints: hints, incremental: incremental) { emit in
+            for row in rows {
+                try emit.row(row)
+                if emit.shouldStop { break }
+            }
         }
     }
 
     /// A resource over an asynchronous sequence of rows (one at a time or pages of them).
-    public static func stream<Rows: AsyncSequence & Sendable>(_ name: String, _ rows: Rows, hints: TableHints? = nil) -> Resource
+    public static func stream<Rows: AsyncSequence & Sendable>(_ name: String, _ rows: Rows, hints: TableHints? = nil,
+                                                              incremental: Incremental? = nil) -> Resource
     where Rows.Element == IngestValue {
-        Resource(name, hints: hints) { emit in
-            for try await row in rows { try emit.row(row) }
+        Resource(name, hints: hints, incremental: incremental) { emit in
+            for try await row in rows {
+                try emit.row(row)
+                if emit.shouldStop { break }
+            }
         }
     }
 
     /// A resource over `Encodable` values, each becoming one row.
-    public static func encodable<Rows: Sequence & Sendable>(_ name: String, _ rows: Rows, hints: TableHints? = nil) -> Resource
+    public static func encodable<Rows: Sequence & Sendable>(_ name: String, _ rows: Rows, hints: TableHints? = nil,
+                                                            incremental: Incremental? = nil) -> Resource
     where Rows.Element: Encodable {
-        Resource(name, hints: hints) { emit in
-            for row in rows { try emit.row(encoding: row) }
+        Resource(name, hints: hints, incremental: incremental) { emit in
+            for row in rows {
+                try emit.row(encoding: row)
+                if emit.shouldStop { break }
+            }
         }
     }
 
     /// A resource over raw JSON: an array of objects, an object holding such an array, or JSON
-    /// lines. The bytes go to the load package as they are and are parsed once, in normalize.
-    public static func json(_ name: String, _ data: Data, hints: TableHints? = nil) -> Resource {
-        Resource(name, hints: hints) { emit in try emit.json(data) }
+    /// lines. The bytes go to the load package as they are and are parsed once, in normalize
+    /// (with an incremental, they are parsed during extract to filter the rows).
+    public static func json(_ name: String, _ data: Data, hints: TableHints? = nil, incremental: Incremental? = nil) -> Resource {
+        Resource(name, hints: hints, incremental: incremental) { emit in try emit.json(data) }
     }
 
     /// A resource over JSON files (arrays, objects holding an array, or JSON lines).
-    public static func jsonFiles(_ name: String, _ files: [URL], hints: TableHints? = nil) -> Resource {
-        Resource(name, hints: hints) { emit in
-            for file in files { try emit.jsonFile(file) }
+    public static func jsonFiles(_ name: String, _ files: [URL], hints: TableHints? = nil, incremental: Incremental? = nil) -> Resource {
+        Resource(name, hints: hints, incremental: incremental) { emit in
+            for file in files {
+                try emit.jsonFile(file)
+                if emit.shouldStop { break }
+            }
         }
     }
 }

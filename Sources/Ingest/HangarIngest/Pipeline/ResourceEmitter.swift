@@ -9,29 +9,51 @@ public final class ResourceEmitter {
     public var state: [String: StateValue]
     /// The source's own section of the pipeline state, shared by its resources.
     public var sourceState: [String: StateValue]
+    /// The rows written to the package so far (rows an incremental dropped do not count).
     public private(set) var rowCount = 0
     private let files: ExtractFiles
     private let index: Int
+    private let incrementalFilter: IncrementalFilter?
 
-    init(resource: String, index: Int, source: String, state: PipelineState, files: ExtractFiles) {
+    init(resource: String, index: Int, source: String, state: PipelineState, files: ExtractFiles,
+         incremental: Incremental? = nil, primaryKey: [String] = []) throws {
         self.resource = resource
         self.index = index
         self.source = source
-        self.state = state.resource(resource, source: source)
+        let resourceState = state.resource(resource, source: source)
+        self.state = resourceState
         self.sourceState = state.source(source)
         self.files = files
+        incrementalFilter = try incremental.map {
+            try IncrementalFilter($0, resource: resource, primaryKey: primaryKey, state: resourceState)
+        }
     }
 
-    /// One row: a JSON-like object.
+    /// The resource's incremental cursor, nil without an ``Incremental``. Read it before fetching
+    /// to ask a source only for what is new: `emit.incremental?.startValue`.
+    public var incremental: IncrementalCursor? { incrementalFilter?.cursor }
+
+    /// True once no row emitted from now on can load: the resource's incremental has a
+    /// ``Incremental/rowOrder`` and a row came past its range in that order. Stop fetching when it
+    /// turns true; rows emitted after it are dropped. (It is a flag rather than a thrown signal so
+    /// that a resource's code after its fetch loop, saving its own state for example, still runs.)
+    public var shouldStop: Bool { incrementalFilter?.isExhausted ?? false }
+
+    /// One row: a JSON-like object. With an incremental, it is written only if it is in range and
+    /// not a duplicate at the boundary.
     public func row(_ value: IngestValue) throws {
+        if let incrementalFilter, try !incrementalFilter.admit(value) { return }
         try files.append(value, resource: index)
         rowCount += 1
         if rowCount == 1 { CrashPoint.duringExtract.reached() }
     }
 
-    /// A page of rows.
+    /// A page of rows; stops early when ``shouldStop`` turns true.
     public func rows(_ page: [IngestValue]) throws {
-        for value in page { try row(value) }
+        for value in page {
+            try row(value)
+            if shouldStop { return }
+        }
     }
 
     /// One row from an `Encodable` value.
@@ -41,8 +63,23 @@ public final class ResourceEmitter {
 
     /// Raw JSON (an array of objects, an object holding one, or JSON lines), kept as it is until
     /// normalize parses it.
+    /// With an incremental, the rows are parsed here instead, to be filtered.
     public func json(_ data: Data) throws {
-        try files.appendJSON(data, resource: index)
+        guard incrementalFilter != nil else { return try files.appendJSON(data, resource: index) }
+        do {
+            try JSONReader.rows(from: data) { value, _ in
+                try row(value)
+                if shouldStop { throw StopReading() }
+            }
+        } catch is StopReading {}
+    }
+
+    /// Ends reading a document once no later row can load.
+    private struct StopReading: Error {}
+
+    /// Writes the incremental's cursor into ``state``, after the resource has produced its rows.
+    func finish() {
+        incrementalFilter?.write(into: &state)
     }
 
     /// A JSON file, copied into the package as it is.
