@@ -14,7 +14,9 @@ final class PackageLoader {
     init(destination: Destination, dataset: String, folders: PackageFolders, options: PipelineOptions) throws {
         guard case .duckdb(let path) = destination else { fatalError("only DuckDB destinations exist") }
         do {
-            database = try Database(path: path)
+            // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
+            // large loads write through to the file and keeps memory flat however big the package.
+            database = try Database(path: path, configuration: Configuration(memoryLimit: options.destinationMemoryLimit))
             connection = try database.connect()
         } catch let error as DuckDBError {
             throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")

@@ -84,6 +84,9 @@ public final class ResourceEmitter {
 
     /// A JSON file, copied into the package as it is.
     public func jsonFile(_ url: URL) throws {
+        // Without an incremental the file needs no parsing here: it is copied in bounded memory
+        // (JSON lines in parts) and parsed once, in normalize.
+        guard incrementalFilter != nil else { return try files.appendJSONFile(url, resource: index) }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -92,4 +95,5 @@ public final class ResourceEmitter {
         }
         try json(data)
     }
+
 }
