@@ -12,7 +12,7 @@ public struct PipelineOptions: Sendable {
     public var transientRetries: Int = 3
     /// DuckDB's memory limit while loading (a DuckDB size like "512MB"); data beyond it goes
     /// through to disk instead of growing the process.
-    public var destinationMemoryLimit: String = "256MB"
+    public var destinationMemoryLimit: String = "128MB"
 
     public init() {}
 }
