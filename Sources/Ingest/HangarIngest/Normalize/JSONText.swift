@@ -16,7 +16,7 @@ enum JSONText {
         case .double(let v): output.append(contentsOf: (v.isFinite ? String(v) : "null").utf8)
         case .string(let v): writeString(v, to: &output)
         case .decimal(let v): output.append(contentsOf: v.utf8)
-        case .date(let days): writeString(isoDate(days), to: &output)
+        case .date(let days): writeString(ISO8601Timestamp.formatDate(days), to: &output)
         case .time(let micros): writeString(isoTime(micros), to: &output)
         case .timestamp(let micros): writeString(isoTimestamp(micros), to: &output)
         case .binary(let data): writeString(data.base64EncodedString(), to: &output)
@@ -57,18 +57,6 @@ enum JSONText {
         output.append(UInt8(ascii: "\""))
     }
 
-    static func isoDate(_ days: Int32) -> String {
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return String(format: "%04d-%02d-%02d", yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     static func isoTime(_ micros: Int64) -> String {
         let seconds = micros / 1_000_000
         return String(format: "%02d:%02d:%02d.%06d", seconds / 3600, seconds / 60 % 60, seconds % 60, micros % 1_000_000)
@@ -77,6 +65,6 @@ enum JSONText {
     static func isoTimestamp(_ micros: Int64) -> String {
         var days = micros / 86_400_000_000, rest = micros % 86_400_000_000
         if rest < 0 { days -= 1; rest += 86_400_000_000 }
-        return isoDate(Int32(days)) + "T" + isoTime(rest) + "+00:00"
+        return ISO8601Timestamp.formatDate(Int32(clamping: days)) + "T" + isoTime(rest) + "+00:00"
     }
 }
