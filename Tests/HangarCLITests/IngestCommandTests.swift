@@ -61,6 +61,30 @@ struct IngestCommandTests {
         #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "id,full_name,topics\n1,duckdb/duckdb,2\n2,dlt-hub/dlt-renamed,1\n")
     }
 
+    @Test func dedupSortMergeKeyAndHardDeleteFlags() throws {
+        let scratch = try ScratchDirectory()
+        let database = scratch.path("db.duckdb")
+        let common = ["--table", "stats", "--database", database, "--home", scratch.path("home"), "--write-disposition", "merge"]
+        try Data(#"[{"day": 1, "repo": "a", "stars": 1}, {"day": 1, "repo": "a", "stars": 3}, {"day": 2, "repo": "b", "stars": 5}]"#.utf8)
+            .write(to: scratch.url.appendingPathComponent("one.json"))
+        let first = try HangarProcess.run(["ingest", scratch.path("one.json")] + common + ["--primary-key", "day,repo", "--dedup-sort", "stars:desc"])
+        #expect(first.status == 0, "\(first.stderr)")
+        try Data(#"[{"day": 2, "repo": "b", "stars": 5, "gone": true}]"#.utf8).write(to: scratch.url.appendingPathComponent("two.json"))
+        let second = try HangarProcess.run(["ingest", scratch.path("two.json")] + common + ["--primary-key", "day,repo", "--hard-delete", "gone"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let query = try HangarProcess.run(["sql", database, "--csv", "-c", "SELECT day, repo, stars FROM ingest_stats_dataset.stats ORDER BY day"])
+        #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "day,repo,stars\n1,a,3\n")
+        try Data(#"[{"day": 1, "repo": "z", "stars": 9}]"#.utf8).write(to: scratch.url.appendingPathComponent("three.json"))
+        let third = try HangarProcess.run(["ingest", scratch.path("three.json")] + common + ["--merge-key", "day"])
+        #expect(third.status == 0, "\(third.stderr)")
+        let after = try HangarProcess.run(["sql", database, "--csv", "-c", "SELECT day, repo, stars FROM ingest_stats_dataset.stats ORDER BY day"])
+        #expect(after.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "day,repo,stars\n1,z,9\n")
+        let wrong = try HangarProcess.run(["ingest", scratch.path("one.json")] + common + ["--dedup-sort", "stars:sideways"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("--dedup-sort takes COLUMN, COLUMN:asc or COLUMN:desc"))
+        let misplaced = try HangarProcess.run(["ingest", scratch.path("one.json"), "--table", "t", "--hard-delete", "gone"])
+        #expect(misplaced.status != 0 && misplaced.stderr.contains("go with --write-disposition merge"))
+    }
+
     @Test func aMissingFileIsNamed() throws {
         let scratch = try ScratchDirectory()
         let result = try HangarProcess.run(["ingest", scratch.path("nope.json"), "--table", "t", "--home", scratch.path("home")])
