@@ -403,9 +403,14 @@ final class Normalizer {
 
     private var nameCache: [String: String] = [:]
 
+    private var tableNames: [String: String] = [:]
+
     private func normalizedTableName(_ name: String, resource: String) throws -> String {
+        if let cached = tableNames[name] { return cached }
         do {
-            return try naming.normalizePath(name)
+            let normalized = try naming.normalizePath(name)
+            tableNames[name] = normalized
+            return normalized
         } catch let error as IngestError {
             throw IngestError(error.code, message: "resource \(resource): table name: \(error.message)")
         }
