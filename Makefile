@@ -25,8 +25,11 @@ test: setup
 demo: build
 	@scripts/demo "$(DEMO_HOME)"
 
-## bench: release build; prints binding and ingest figures next to DuckDB's own, measured in the same run
+## bench: release build; prints binding and ingest figures next to DuckDB's own and dlt 1.27.2's, measured in the same run
+# Quicker runs: HANGAR_BENCH_RECORDS (default 200000), HANGAR_BENCH_BIG_RECORDS (default 2000000),
+# HANGAR_BENCH_DLT_WORKLOADS (default 1,2,3,4). dlt comes from a venv scripts/dlt-venv makes once.
 bench: setup
+	@scripts/dlt-venv >/dev/null
 	$(SWIFT) build -c release --product HangarBench
 	$(SWIFT) build -c release --product hangar
 	.build/release/HangarBench

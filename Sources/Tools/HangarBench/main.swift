@@ -116,13 +116,25 @@ func appenderBenchmark() throws {
     }
 }
 
+// HangarBench [all | appender | ingest | dlt]; `dlt` compares with dlt 1.27.2 (see DltComparison.swift
+// for its knobs: HANGAR_BENCH_RECORDS, HANGAR_BENCH_BIG_RECORDS, HANGAR_BENCH_DLT_WORKLOADS).
+// `hangar-incremental` is workload 3's Hangar side, which `dlt` runs as a child process.
 let selected = CommandLine.arguments.dropFirst().first ?? "all"
 do {
+    if selected == "hangar-incremental" {
+        try HangarIncrementalWorkload.main(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    }
+    guard ["all", "appender", "ingest", "dlt"].contains(selected) else {
+        throw BenchFailure("unknown benchmark \(selected); choose all, appender, ingest or dlt")
+    }
     print("Hangar benchmarks — DuckDB \(Database.libraryVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     print("")
     if selected == "all" || selected == "appender" { try appenderBenchmark() }
     if selected == "all" { print("") }
     if selected == "all" || selected == "ingest" { try IngestBenchmark().run() }
+    if selected == "all" { print("") }
+    if selected == "all" || selected == "dlt" { try DltComparison().run() }
 } catch {
     FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
     exit(1)

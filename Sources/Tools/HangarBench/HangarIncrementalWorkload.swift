@@ -1,0 +1,80 @@
+#if canImport(HangarIngest)
+import Foundation
+import HangarIngest
+
+/// Workload 3's Hangar side, run by `HangarBench dlt` as its own process so it is measured like
+/// every other run:
+///
+///     HangarBench hangar-incremental FILE.jsonl DATABASE.duckdb HOME [PAGES]
+///
+/// The file's records are parsed and yielded in PAGES pages (default 10) by a resource with an
+/// incremental cursor on `pushed_at` (`Incremental(cursorPath: "pushed_at")`, last value `max`,
+/// no primary key: boundary rows are remembered by a digest of the row), appended to
+/// `bench.github_repo_stats` — what `bench/dlt_workload.py incremental` does with
+/// `dlt.sources.incremental("pushed_at")`. Prints the LoadInfo as JSON.
+enum HangarIncrementalWorkload {
+    static let unavailable: String? = nil
+
+    static func main(_ arguments: [String]) throws {
+        guard arguments.count >= 3, let file = arguments.first else {
+            throw BenchFailure("usage: HangarBench hangar-incremental FILE.jsonl DATABASE.duckdb HOME [PAGES]")
+        }
+        let database = arguments[1], home = URL(fileURLWithPath: arguments[2], isDirectory: true)
+        let pages = arguments.count > 3 ? max(1, Int(arguments[3]) ?? 10) : 10
+        let data = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
+        var records = 0
+        data.withUnsafeBytes { bytes in for byte in bytes where byte == 0x0A { records += 1 } }
+        let pageRows = max(1, (records + pages - 1) / pages)
+
+        let resource = Resource(DltComparison.table, hints: TableHints(table: DltComparison.table),
+                                incremental: Incremental(cursorPath: "pushed_at")) { emit in
+            var page: [IngestValue] = []
+            page.reserveCapacity(pageRows)
+            try JSONReader.rows(from: data) { row, _ in
+                page.append(row)
+                if page.count == pageRows {
+                    try emit.rows(page)
+                    page.removeAll(keepingCapacity: true)
+                }
+            }
+            if !page.isEmpty { try emit.rows(page) }
+        }
+        let output = try blocking {
+            let pipeline = try Pipeline(name: "bench", destination: .duckdb(path: database), dataset: DltComparison.dataset,
+                                        pipelinesDirectory: home.appendingPathComponent("pipelines", isDirectory: true))
+            let info = try await pipeline.run(resource, loaderFileFormat: .parquet)
+            return String(decoding: try info.jsonData(), as: UTF8.self)
+        }
+        print(output)
+    }
+
+    /// Runs `body` on the concurrency runtime and waits for it; HangarBench's top level is synchronous.
+    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+}
+
+/// Carries a result from the task to the waiting thread; the semaphore orders the accesses.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
+#else
+/// Without the ingest engine linked into HangarBench, workload 3 reports why it did not run.
+enum HangarIncrementalWorkload {
+    static let unavailable: String? = """
+        HangarBench is not linked with HangarIngest (add "HangarIngest" to HangarBench's dependencies in Package.swift), \
+        so the Hangar side of the incremental workload cannot run
+        """
+
+    static func main(_ arguments: [String]) throws {
+        throw BenchFailure(unavailable!)
+    }
+}
+#endif
