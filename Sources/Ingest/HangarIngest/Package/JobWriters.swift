@@ -10,36 +10,44 @@ final class JobWriters {
     private let folder: URL
     private let format: LoaderFileFormat
     private let maxFileBytes: Int
+    /// Added to file ids, so writers working side by side name their files apart, in order.
+    private let fileIDOffset: Int
     private var writers: [String: LoaderFileWriter] = [:]
 
-    init(folder: URL, format: LoaderFileFormat, maxFileBytes: Int) {
+    init(folder: URL, format: LoaderFileFormat, maxFileBytes: Int, fileIDOffset: Int = 0) {
         self.folder = folder
         self.format = format
         self.maxFileBytes = maxFileBytes
+        self.fileIDOffset = fileIDOffset
     }
 
     func write(_ batch: TableBatch) throws {
         guard batch.rowCount > 0 else { return }
         if writers[batch.table] == nil {
-            let table = batch.table, format = format
+            let table = batch.table, format = format, offset = fileIDOffset
             writers[table] = try LoaderFileWriter(table: table, format: format, folder: folder, maxFileBytes: maxFileBytes) {
-                JobName.make(table: table, fileID: $0, format: format)
+                JobName.make(table: table, fileID: offset + $0, format: format)
             }
         }
         try writers[batch.table]!.write(batch)
     }
 
-    /// Closes every file, records the jobs beside them and returns the tables written.
-    func finish() throws -> [String] {
+    /// Closes every file; returns each job file's columns, by file name.
+    func finish() throws -> [String: [ColumnSchema]] {
         var jobs: [String: [ColumnSchema]] = [:]
         for table in writers.keys.sorted() {
             for file in try writers[table]!.finish() { jobs[file.url.lastPathComponent] = file.columns }
         }
+        return jobs
+    }
+
+    /// Records the jobs of a package beside its `new_jobs` folder, for the load step.
+    static func writeManifest(_ jobs: [String: [ColumnSchema]], package: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try PackageFiles.write(try encoder.encode(jobs), to: folder.deletingLastPathComponent().appendingPathComponent(Self.manifestName))
-        return writers.keys.sorted()
+        try PackageFiles.write(try encoder.encode(jobs), to: package.appendingPathComponent(manifestName))
     }
+
 
     /// The columns of each job file of a package, by file name.
     static func columns(inPackage package: URL) throws -> [String: [ColumnSchema]] {

@@ -7,7 +7,7 @@ extension Pipeline {
         var state = try currentState()
         let partial = try folders.partial(loadID, in: folders.extracted)
         do {
-            let files = try ExtractFiles(folder: partial)
+            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes)
             var entries: [PackageManifest.ResourceEntry] = []
             for (index, resource) in source.resources.enumerated() {
                 entries.append(.init(index: index, name: resource.name, hints: resource.hints))

@@ -1,5 +1,11 @@
 import Foundation
 
+/// Two workers handed to the threads of `concurrentPerform`; each thread touches only its own.
+private final class WorkerPair: @unchecked Sendable {
+    let workers: [NormalizeWorker]
+    init(_ first: NormalizeWorker, _ second: NormalizeWorker) { workers = [first, second] }
+}
+
 extension Pipeline {
     /// What normalizing a package counted.
     struct NormalizeOutcome {
@@ -31,55 +37,84 @@ extension Pipeline {
         let jobs = partial.appendingPathComponent("new_jobs", isDirectory: true)
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
         do {
-            let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes)
-            let normalizer = Normalizer(schema: try currentSchema(), naming: naming, loadID: loadID, batchRows: options.batchRows) { batch in
-                try writers.write(batch)
-            }
             var replaceTables: [String] = []
+            var parts: [NormalizeWorker.Part] = []
             for entry in manifest.resources where entry.hints.writeDisposition != .skip {
-                let table = try naming.normalizePath(entry.hints.table)
-                if entry.hints.writeDisposition == .replace { replaceTables.append(table) }
-                var position = 0
+                if entry.hints.writeDisposition == .replace { replaceTables.append(try naming.normalizePath(entry.hints.table)) }
                 for file in ExtractFiles.files(in: extracted, resource: entry.index) {
-                    let data = try Data(contentsOf: file.url, options: .alwaysMapped)
-                    let rowsBefore = position
-                    do {
-                        try JSONReader.rows(from: data, layout: file.layout, typed: file.typed) { row, _ in
-                            position += 1
-                            try normalizer.normalize(row, resource: entry.name, hints: entry.hints, position: position)
-                            if position == 1 { CrashPoint.duringNormalize.reached() }
-                        }
-                    } catch let error as IngestError where error.code == .malformedJSON {
-                        // Large inputs are split into parts at extract; the reader counts within a part.
-                        let place = rowsBefore > 0 ? "in the part after its first \(rowsBefore) rows, " : ""
-                        throw IngestError(.malformedJSON, message: "resource \(entry.name): \(place)\(error.message)")
-                    }
+                    let bytes = (try? FileManager.default.attributesOfItem(atPath: file.url.path)[.size] as? Int) ?? 0
+                    parts.append(.init(resource: entry, url: file.url, layout: file.layout, typed: file.typed, bytes: bytes))
                 }
             }
-            var schema = try normalizer.finish()
+            let base = try currentSchema()
+            let workers = try normalizeParts(parts, schema: base, loadID: loadID, jobs: jobs, format: format)
+            guard var schema = workers.count == 1 ? workers[0].schema : NormalizeWorker.merge(workers.compactMap(\.schema)) else {
+                throw IngestError(.invalidData, message: "normalize produced no schema")
+            }
             if try stateChanged(state) {
                 schema.update(SystemTables.pipelineStateTable)
-                try writers.write(stateBatch(state, loadID: loadID))
+                try workers[0].writers.write(stateBatch(state, loadID: loadID))
             }
-            let written = try writers.finish()
+            var jobColumns: [String: [ColumnSchema]] = [:]
+            for worker in workers { jobColumns.merge(try worker.writers.finish()) { first, _ in first } }
+            try JobWriters.writeManifest(jobColumns, package: partial)
+            let normalizers = workers.map(\.normalizer)
+            var changes: [SchemaChange] = []
+            for change in normalizers.flatMap(\.changes) where !changes.contains(change) { changes.append(change) }
+            let outcome = NormalizeOutcome(
+                rowCounts: normalizers.reduce(into: [:]) { total, n in total.merge(n.rowCounts, uniquingKeysWith: +) },
+                discardedRows: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedRows, uniquingKeysWith: +) },
+                discardedValues: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedValues, uniquingKeysWith: +) })
             try PackageFiles.write(try schema.jsonData(), to: partial.appendingPathComponent("schema.json"))
-            try PackageFiles.write(try SchemaChange.jsonData(normalizer.changes), to: partial.appendingPathComponent("schema_updates.json"))
+            try PackageFiles.write(try SchemaChange.jsonData(changes), to: partial.appendingPathComponent("schema_updates.json"))
             try PackageFiles.write(stateData, to: partial.appendingPathComponent("state.json"))
             manifest.state = "normalized"
             manifest.loaderFileFormat = format
-            manifest.rowCounts = normalizer.rowCounts
+            manifest.rowCounts = outcome.rowCounts
             manifest.replaceTables = replaceTables
-            manifest.tables = Array(Set(written)).sorted()
+            manifest.tables = Set(jobColumns.keys.map { JobName.table(of: URL(fileURLWithPath: $0)) }).sorted()
             try manifest.write(to: partial)
             try folders.publish(partial, as: loadID, in: folders.normalized)
             try FileManager.default.removeItem(at: extracted)
             try rememberSchema(schema)
-            return NormalizeOutcome(rowCounts: normalizer.rowCounts, discardedRows: normalizer.discardedRows,
-                                    discardedValues: normalizer.discardedValues)
+            return outcome
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error
         }
+    }
+
+    /// Normalizes the parts on two threads when there is enough to share, each half into its own
+    /// loader files; when the halves disagree on a column's type, or anything fails, it starts
+    /// over in one worker, so results and error messages are exactly those of a sequential run.
+    private func normalizeParts(_ parts: [NormalizeWorker.Part], schema: Schema, loadID: String, jobs: URL,
+                                format: LoaderFileFormat) throws -> [NormalizeWorker] {
+        func worker(_ parts: [NormalizeWorker.Part], offset: Int) -> NormalizeWorker {
+            NormalizeWorker(parts: parts, schema: schema, naming: naming, loadID: loadID, options: options, jobs: jobs,
+                            format: format, fileIDOffset: offset)
+        }
+        let total = parts.reduce(0) { $0 + $1.bytes }
+        if options.normalizeWorkers > 1, parts.count >= 2, total >= options.parallelNormalizeBytes {
+            // Contiguous halves by size: files of the first half sort before the second's.
+            var split = 1, running = parts[0].bytes
+            while split < parts.count - 1, running + parts[split].bytes <= total / 2 {
+                running += parts[split].bytes
+                split += 1
+            }
+            let pair = WorkerPair(worker(Array(parts[..<split]), offset: 0), worker(Array(parts[split...]), offset: 50_000))
+            DispatchQueue.concurrentPerform(iterations: 2) { pair.workers[$0].run() }
+            if pair.workers.allSatisfy({ $0.failure == nil }), NormalizeWorker.merge(pair.workers.compactMap(\.schema)) != nil {
+                return pair.workers
+            }
+            // Closing the writers flushes nothing further; their files are then removed.
+            for worker in pair.workers { _ = try? worker.writers.finish() }
+            try? FileManager.default.removeItem(at: jobs)
+            try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        }
+        let single = worker(parts, offset: 0)
+        single.run()
+        if let failure = single.failure { throw failure }
+        return [single]
     }
 
     /// The state row is written only when the state differs from what the destination holds.

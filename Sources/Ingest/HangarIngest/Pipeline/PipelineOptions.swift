@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of a pipeline that rarely change between runs.
 public struct PipelineOptions: Sendable {
     public var loaderFileFormat: LoaderFileFormat = .parquet
@@ -10,6 +12,12 @@ public struct PipelineOptions: Sendable {
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
     /// conflict) is tried again before the run gives up, leaving it pending.
     public var transientRetries: Int = 3
+    /// Threads that normalize a large package side by side (each a share of its parts).
+    public var normalizeWorkers: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Packages smaller than this normalize in one thread: sharing would cost more than it saves.
+    public var parallelNormalizeBytes: Int = 4 << 20
+    /// Extracted rows and JSON lines are stored in parts of about this size.
+    public var extractPartBytes: Int = 8 << 20
     /// DuckDB's memory limit while loading (a DuckDB size like "512MB"); data beyond it goes
     /// through to disk instead of growing the process.
     public var destinationMemoryLimit: String = "128MB"

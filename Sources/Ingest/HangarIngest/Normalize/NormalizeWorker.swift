@@ -1,0 +1,86 @@
+import Foundation
+
+/// Normalizes a run of a package's extracted parts into its own loader files: the whole package
+/// in one worker, or half of it in each of two workers running side by side.
+final class NormalizeWorker {
+    /// One extracted file of one resource.
+    struct Part {
+        let resource: PackageManifest.ResourceEntry
+        let url: URL
+        let layout: JSONLayout
+        let typed: Bool
+        let bytes: Int
+    }
+
+    let parts: [Part]
+    let writers: JobWriters
+    let normalizer: Normalizer
+    private(set) var schema: Schema?
+    private(set) var failure: (any Error)?
+
+    init(parts: [Part], schema: Schema, naming: NamingConvention, loadID: String, options: PipelineOptions,
+         jobs: URL, format: LoaderFileFormat, fileIDOffset: Int) {
+        self.parts = parts
+        let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDOffset: fileIDOffset)
+        self.writers = writers
+        normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows) { batch in
+            try writers.write(batch)
+        }
+    }
+
+    /// Normalizes every part; a failure is kept for the caller rather than thrown across threads.
+    func run() {
+        do {
+            var positions: [Int: Int] = [:]
+            for part in parts {
+                let data = try Data(contentsOf: part.url, options: .alwaysMapped)
+                let rowsBefore = positions[part.resource.index, default: 0]
+                var position = rowsBefore
+                do {
+                    try JSONReader.rows(from: data, layout: part.layout, typed: part.typed) { row, _ in
+                        position += 1
+                        try normalizer.normalize(row, resource: part.resource.name, hints: part.resource.hints, position: position)
+                        if position == 1 { CrashPoint.duringNormalize.reached() }
+                    }
+                } catch let error as IngestError where error.code == .malformedJSON {
+                    // Large inputs are split into parts at extract; the reader counts within a part.
+                    let place = rowsBefore > 0 ? "in the part after its first \(rowsBefore) rows, " : ""
+                    throw IngestError(.malformedJSON, message: "resource \(part.resource.name): \(place)\(error.message)")
+                }
+                positions[part.resource.index] = position
+            }
+            schema = try normalizer.finish()
+        } catch {
+            failure = error
+        }
+    }
+
+    /// The schemas of workers that ran side by side, as one; nil when they disagree in a way
+    /// only a sequential run settles (a column that one worker typed as text and the other as
+    /// a number, say). Bigint against double widens, as it would in one run.
+    static func merge(_ schemas: [Schema]) -> Schema? {
+        guard var merged = schemas.first else { return nil }
+        for other in schemas.dropFirst() {
+            for table in other.tables {
+                guard var existing = merged.table(named: table.name) else {
+                    merged.update(table)
+                    continue
+                }
+                for column in table.columns {
+                    guard let current = existing.column(named: column.name) else {
+                        existing.add(column)
+                        continue
+                    }
+                    if current.dataType != column.dataType {
+                        guard Set([current.dataType, column.dataType]) == [.bigint, .double] else { return nil }
+                        existing.setType(.double, ofColumn: column.name)
+                    }
+                    if column.primaryKey { existing.markPrimaryKey(column.name) }
+                    if column.mergeKey { existing.markMergeKey(column.name) }
+                }
+                merged.update(existing)
+            }
+        }
+        return merged
+    }
+}
