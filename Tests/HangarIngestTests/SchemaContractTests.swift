@@ -101,6 +101,17 @@ struct SchemaContractTests {
         #expect(try sandbox.count("github.t") == 1)
     }
 
+    @Test func aSourceContractAppliesToResourcesWithoutTheirOwn() async throws {
+        let (sandbox, pipeline) = try await prepared()
+        let frozen = Source("github", resources: [.rows("t", Self.rows(violating: .columns), hints: TableHints(table: "t"))], schemaContract: .freeze)
+        let error = await #expect(throws: IngestError.self) { try await pipeline.run(frozen) }
+        #expect(error?.code == .contractViolation)
+        // A resource's own contract wins over its source's.
+        let own = Source("github", resources: [resource(.columns, .evolve)], schemaContract: .freeze)
+        _ = try await pipeline.run(own)
+        #expect(try sandbox.count("github.t") == 3)
+    }
+
     @Test func aNewTablesFirstRowMayBringAnyColumnsButLaterRowsFollowTheColumnsContract() async throws {
         let sandbox = try IngestSandbox()
         let rows: [IngestValue] = [

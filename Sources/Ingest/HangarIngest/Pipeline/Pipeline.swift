@@ -68,8 +68,10 @@ public actor Pipeline {
     public func run(_ source: Source, loaderFileFormat: LoaderFileFormat? = nil, schemaContract: SchemaContract? = nil) async throws -> LoadInfo {
         var source = source
         var warnings: [String] = []
-        if let schemaContract {
-            for index in source.resources.indices { source.resources[index].hints.schemaContract = schemaContract }
+        // Precedence as in dlt: the run's contract, else the resource's, else the source's.
+        for index in source.resources.indices {
+            let hints = source.resources[index].hints
+            source.resources[index].hints.schemaContract = schemaContract ?? hints.schemaContract ?? source.schemaContract
         }
         for index in source.resources.indices where source.resources[index].hints.writeDisposition == .merge {
             let hints = source.resources[index].hints

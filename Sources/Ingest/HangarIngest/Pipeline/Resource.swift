@@ -85,9 +85,12 @@ public struct Resource: Sendable {
 public struct Source: Sendable {
     public let name: String
     public var resources: [Resource]
+    /// The contract of resources that set none of their own; a run's contract overrides both.
+    public var schemaContract: SchemaContract?
 
-    public init(_ name: String, resources: [Resource]) {
+    public init(_ name: String, resources: [Resource], schemaContract: SchemaContract? = nil) {
         self.name = name
         self.resources = resources
+        self.schemaContract = schemaContract
     }
 }
