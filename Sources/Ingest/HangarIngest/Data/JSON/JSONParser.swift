@@ -141,15 +141,7 @@ struct JSONParser: ~Copyable {
             } else {
                 _ = try parseValue(depth: 1)
             }
-            skipWhitespace()
-            guard index < count else { throw failure(expected: "',' or '}' after an object member") }
-            if base[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                continue
-            }
-            guard base[index] == UInt8(ascii: "}") else { throw failure(expected: "',' or '}' after an object member") }
-            index += 1
+            if try moreMembers() { continue }
             return holder
         }
     }
@@ -256,15 +248,7 @@ struct JSONParser: ~Copyable {
                 } else {
                     _ = try parseValue(depth: 1)
                 }
-                skipWhitespace()
-                guard index < count else { throw failure(expected: "',' or '}' after an object member") }
-                if base[index] == UInt8(ascii: ",") {
-                    index += 1
-                    skipWhitespace()
-                    continue
-                }
-                guard base[index] == UInt8(ascii: "}") else { throw failure(expected: "',' or '}' after an object member") }
-                index += 1
+                if try moreMembers() { continue }
                 break
             }
         }
@@ -323,19 +307,27 @@ struct JSONParser: ~Copyable {
             let value = try parseValue(depth: depth + 1)
             members.push((key: key.name, value: value))
             memberHashes.push(key.hash)
-            skipWhitespace()
-            guard index < count else { throw failure(expected: "',' or '}' after an object member") }
-            let byte = base[index]
-            if byte == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                continue
-            }
-            guard byte == UInt8(ascii: "}") else { throw failure(expected: "',' or '}' after an object member") }
-            index += 1
+            if try moreMembers() { continue }
             break
         }
         return .object(finishObject(from: start))
+    }
+
+    /// After an object member: consumes a ',' and returns true when another member follows, or
+    /// consumes the closing '}' and returns false.
+    @inline(__always)
+    private mutating func moreMembers() throws(IngestError) -> Bool {
+        skipWhitespace()
+        guard index < count else { throw failure(expected: "',' or '}' after an object member") }
+        let byte = base[index]
+        if byte == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+            return true
+        }
+        guard byte == UInt8(ascii: "}") else { throw failure(expected: "',' or '}' after an object member") }
+        index += 1
+        return false
     }
 
     private mutating func parseArray(depth: Int) throws(IngestError) -> IngestValue {
