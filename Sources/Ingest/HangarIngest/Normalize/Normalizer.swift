@@ -64,6 +64,8 @@ final class Normalizer {
             for name in Array(buffers.keys) {
                 if let (rows, columns) = snapshot.buffers[name] { buffers[name]!.restore(rowCount: rows, columnCount: columns) } else { buffers[name] = nil }
             }
+            // Restored buffers may have lost columns, so remembered positions are void.
+            shapes.removeAll()
             discardedRows[discard.table, default: 0] += 1
         }
         try handOverFullBuffers()
@@ -159,10 +161,10 @@ final class Normalizer {
     private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, depth: Int,
                        table: inout TableSchema, buffer: inout TableBuffer, tableName: String, rowID: String,
                        context: inout RowContext) throws {
-        let names = try shape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix, tableName: tableName, context: context)
+        let shape = try shape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix, tableName: tableName, context: context)
         let tracksKeys = !context.keyColumns.isEmpty
         for (index, field) in fields.enumerated() {
-            let name = names[index]
+            let name = shape.names[index]
             switch field.value {
             case .object(let nested) where depth < context.maxNesting:
                 let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
@@ -171,10 +173,14 @@ final class Normalizer {
             case .array(let items) where depth < context.maxNesting:
                 scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
             default:
+                // A value that fits the column it went to last time needs no schema work at all.
+                let slot = shape.slots[index]
+                if slot >= 0, !shape.isKey[index], slot < buffer.columnCount, buffer.appendExact(field.value, at: slot) { continue }
                 guard try admit(field.value, column: name, table: table, tableName: tableName, context: context) else { continue }
                 guard let placement = evolution.place(field.value, column: name, in: &table) else { continue }
                 if let change = placement.change { changes.append(change) }
                 buffer.set(placement.value, column: placement.columnSchema ?? table.column(named: placement.column)!)
+                shape.slots[index] = buffer.index(of: name) ?? -1
                 if tracksKeys, !field.value.isNullValue, context.keyColumns.contains(placement.column) {
                     context.setColumns.insert(placement.column)
                     context.keyValues[placement.column] = JSONText.encode(placement.value)
@@ -183,15 +189,17 @@ final class Normalizer {
         }
     }
 
+
     /// Column names of an object's keys. Rows of one source mostly share their objects' key
     /// lists, so the names (and the check that no two keys normalize to one name) are worked out
-    /// once per distinct key list and reused while it repeats.
+    /// once per distinct key list and reused while it repeats, with where each value went last.
     private func shape(of fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, tableName: String,
-                       context: RowContext) throws -> [String] {
+                       context: RowContext) throws -> Shape {
         let site = ShapeSite(table: tableName, prefix: prefix)
         if let cached = shapes[site], cached.keys.count == fields.count,
            zip(cached.keys, fields).allSatisfy({ $0 == $1.key }) {
-            return cached.names
+            if cached.keyColumns != context.keyColumns { cached.markKeys(context.keyColumns) }
+            return cached
         }
         var names: [String] = []
         names.reserveCapacity(fields.count)
@@ -207,8 +215,10 @@ final class Normalizer {
             }
             names.append(name)
         }
-        shapes[site] = Shape(keys: fields.map(\.key), names: names)
-        return names
+        let shape = Shape(keys: fields.map(\.key), names: names)
+        shape.markKeys(context.keyColumns)
+        shapes[site] = shape
+        return shape
     }
 
     private struct ShapeSite: Hashable {
@@ -216,9 +226,26 @@ final class Normalizer {
         let prefix: String
     }
 
-    private struct Shape {
+    /// One object key list: its column names, the buffer column each value went to last (-1:
+    /// not yet), and which are key columns (their values are recorded, so they take the slow path).
+    private final class Shape {
         let keys: [String]
         let names: [String]
+        var slots: [Int]
+        private(set) var isKey: [Bool]
+        private(set) var keyColumns: Set<String> = []
+
+        init(keys: [String], names: [String]) {
+            self.keys = keys
+            self.names = names
+            slots = Array(repeating: -1, count: names.count)
+            isKey = Array(repeating: false, count: names.count)
+        }
+
+        func markKeys(_ keys: Set<String>) {
+            keyColumns = keys
+            isKey = names.map { keys.contains($0) }
+        }
     }
 
     private var shapes: [ShapeSite: Shape] = [:]

@@ -32,6 +32,26 @@ struct TableBuffer {
         Self.append(value, to: &buffers[index])
     }
 
+    /// The position of a column, stable until `restore` drops columns.
+    func index(of name: String) -> Int? { positions[name] }
+
+    var columnCount: Int { columns.count }
+
+    /// Appends `value` at column `index` when its kind is exactly what the column stores (or it
+    /// is null), returning false — and appending nothing — for anything that needs the schema's
+    /// judgement (coercion, widening, variants). The fast path for rows shaped like the last.
+    @inline(__always)
+    mutating func appendExact(_ value: IngestValue, at index: Int) -> Bool {
+        guard buffers[index].count == rowCount else { return true }  // a duplicate key in one row: first wins
+        switch (buffers[index], value) {
+        case (_, .null), (.bigint, .int), (.double, .int), (.double, .double), (.text, .string), (.bool, .bool), (.timestamp, .timestamp):
+            Self.append(value, to: &buffers[index])
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Closes the current row: columns it did not set get NULL.
     mutating func endRow() {
         rowCount += 1
