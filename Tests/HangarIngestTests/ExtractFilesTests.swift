@@ -46,4 +46,22 @@ struct ExtractFilesTests {
         #expect(parts.map(\.layout) == [.automatic])
         #expect(try rows(in: folder.appendingPathComponent("package")).count == 2)
     }
+
+    @Test func anEmptyFileAddsNoPart() throws {
+        let folder = try sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("empty.jsonl")
+        try Data().write(to: input)
+        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"))
+        try files.appendJSONFile(input, resource: 0)
+        #expect(ExtractFiles.files(in: folder.appendingPathComponent("package"), resource: 0).isEmpty)
+    }
+
+    @Test func aMissingFileIsNamed() throws {
+        let folder = try sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"))
+        let error = #expect(throws: IngestError.self) { try files.appendJSONFile(folder.appendingPathComponent("nope.jsonl"), resource: 0) }
+        #expect(error?.message.contains("nope.jsonl: No such file or directory") == true)
+    }
 }

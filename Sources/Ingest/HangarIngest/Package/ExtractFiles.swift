@@ -31,37 +31,68 @@ final class ExtractFiles {
         try write(data, resource: resource, kind: "json")
     }
 
-    /// A JSON file, copied into the package in bounded memory. JSON lines are split into files of
-    /// about `flushBytes` at line ends, so normalize never holds more than one of them; any other
-    /// JSON document is copied whole.
+    /// A JSON file, copied into the package by the kernel (no pass through this process's
+    /// memory). JSON lines are split into parts of about `flushBytes` at line ends, so normalize
+    /// never holds more than one of them; any other JSON document is copied whole.
     func appendJSONFile(_ url: URL, resource: Int) throws {
         try flush(resource)
-        let input: FileHandle
-        do {
-            input = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw IngestError(.invalidData, message: "cannot read \(url.path): \(error.localizedDescription)")
+        let input = open(url.path, O_RDONLY)
+        guard input >= 0 else {
+            throw IngestError(.invalidData, message: "cannot read \(url.path): \(String(cString: strerror(errno)))")
         }
-        defer { try? input.close() }
-        var pending = Data()
-        var splitsLines: Bool?
-        while true {
-            let block = try input.read(upToCount: flushBytes) ?? Data()
-            pending.append(block)
-            if splitsLines == nil, !block.isEmpty || !pending.isEmpty {
-                splitsLines = Self.looksLikeJSONLines(pending)
-            }
-            if block.isEmpty {
-                if !pending.isEmpty { try write(pending, resource: resource, kind: splitsLines == true ? "jsonl" : "json") }
-                return
-            }
-            guard splitsLines == true else { continue }
-            if let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")), pending.distance(from: pending.startIndex, to: lastNewline) >= flushBytes / 2 {
-                let cut = pending.index(after: lastNewline)
-                try write(pending[pending.startIndex..<cut], resource: resource, kind: "jsonl")
-                pending = Data(pending[cut...])
-            }
+        defer { close(input) }
+        var status = stat()
+        guard fstat(input, &status) == 0 else {
+            throw IngestError(.invalidData, message: "cannot read \(url.path): \(String(cString: strerror(errno)))")
         }
+        let size = Int(status.st_size)
+        guard size > 0 else { return }  // an empty file holds no rows
+        guard Self.looksLikeJSONLines(try Self.read(input, at: 0, count: min(size, 1 << 20), url: url)) else {
+            return try copy(input, range: 0..<size, from: url, resource: resource, kind: "json")
+        }
+        var start = 0
+        while start < size {
+            var end = min(start + flushBytes, size)
+            while end < size {
+                // The part ends after the first line end at or past its nominal size.
+                let window = try Self.read(input, at: end, count: min(64 << 10, size - end), url: url)
+                if let newline = window.firstIndex(of: UInt8(ascii: "\n")) {
+                    end += window.distance(from: window.startIndex, to: newline) + 1
+                    break
+                }
+                end += window.count
+            }
+            try copy(input, range: start..<end, from: url, resource: resource, kind: "jsonl")
+            start = end
+        }
+    }
+
+    private static func read(_ descriptor: Int32, at offset: Int, count: Int, url: URL) throws -> Data {
+        var data = Data(count: count)
+        let got = data.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
+        guard got >= 0 else { throw IngestError(.invalidData, message: "cannot read \(url.path): \(String(cString: strerror(errno)))") }
+        return data.prefix(got)
+    }
+
+    /// Copies a byte range of `input` into the next part file with `sendfile`.
+    private func copy(_ input: Int32, range: Range<Int>, from url: URL, resource: Int, kind: String) throws {
+        let target = nextPart(resource: resource, kind: kind)
+        let output = open(target.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard output >= 0 else { throw storageError(target, String(cString: strerror(errno))) }
+        defer { close(output) }
+        var offset = off_t(range.lowerBound)
+        var remaining = range.count
+        while remaining > 0 {
+            let sent = sendfile(output, input, &offset, min(remaining, 1 << 30))
+            if sent < 0 && errno == EINTR { continue }
+            guard sent > 0 else { throw storageError(target, sent < 0 ? String(cString: strerror(errno)) : "\(url.path) ended early") }
+            remaining -= sent
+        }
+        CrashPoint.duringExtract.reached()
+    }
+
+    private func storageError(_ url: URL, _ reason: String) -> IngestError {
+        IngestError(.storage, message: "cannot write extracted rows to \(url.path): \(reason). Check free disk space and permissions")
     }
 
     /// JSON lines: the first line is a whole object and something follows it.
@@ -85,17 +116,22 @@ final class ExtractFiles {
     }
 
     /// Files are `<resource index>.<number>.<kind>`, numbered in the order rows arrived.
-    private func write<Bytes: DataProtocol>(_ bytes: Bytes, resource: Int, kind: String) throws {
+    private func nextPart(resource: Int, kind: String) -> URL {
         let number = fileNumbers[resource, default: 0]
         fileNumbers[resource] = number + 1
-        let url = jobs.appendingPathComponent("\(resource).\(String(format: "%05d", number)).\(kind)")
+        return jobs.appendingPathComponent("\(resource).\(String(format: "%05d", number)).\(kind)")
+    }
+
+    private func write<Bytes: DataProtocol>(_ bytes: Bytes, resource: Int, kind: String) throws {
+        let url = nextPart(resource: resource, kind: kind)
         do {
             try Data(bytes).write(to: url)
             CrashPoint.duringExtract.reached()
         } catch {
-            throw IngestError(.storage, message: "cannot write extracted rows to \(url.path): \(error.localizedDescription). Check free disk space and permissions")
+            throw storageError(url, error.localizedDescription)
         }
     }
+
 
     /// The files of one resource in order, with how to read them.
     static func files(in folder: URL, resource: Int) -> [(url: URL, typed: Bool, layout: JSONLayout)] {
