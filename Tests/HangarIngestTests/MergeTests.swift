@@ -56,6 +56,24 @@ struct MergeTests {
         #expect(try sandbox.count("github.repos__topics") == 0, "row 2's new version has no topics, row 1 is gone")
     }
 
+    /// A first load into an empty table skips staging; it must behave exactly the same.
+    @Test func aFirstLoadDeduplicatesHardDeletesAndRefusesDuplicateUpsertsInPlace() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        let hints = TableHints(table: "repos", writeDisposition: .merge, primaryKey: ["id"], hardDelete: "deleted")
+        _ = try await merge(pipeline, [
+            row(["id": .int(1), "topics": .array([.string("old")])]), row(["id": .int(1), "topics": .array([.string("new")])]),
+            row(["id": .int(2), "deleted": .bool(true), "topics": .array([.string("gone")])]), row(["id": .int(3), "topics": .array([.string("kept")])]),
+        ], hints: hints)
+        #expect(try sandbox.query("SELECT id FROM github.repos ORDER BY id") == [[.bigint(1)], [.bigint(3)]])
+        #expect(try sandbox.query("SELECT value FROM github.repos__topics ORDER BY value") == [[.varchar("kept")], [.varchar("new")]])
+
+        let upsert = TableHints(table: "events", writeDisposition: .merge, primaryKey: ["id"], mergeStrategy: .upsert)
+        let error = await #expect(throws: IngestError.self) { try await merge(pipeline, [row(["id": .int(1)]), row(["id": .int(1)])], hints: upsert) }
+        #expect(error?.message.contains("needs unique primary keys") == true)
+        #expect(try sandbox.query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'") == [[.bigint(0)]])
+    }
+
     @Test func childTablesAreReplacedWithTheirRoot() async throws {
         let sandbox = try IngestSandbox()
         let pipeline = try sandbox.pipeline()

@@ -15,7 +15,9 @@ struct MergeStatements {
     let destination: (String) -> String
     let staging: (String) -> String
 
-    struct DuplicateKeys: Error { let table: String; let count: Int }
+    /// The family was empty before this package: jobs load straight into the destination and
+    /// are deduplicated there, skipping the staging copy (a first load of a large table).
+    var direct = false
 
     var settings: MergeSettings { root.merge ?? MergeSettings(strategy: .deleteInsert) }
 
@@ -35,22 +37,49 @@ struct MergeStatements {
     func checks() -> [(sql: String, failure: (Int) -> String)] {
         guard settings.strategy == .upsert, !primaryKey.isEmpty else { return [] }
         let key = tuple(primaryKey)
-        return [("SELECT count(*) - count(DISTINCT \(key)) FROM \(staging(root.name))", { count in
+        let loaded = direct ? destination(root.name) : staging(root.name)
+        return [("SELECT count(*) - count(DISTINCT \(key)) FROM \(loaded)", { count in
             "upsert into \(root.name) needs unique primary keys \(primaryKey.joined(separator: ", ")) within one load, but \(count) rows repeat a key; use delete-insert with dedup_sort to pick survivors"
         })]
     }
 
     func statements() -> [String] {
+        direct ? directStatements() : stagedStatements()
+    }
+
+    private func dedup(_ table: String) -> String {
+        let order = settings.dedupSort.map { SystemTables.quote($0.column) + ($0.order == .descending ? " DESC" : " ASC") + ", " } ?? ""
+        return """
+            DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM (
+              SELECT rowid, row_number() OVER (PARTITION BY \(primaryKey.map(SystemTables.quote).joined(separator: ", ")) ORDER BY \(order)rowid DESC) AS survivor
+              FROM \(table)) WHERE survivor > 1)
+            """
+    }
+
+    private var hardDeleteCondition: String? {
+        guard let hardDelete = settings.hardDelete, root.column(named: hardDelete) != nil else { return nil }
+        let column = SystemTables.quote(hardDelete)
+        return root.column(named: hardDelete)?.dataType == .bool ? "\(column) IS TRUE" : "\(column) IS NOT NULL"
+    }
+
+    /// The rows are already in the (previously empty) destination: only duplicates and
+    /// hard-deleted rows go, with the child rows they leave behind.
+    private func directStatements() -> [String] {
+        var sql: [String] = []
+        if settings.strategy == .deleteInsert, !primaryKey.isEmpty { sql.append(dedup(destination(root.name))) }
+        if let condition = hardDeleteCondition { sql.append("DELETE FROM \(destination(root.name)) WHERE \(condition)") }
+        if !sql.isEmpty {
+            for child in familyWithRootIDs {
+                sql.append("DELETE FROM \(destination(child.name)) WHERE _dlt_root_id NOT IN (SELECT _dlt_id FROM \(destination(root.name)))")
+            }
+        }
+        return sql
+    }
+
+    private func stagedStatements() -> [String] {
         var sql: [String] = []
         let stagedRoot = staging(root.name)
-        if settings.strategy == .deleteInsert, !primaryKey.isEmpty {
-            let order = settings.dedupSort.map { SystemTables.quote($0.column) + ($0.order == .descending ? " DESC" : " ASC") + ", " } ?? ""
-            sql.append("""
-                DELETE FROM \(stagedRoot) WHERE rowid IN (SELECT rowid FROM (
-                  SELECT rowid, row_number() OVER (PARTITION BY \(primaryKey.map(SystemTables.quote).joined(separator: ", ")) ORDER BY \(order)rowid DESC) AS survivor
-                  FROM \(stagedRoot)) WHERE survivor > 1)
-                """)
-        }
+        if settings.strategy == .deleteInsert, !primaryKey.isEmpty { sql.append(dedup(stagedRoot)) }
         if settings.strategy == .insertOnly, !primaryKey.isEmpty, existing.contains(root.name) {
             sql.append("DELETE FROM \(stagedRoot) WHERE \(tuple(primaryKey)) IN (SELECT \(tuple(primaryKey)) FROM \(destination(root.name)))")
         }
@@ -61,11 +90,7 @@ struct MergeStatements {
             }
             sql.append("DELETE FROM \(destination(root.name)) WHERE \(tuple(deleteKey)) IN (SELECT \(tuple(deleteKey)) FROM \(stagedRoot))")
         }
-        if let hardDelete = settings.hardDelete, root.column(named: hardDelete) != nil {
-            let column = SystemTables.quote(hardDelete)
-            let flagged = root.column(named: hardDelete)?.dataType == .bool ? "\(column) IS TRUE" : "\(column) IS NOT NULL"
-            sql.append("DELETE FROM \(stagedRoot) WHERE \(flagged)")
-        }
+        if let condition = hardDeleteCondition { sql.append("DELETE FROM \(stagedRoot) WHERE \(condition)") }
         sql.append("INSERT INTO \(destination(root.name)) BY NAME SELECT * FROM \(stagedRoot)")
         for child in descendants where existing.contains(child.name) && staged.contains(child.name) {
             let filter = child.column(named: "_dlt_root_id") != nil ? " WHERE _dlt_root_id IN (SELECT _dlt_id FROM \(stagedRoot))" : ""

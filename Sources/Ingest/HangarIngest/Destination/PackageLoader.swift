@@ -92,7 +92,12 @@ final class PackageLoader {
                 guard written.contains(root.name) || family.contains(where: { written.contains($0.name) }) else { continue }
                 var merge = MergeStatements(root: root, descendants: Array(family), existing: Set(existing.keys),
                                             destination: { self.qualified($0) }, staging: { self.qualified($0, staging: true) })
-                merge.staged = Set(([root] + family).map(\.name).filter { written.contains($0) })
+                var empty = true
+                for table in [root] + family where existing[table.name] != nil {
+                    if try c.scalar("SELECT count(*) FROM \(qualified(table.name))", as: Int.self) != 0 { empty = false; break }
+                }
+                merge.direct = empty
+                merge.staged = empty ? [] : Set(([root] + family).map(\.name).filter { written.contains($0) })
                 merges.append(merge)
             }
             var staged = Set(merges.flatMap(\.staged))
