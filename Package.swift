@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "DuckDB", targets: ["DuckDB"]),
         .library(name: "HangarIngest", targets: ["HangarIngest"]),
+        .library(name: "HangarAccount", targets: ["HangarAccount"]),
         .executable(name: "hangar", targets: ["HangarCLI"]),
     ],
     dependencies: [
@@ -35,6 +36,11 @@ let package = Package(
             name: "HangarIngest",
             dependencies: ["DuckDB"],
             path: "Sources/Ingest/HangarIngest"
+        ),
+        // Flights platform: the Hangar home, the local account and its database leases.
+        .target(
+            name: "HangarAccount",
+            path: "Sources/Platform/HangarAccount"
         ),
         // Surfaces: the command-line tool.
         .executableTarget(
@@ -65,6 +71,7 @@ let package = Package(
         ),
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
+        .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount"], path: "Tests/HangarAccountTests"),
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
