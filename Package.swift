@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "DuckDB",
                 "HangarIngest",
+                "HangarAccount",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Surfaces/HangarCLI"

@@ -85,6 +85,62 @@ struct IngestCommandTests {
         #expect(misplaced.status != 0 && misplaced.stderr.contains("go with --write-disposition merge"))
     }
 
+    /// Another process writing the database: ingest waits, names the holder, then loads.
+    @Test(.timeLimit(.minutes(1)))
+    func waitsForTheDatabaseLeaseAndNamesItsHolder() throws {
+        let scratch = try ScratchDirectory()
+        try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))
+        let database = scratch.path("db.duckdb")
+        // A stand-in for a flight holding the lease: it takes the same flock and names itself.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import fcntl, json, os, sys
+            f = open(sys.argv[1], "a+")
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.truncate(0)
+            f.write(json.dumps({"pid": os.getpid(), "purpose": "flight docs_dlt_ingest run 3", "since": "2026-11-25T14:00:00Z"}))
+            f.flush()
+            print("held", flush=True)
+            sys.stdin.read()
+            """, database + ".lease"]
+        let holderInput = Pipe(), holderOutput = Pipe()
+        holder.standardInput = holderInput
+        holder.standardOutput = holderOutput
+        try holder.run()
+        #expect(String(decoding: holderOutput.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
+
+        let ingest = Process()
+        ingest.executableURL = try HangarProcess.executable()
+        ingest.arguments = ["ingest", scratch.path("repos.json"), "--table", "repos", "--database", database, "--home", scratch.path("home")]
+        let errors = Pipe()
+        ingest.standardError = errors
+        ingest.standardOutput = FileHandle.nullDevice
+        try ingest.run()
+        // The holder lets go only once ingest says it is waiting for it.
+        var said = ""
+        while !said.contains("\n") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            said += String(decoding: chunk, as: UTF8.self)
+        }
+        try holderInput.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        ingest.waitUntilExit()
+        #expect(said.hasPrefix("waiting for db.duckdb: held by flight docs_dlt_ingest run 3 (pid \(holder.processIdentifier))"), "\(said)")
+        #expect(ingest.terminationStatus == 0)
+        let query = try HangarProcess.run(["sql", database, "--csv", "-c", "SELECT count(*) AS n FROM ingest_repos_dataset.repos"])
+        #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "n\n2\n")
+    }
+
+    @Test func aBadDatabaseNameIsRefused() throws {
+        let scratch = try ScratchDirectory()
+        try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))
+        let result = try HangarProcess.run(["ingest", scratch.path("repos.json"), "--table", "t", "--database", "../x", "--home", scratch.path("home")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is not a database name"))
+    }
+
     @Test func aMissingFileIsNamed() throws {
         let scratch = try ScratchDirectory()
         let result = try HangarProcess.run(["ingest", scratch.path("nope.json"), "--table", "t", "--home", scratch.path("home")])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DuckDB
 import Foundation
+import HangarAccount
 import HangarIngest
 
 /// `hangar ingest`: loads JSON files through the ingest engine, for people and scripts.
@@ -58,6 +59,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
     var home: String?
 
+    @Option(name: .customLong("lease-timeout"), help: "Seconds to wait for the database while another process writes to it.")
+    var leaseTimeout: Double = 300
+
     @Flag(help: "Print LoadInfo as JSON.")
     var json = false
 
@@ -71,16 +75,15 @@ struct IngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let homeDirectory = URL(fileURLWithPath: home ?? ProcessInfo.processInfo.environment["HANGAR_HOME"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".hangar").path)
-        let databasePath: String
-        if database.hasSuffix(".duckdb") {
-            databasePath = database
-        } else {
-            let folder = homeDirectory.appendingPathComponent("databases", isDirectory: true)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            databasePath = folder.appendingPathComponent("\(database).duckdb").path
+        let hangarHome = HangarHome.resolve(explicit: home)
+        let databaseURL: URL
+        do {
+            databaseURL = try hangarHome.database(database)
+        } catch let error as AccountError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode.failure
         }
+        let databasePath = databaseURL.path
         let pipelineName = pipeline ?? "ingest_\((try? NamingConvention().normalize(table)) ?? "table")"
         let hints = TableHints(table: table, writeDisposition: writeDisposition, primaryKey: columns(primaryKey),
                                mergeKey: columns(mergeKey), maxTableNesting: maxTableNesting, mergeStrategy: mergeStrategy,
@@ -104,10 +107,22 @@ struct IngestCommand: AsyncParsableCommand {
             for url in fileURLs { try emit.jsonFile(url) }
         }
         do {
+            var options = PipelineOptions()
+            let holder = LeaseHolder(purpose: "hangar ingest into \(table) (pipeline \(pipelineName))"), timeout = leaseTimeout
+            // Other processes (flights, SQL sessions) take turns on the file: hold its lease per package load.
+            options.destinationAccess = { work in
+                try DatabaseLease.with(databaseURL, as: holder, timeout: timeout, waiting: { current in
+                    let who = current.map(\.description) ?? "another process"
+                    FileHandle.standardError.write(Data("waiting for \(databaseURL.lastPathComponent): held by \(who)\n".utf8))
+                }, work)
+            }
             let pipeline = try Pipeline(name: pipelineName, destination: .duckdb(path: databasePath), dataset: dataset,
-                                        pipelinesDirectory: homeDirectory.appendingPathComponent("pipelines", isDirectory: true))
+                                        pipelinesDirectory: hangarHome.pipelines, options: options)
             let info = try await pipeline.run(resource, loaderFileFormat: loaderFileFormat)
             print(json ? String(decoding: try info.jsonData(), as: UTF8.self) : info.description)
+        } catch let error as AccountError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode.failure
         } catch let error as IngestError {
             if let info = error.loadInfo {
                 print(json ? String(decoding: try info.jsonData(), as: UTF8.self) : info.description)

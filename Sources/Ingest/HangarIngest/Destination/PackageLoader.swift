@@ -5,25 +5,36 @@ import Foundation
 /// migrations, every job, the replaced tables, the `_dlt_version` row, the state row and the
 /// `_dlt_loads` row commit in one transaction, or none of them does.
 final class PackageLoader {
-    private let database: Database
-    private let connection: Connection
+    private let destination: Destination
     private let dataset: String
     private let folders: PackageFolders
     private let options: PipelineOptions
+    /// Open only while a package loads: between packages other processes may use the file.
+    private var connection: Connection!
 
     init(destination: Destination, dataset: String, folders: PackageFolders, options: PipelineOptions) throws {
-        guard case .duckdb(let path) = destination else { fatalError("only DuckDB destinations exist") }
-        do {
-            // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
-            // large loads write through to the file and keeps memory flat however big the package.
-            database = try Database(path: path, configuration: Configuration(memoryLimit: options.destinationMemoryLimit))
-            connection = try database.connect()
-        } catch let error as DuckDBError {
-            throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")
-        }
+        self.destination = destination
         self.dataset = dataset
         self.folders = folders
         self.options = options
+    }
+
+    /// Runs `body` with the destination open, inside the caller's access rule (a lease).
+    private func withDestination<T>(_ body: () throws -> T) throws -> T {
+        guard case .duckdb(let path) = destination else { fatalError("only DuckDB destinations exist") }
+        var result: T?
+        try (options.destinationAccess ?? { try $0() }) {
+            do {
+                // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
+                // large loads write through to the file and keeps memory flat however big the package.
+                connection = try Database(path: path, configuration: Configuration(memoryLimit: options.destinationMemoryLimit)).connect()
+            } catch let error as DuckDBError {
+                throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")
+            }
+            defer { connection = nil }
+            result = try body()
+        }
+        return result!
     }
 
     private var schemaName: String { SystemTables.quote(dataset) }
@@ -38,6 +49,10 @@ final class PackageLoader {
     /// good). A package whose load id is already in `_dlt_loads` (a crash after the commit) is
     /// not loaded twice.
     func load(_ loadID: String) throws -> LoadInfo.Package {
+        try withDestination { try loadHoldingDestination(loadID) }
+    }
+
+    private func loadHoldingDestination(_ loadID: String) throws -> LoadInfo.Package {
         let folder = folders.normalized.appendingPathComponent(loadID, isDirectory: true)
         let manifest = try PackageManifest.read(from: folder)
         let schema = try Schema.from(jsonData: Data(contentsOf: folder.appendingPathComponent("schema.json")))
@@ -263,8 +278,9 @@ final class PackageLoader {
     // MARK: - Restoring from the destination
 
     /// The newest state of `pipelineName` whose load completed, or nil.
-    static func restoreState(destination: Destination, dataset: String, pipelineName: String) throws -> PipelineState? {
-        try readDestination(destination) { c in
+    static func restoreState(destination: Destination, dataset: String, pipelineName: String,
+                             access: DestinationAccess?) throws -> PipelineState? {
+        try readDestination(destination, access: access) { c in
             let q = SystemTables.quote(dataset)
             let tables = try c.scalar("""
                 SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name IN ('_dlt_pipeline_state', '_dlt_loads')
@@ -279,8 +295,9 @@ final class PackageLoader {
     }
 
     /// The newest stored schema named `schemaName`, or nil.
-    static func restoreSchema(destination: Destination, dataset: String, schemaName: String) throws -> Schema? {
-        try readDestination(destination) { c in
+    static func restoreSchema(destination: Destination, dataset: String, schemaName: String,
+                              access: DestinationAccess?) throws -> Schema? {
+        try readDestination(destination, access: access) { c in
             let exists = try c.scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = '_dlt_version'",
                                       [dataset], as: Int.self) ?? 0
             guard exists > 0 else { return nil }
@@ -291,13 +308,18 @@ final class PackageLoader {
         }
     }
 
-    private static func readDestination<T>(_ destination: Destination, _ body: (Connection) throws -> T?) throws -> T? {
+    private static func readDestination<T>(_ destination: Destination, access: DestinationAccess?,
+                                           _ body: (Connection) throws -> T?) throws -> T? {
         guard case .duckdb(let path) = destination, FileManager.default.fileExists(atPath: path) else { return nil }
-        do {
-            return try body(try Database(path: path).connect())
-        } catch let error as DuckDBError {
-            throw IngestError(.loadFailed, message: "cannot read the pipeline's state from \(destination.location): \(error.message)")
+        var result: T?
+        try (access ?? { try $0() }) {
+            do {
+                result = try body(try Database(path: path).connect())
+            } catch let error as DuckDBError {
+                throw IngestError(.loadFailed, message: "cannot read the pipeline's state from \(destination.location): \(error.message)")
+            }
         }
+        return result
     }
 }
 

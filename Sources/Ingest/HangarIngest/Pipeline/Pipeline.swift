@@ -170,7 +170,8 @@ public actor Pipeline {
             loadedState = state
             return state
         }
-        let restored = try PackageLoader.restoreState(destination: destination, dataset: dataset, pipelineName: name)
+        let restored = try PackageLoader.restoreState(destination: destination, dataset: dataset, pipelineName: name,
+                                                      access: options.destinationAccess)
         let state = restored ?? PipelineState(pipelineName: name, datasetName: dataset)
         loadedState = state
         return state
@@ -184,7 +185,8 @@ public actor Pipeline {
             loadedSchema = schema
             return schema
         }
-        let schema = try PackageLoader.restoreSchema(destination: destination, dataset: dataset, schemaName: name) ?? Schema(name: name)
+        let schema = try PackageLoader.restoreSchema(destination: destination, dataset: dataset, schemaName: name,
+                                                     access: options.destinationAccess) ?? Schema(name: name)
         loadedSchema = schema
         return schema
     }

@@ -22,5 +22,12 @@ public struct PipelineOptions: Sendable {
     /// through to disk instead of growing the process.
     public var destinationMemoryLimit: String = "128MB"
 
+    /// Wraps every use of the destination file (a package load, reading state back), so that the
+    /// caller can hold an inter-process lease meanwhile: DuckDB allows one writing process.
+    public var destinationAccess: DestinationAccess?
+
     public init() {}
 }
+
+/// Runs its argument while the destination may be used, e.g. holding a database lease.
+public typealias DestinationAccess = @Sendable (_ work: () throws -> Void) throws -> Void
