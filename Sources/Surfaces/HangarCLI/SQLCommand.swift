@@ -1,6 +1,7 @@
 import ArgumentParser
 import DuckDB
 import Foundation
+import HangarAccount
 
 /// `hangar sql`: DuckDB's SQL on a database file or in memory, from flags, a file, a pipe or a
 /// prompt.
@@ -29,8 +30,11 @@ struct SQLCommand: ParsableCommand {
 
     @Flag var format: OutputFormat = .table
 
-    @Flag(name: .customLong("read-only"), help: "Open the database read-only, so other processes may open it too.")
+    @Flag(name: .customLong("read-only"), help: "Open the database read-only.")
     var readOnly = false
+
+    @Option(name: .customLong("lease-timeout"), help: "Seconds a statement waits for the database while another process writes to it.")
+    var leaseTimeout: Double = 300
 
     // Lets tests (and scripts) drive the prompt through a pipe: without it, piped input is a script.
     @Flag(help: .hidden)
@@ -58,10 +62,13 @@ struct SQLCommand: ParsableCommand {
     /// Runs everything; reports the first error of non-interactive input and returns false.
     private func runSession(output: OutputSink, errors: OutputSink) -> Bool {
         do {
-            let location: Database.Location = database.map { .file($0) } ?? .inMemory
-            let configuration = Configuration(accessMode: readOnly ? .readOnly : nil)
-            let connection = try Database(location, configuration: configuration).connect()
-            let session = SQLSession(connection: connection, formatter: format.formatter, output: output)
+            // The session itself lives in memory; a database file is attached under its lease for
+            // each statement, so flights and other processes can write it between statements.
+            let connection = try Database().connect()
+            let attached = database.map {
+                LeasedDatabase(file: URL(fileURLWithPath: $0).standardizedFileURL, readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
+            }
+            let session = SQLSession(connection: connection, formatter: format.formatter, output: output, file: attached)
             let stdinIsTerminal = isatty(STDIN_FILENO) == 1
             if !commands.isEmpty {
                 for command in commands { try session.runText(command) }

@@ -8,15 +8,23 @@ final class SQLSession {
     private let connection: Connection
     private let formatter: any ResultFormatter
     private let output: OutputSink
+    /// The database file, attached under its lease for each statement; nil for in-memory sessions.
+    private let file: LeasedDatabase?
 
-    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink) {
+    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink, file: LeasedDatabase? = nil) {
         self.connection = connection
         self.formatter = formatter
         self.output = output
+        self.file = file
     }
 
     /// Runs one statement (or several in one text, printing only the last result).
     func run(_ sql: String) throws {
+        guard let file else { return try runAttached(sql) }
+        try file.run(sql, on: connection) { try runAttached(sql) }
+    }
+
+    private func runAttached(_ sql: String) throws {
         let result = StreamedResult(try connection.query(sql))
         guard try !result.isStatementWithoutResult() else { return }
         try formatter.write(result, to: output)
