@@ -244,3 +244,24 @@ struct PipelineFailureTests {
         #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
     }
 }
+
+struct PipelineProgressTests {
+    final class Steps: @unchecked Sendable {
+        private let lock = NSLock()
+        private var steps: [PipelineProgress] = []
+        func add(_ step: PipelineProgress) { lock.withLock { steps.append(step) } }
+        var all: [PipelineProgress] { lock.withLock { steps } }
+    }
+
+    @Test func stagesAreReportedInOrderForEachPackage() async throws {
+        let sandbox = try IngestSandbox()
+        let steps = Steps()
+        var options = PipelineOptions()
+        options.progress = { steps.add($0) }
+        let info = try await sandbox.pipeline(options: options).run([repoRow(1)], table: "repos")
+        let loadID = info.packages[0].loadID
+        #expect(steps.all == [.init(stage: .extract, loadID: loadID, rows: nil), .init(stage: .normalize, loadID: loadID, rows: nil),
+                              .init(stage: .load, loadID: loadID, rows: nil)])
+        #expect(steps.all.map(\.description) == ["extract \(loadID)", "normalize \(loadID)", "load \(loadID)"])
+    }
+}

@@ -116,6 +116,10 @@ struct IngestCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("waiting for \(databaseURL.lastPathComponent): held by \(who)\n".utf8))
                 }, work)
             }
+            // People at a terminal see the stages go by; pipes and scripts get only the result.
+            if isatty(STDERR_FILENO) == 1 {
+                options.progress = { step in FileHandle.standardError.write(Data("\(step)\n".utf8)) }
+            }
             let pipeline = try Pipeline(name: pipelineName, destination: .duckdb(path: databasePath), dataset: dataset,
                                         pipelinesDirectory: hangarHome.pipelines, options: options)
             let info = try await pipeline.run(resource, loaderFileFormat: loaderFileFormat)

@@ -17,10 +17,14 @@ final class NormalizeWorker {
     let normalizer: Normalizer
     private(set) var schema: Schema?
     private(set) var failure: (any Error)?
+    private let progress: (@Sendable (PipelineProgress) -> Void)?
+    private let loadID: String
 
     init(parts: [Part], schema: Schema, naming: NamingConvention, loadID: String, options: PipelineOptions,
          jobs: URL, format: LoaderFileFormat, fileIDOffset: Int) {
         self.parts = parts
+        self.loadID = loadID
+        progress = options.progress
         let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDOffset: fileIDOffset)
         self.writers = writers
         normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows) { batch in
@@ -32,6 +36,7 @@ final class NormalizeWorker {
     func run() {
         do {
             var positions: [Int: Int] = [:]
+            var rows = 0
             for part in parts {
                 let data = try Data(contentsOf: part.url, options: .alwaysMapped)
                 let rowsBefore = positions[part.resource.index, default: 0]
@@ -39,6 +44,8 @@ final class NormalizeWorker {
                 do {
                     try JSONReader.rows(from: data, layout: part.layout, typed: part.typed) { row, _ in
                         position += 1
+                        rows += 1
+                        if rows % 100_000 == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: rows)) }
                         try normalizer.normalize(row, resource: part.resource.name, hints: part.resource.hints, position: position)
                         if position == 1 { CrashPoint.duringNormalize.reached() }
                     }

@@ -96,16 +96,19 @@ public actor Pipeline {
         for loadID in folders.loadIDs(in: folders.normalized) {
             loader = try loader ?? makeLoader()
             let started = clock.now
+            options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
             info.packages.append(try loader!.load(loadID))
             info.loadSeconds += (clock.now - started).seconds
             try afterLoad(loadID)
         }
         for loadID in folders.loadIDs(in: folders.extracted) {
             let started = clock.now
+            options.progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: nil))
             _ = try normalizeOrSetAside(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
             info.normalizeSeconds += (clock.now - started).seconds
             loader = try loader ?? makeLoader()
             let loading = clock.now
+            options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
             info.packages.append(try loader!.load(loadID))
             info.loadSeconds += (clock.now - loading).seconds
             try afterLoad(loadID)
@@ -113,9 +116,11 @@ public actor Pipeline {
 
         let loadID = LoadIDs.next(after: lastLoadID())
         var started = clock.now
+        options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
         try await extract(source, loadID: loadID)
         info.extractSeconds = (clock.now - started).seconds
         started = clock.now
+        options.progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: nil))
         let outcome = try normalizeOrSetAside(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
         info.rowCounts = outcome.rowCounts
         info.discardedRows = outcome.discardedRows
@@ -123,6 +128,7 @@ public actor Pipeline {
         info.normalizeSeconds += (clock.now - started).seconds
         started = clock.now
         loader = try loader ?? makeLoader()
+        options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
         info.packages.append(try loader!.load(loadID))
         info.loadSeconds += (clock.now - started).seconds
         try afterLoad(loadID)

@@ -25,9 +25,30 @@ public struct PipelineOptions: Sendable {
     /// Wraps every use of the destination file (a package load, reading state back), so that the
     /// caller can hold an inter-process lease meanwhile: DuckDB allows one writing process.
     public var destinationAccess: DestinationAccess?
+    /// Told when a stage starts and, during normalize, every 100,000 rows (from any thread).
+    public var progress: (@Sendable (PipelineProgress) -> Void)?
 
     public init() {}
 }
 
 /// Runs its argument while the destination may be used, e.g. holding a database lease.
 public typealias DestinationAccess = @Sendable (_ work: () throws -> Void) throws -> Void
+
+/// Where a run is, for people watching a long one.
+public struct PipelineProgress: Sendable, Equatable, CustomStringConvertible {
+    public enum Stage: String, Sendable { case extract, normalize, load }
+    public let stage: Stage
+    public let loadID: String
+    /// Rows normalized so far by the reporting worker, when the stage counts rows.
+    public let rows: Int?
+
+    public init(stage: Stage, loadID: String, rows: Int?) {
+        self.stage = stage
+        self.loadID = loadID
+        self.rows = rows
+    }
+
+    public var description: String {
+        rows.map { "\(stage.rawValue) \(loadID): \($0) rows" } ?? "\(stage.rawValue) \(loadID)"
+    }
+}
