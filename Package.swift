@@ -42,6 +42,8 @@ let package = Package(
             name: "HangarAccount",
             path: "Sources/Platform/HangarAccount"
         ),
+        // Cron schedules: parsing 5-field expressions and computing next fire times in a time zone.
+        .target(name: "HangarScheduling", path: "Sources/Platform/HangarScheduling"),
         // Surfaces: the command-line tool.
         .executableTarget(
             name: "HangarCLI",
@@ -73,6 +75,7 @@ let package = Package(
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
         .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount"], path: "Tests/HangarAccountTests"),
+        .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling"], path: "Tests/HangarSchedulingTests"),
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
