@@ -64,7 +64,7 @@ let package = Package(
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
-            dependencies: ["DuckDB", "HangarIngest"],
+            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling"],
             path: "Sources/Tools/HangarBench"
         ),
         .executableTarget(
