@@ -20,11 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
+        .target(name: "CivilCalendar", path: "Sources/Shared/CivilCalendar"),
         // Binding layer: DuckDB's C API, then a Swift API over it with no C types in sight.
         .systemLibrary(name: "CDuckDB", path: "Sources/Binding/CDuckDB"),
         .target(
             name: "DuckDB",
-            dependencies: ["CDuckDB"],
+            dependencies: ["CDuckDB", "CivilCalendar"],
             path: "Sources/Binding/DuckDB",
             linkerSettings: [
                 .unsafeFlags(["-L\(duckDBLibrary)", "-Xlinker", "-rpath", "-Xlinker", duckDBLibrary]),
@@ -34,7 +36,7 @@ let package = Package(
         // load packages) over the binding.
         .target(
             name: "HangarIngest",
-            dependencies: ["DuckDB"],
+            dependencies: ["DuckDB", "CivilCalendar"],
             path: "Sources/Ingest/HangarIngest"
         ),
         // Flights platform: the Hangar home, the local account and its database leases.
@@ -43,7 +45,7 @@ let package = Package(
             path: "Sources/Platform/HangarAccount"
         ),
         // Cron schedules: parsing 5-field expressions and computing next fire times in a time zone.
-        .target(name: "HangarScheduling", path: "Sources/Platform/HangarScheduling"),
+        .target(name: "HangarScheduling", dependencies: ["CivilCalendar"], path: "Sources/Platform/HangarScheduling"),
         // Surfaces: the command-line tool.
         .executableTarget(
             name: "HangarCLI",

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// A DATE: days since 1970-01-01.
@@ -6,25 +7,11 @@ public struct DuckDBDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init(days: Int32) { self.days = days }
 
     public init(year: Int, month: Int, day: Int) {
-        // Days from civil (Howard Hinnant's algorithm): exact for the proleptic Gregorian calendar.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        days = Int32(era * 146_097 + dayOfEra - 719_468)
+        days = Int32(CivilCalendar.days(year: year, month: month, day: day))
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        CivilCalendar.civil(fromDays: Int(days))
     }
 
     public var description: String {

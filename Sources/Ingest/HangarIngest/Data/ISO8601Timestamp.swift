@@ -1,3 +1,5 @@
+import CivilCalendar
+
 /// Recognises the ISO-8601 timestamps APIs send (`2026-11-25T14:03:11Z`,
 /// `2026-11-25 14:03:11.123456+01:00`) and converts them to UTC microseconds. A date without a
 /// time is not a timestamp.
@@ -61,18 +63,10 @@ public enum ISO8601Timestamp {
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        CivilCalendar.daysIn(year: year, month: month)
     }
 
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        return era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
+        CivilCalendar.days(year: year, month: month, day: day)
     }
 }
