@@ -91,24 +91,7 @@ struct IngestCommandTests {
         let scratch = try ScratchDirectory()
         try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))
         let database = scratch.path("db.duckdb")
-        // A stand-in for a flight holding the lease: it takes the same flock and names itself.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
-            import fcntl, json, os, sys
-            f = open(sys.argv[1], "a+")
-            fcntl.flock(f, fcntl.LOCK_EX)
-            f.truncate(0)
-            f.write(json.dumps({"pid": os.getpid(), "purpose": "flight docs_dlt_ingest run 3", "since": "2026-11-25T14:00:00Z"}))
-            f.flush()
-            print("held", flush=True)
-            sys.stdin.read()
-            """, database + ".lease"]
-        let holderInput = Pipe(), holderOutput = Pipe()
-        holder.standardInput = holderInput
-        holder.standardOutput = holderOutput
-        try holder.run()
-        #expect(String(decoding: holderOutput.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
+        let holder = try LeaseHolderProcess(database, purpose: "flight docs_dlt_ingest run 3")
 
         let ingest = Process()
         ingest.executableURL = try HangarProcess.executable()
@@ -124,10 +107,9 @@ struct IngestCommandTests {
             if chunk.isEmpty { break }
             said += String(decoding: chunk, as: UTF8.self)
         }
-        try holderInput.fileHandleForWriting.close()
-        holder.waitUntilExit()
+        holder.release()
         ingest.waitUntilExit()
-        #expect(said.hasPrefix("waiting for db.duckdb: held by flight docs_dlt_ingest run 3 (pid \(holder.processIdentifier))"), "\(said)")
+        #expect(said.hasPrefix("waiting for db.duckdb: held by flight docs_dlt_ingest run 3 (pid \(holder.process.processIdentifier))"), "\(said)")
         #expect(ingest.terminationStatus == 0)
         let query = try HangarProcess.run(["sql", database, "--csv", "-c", "SELECT count(*) AS n FROM ingest_repos_dataset.repos"])
         #expect(query.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "n\n2\n")

@@ -3,44 +3,12 @@ import Testing
 
 /// `hangar sql` on a database file holds its lease only while a statement runs.
 struct SQLLeaseTests {
-    /// A stand-in for a flight loading the database: takes the lease and names itself.
-    final class Holder {
-        let process = Process()
-        let input = Pipe()
-        let output = Pipe()
-
-        init(_ database: String) throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", """
-                import fcntl, json, os, sys
-                f = open(sys.argv[1], "a+")
-                fcntl.flock(f, fcntl.LOCK_EX)
-                f.truncate(0)
-                f.write(json.dumps({"pid": os.getpid(), "purpose": "flight loader run 5", "since": "2026-11-25T14:00:00Z"}))
-                f.flush()
-                print("held", flush=True)
-                sys.stdin.read()
-                """, database + ".lease"]
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            guard String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held") else {
-                throw HangarProcess.Failure(description: "the holder did not start")
-            }
-        }
-
-        func release() {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
-        }
-    }
-
     @Test(.timeLimit(.minutes(1)))
     func aStatementWaitsForALoadingFlightThenSucceeds() throws {
         let scratch = try ScratchDirectory()
         let database = scratch.path("docs.duckdb")
         #expect(try HangarProcess.run(["sql", database, "-c", "CREATE TABLE t AS SELECT 1 AS x"]).status == 0)
-        let holder = try Holder(database)
+        let holder = try LeaseHolderProcess(database, purpose: "flight loader run 5")
         let sql = Process()
         sql.executableURL = try HangarProcess.executable()
         sql.arguments = ["sql", database, "--csv", "-c", "SELECT count(*) AS n FROM t"]

@@ -88,50 +88,28 @@ public actor Pipeline {
         var info = try emptyInfo()
         info.warnings = warnings
         folders.removePartials()
-        let clock = ContinuousClock()
+        let format = loaderFileFormat ?? options.loaderFileFormat
         var loader: PackageLoader?
-        defer { loader = nil }
 
         // Packages an earlier run left behind load first, in order, before new data.
         for loadID in folders.loadIDs(in: folders.normalized) {
-            loader = try loader ?? makeLoader()
-            let started = clock.now
-            options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
-            info.packages.append(try loader!.load(loadID))
-            info.loadSeconds += (clock.now - started).seconds
-            try afterLoad(loadID)
+            try load(loadID, with: &loader, into: &info)
         }
         for loadID in folders.loadIDs(in: folders.extracted) {
-            let started = clock.now
-            options.progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: nil))
-            _ = try normalizeOrSetAside(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
-            info.normalizeSeconds += (clock.now - started).seconds
-            loader = try loader ?? makeLoader()
-            let loading = clock.now
-            options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
-            info.packages.append(try loader!.load(loadID))
-            info.loadSeconds += (clock.now - loading).seconds
-            try afterLoad(loadID)
+            _ = try normalizeTimed(loadID, format: format, into: &info)
+            try load(loadID, with: &loader, into: &info)
         }
 
         let loadID = LoadIDs.next(after: lastLoadID())
-        var started = clock.now
+        let started = ContinuousClock.now
         options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
         try await extract(source, loadID: loadID)
-        info.extractSeconds = (clock.now - started).seconds
-        started = clock.now
-        options.progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: nil))
-        let outcome = try normalizeOrSetAside(loadID, format: loaderFileFormat ?? options.loaderFileFormat)
+        info.extractSeconds = (ContinuousClock.now - started).seconds
+        let outcome = try normalizeTimed(loadID, format: format, into: &info)
         info.rowCounts = outcome.rowCounts
         info.discardedRows = outcome.discardedRows
         info.discardedValues = outcome.discardedValues
-        info.normalizeSeconds += (clock.now - started).seconds
-        started = clock.now
-        loader = try loader ?? makeLoader()
-        options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
-        info.packages.append(try loader!.load(loadID))
-        info.loadSeconds += (clock.now - started).seconds
-        try afterLoad(loadID)
+        try load(loadID, with: &loader, into: &info)
 
         if info.hasFailedJobs {
             let failed = info.packages.flatMap(\.failedJobs).map { "\($0.file): \($0.failedMessage ?? "failed")" }
@@ -139,6 +117,23 @@ public actor Pipeline {
                               loadInfo: info)
         }
         return info
+    }
+
+    private func normalizeTimed(_ loadID: String, format: LoaderFileFormat, into info: inout LoadInfo) throws -> NormalizeOutcome {
+        let started = ContinuousClock.now
+        options.progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: nil))
+        defer { info.normalizeSeconds += (ContinuousClock.now - started).seconds }
+        return try normalizeOrSetAside(loadID, format: format)
+    }
+
+    /// Loads one normalized package, opening the loader on first use, and adopts its state.
+    private func load(_ loadID: String, with loader: inout PackageLoader?, into info: inout LoadInfo) throws {
+        let started = ContinuousClock.now
+        if loader == nil { loader = try makeLoader() }
+        options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
+        info.packages.append(try loader!.load(loadID))
+        info.loadSeconds += (ContinuousClock.now - started).seconds
+        try afterLoad(loadID)
     }
 
     private func emptyInfo() throws -> LoadInfo {
