@@ -14,10 +14,16 @@ let package = Package(
         .library(name: "DuckDB", targets: ["DuckDB"]),
         .library(name: "HangarIngest", targets: ["HangarIngest"]),
         .library(name: "HangarAccount", targets: ["HangarAccount"]),
+        .library(name: "HangarFlights", targets: ["HangarFlights"]),
+        .library(name: "HangarRuntime", targets: ["HangarRuntime"]),
+        .library(name: "FlightKit", type: .dynamic, targets: ["FlightKit"]),
         .executable(name: "hangar", targets: ["HangarCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
@@ -44,6 +50,39 @@ let package = Package(
             name: "HangarAccount",
             path: "Sources/Platform/HangarAccount"
         ),
+        // Flights control plane: flights, versions, runs, logs, secrets and schedules in one SQLite
+        // store (WAL) shared safely by every Hangar process; the one place each rule is enforced.
+        .target(
+            name: "HangarFlights",
+            dependencies: ["HangarAccount", "HangarScheduling", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/Platform/HangarFlights"
+        ),
+        // Run execution: process groups with captured, masked logs, timeouts and cancellation, the
+        // run environment, and the Python and Swift runtimes' cached environments and builds.
+        .target(
+            name: "HangarRuntime",
+            dependencies: [],
+            path: "Sources/Platform/HangarRuntime"
+        ),
+        // Runs and schedules: the supervisor each run gets (glueing the control plane to the
+        // runtimes), the launcher that detaches it, and the scheduler service.
+        .target(
+            name: "HangarRunner",
+            dependencies: [
+                "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Platform/HangarRunner"
+        ),
+        // The SDK Swift flights import: run context, config and secrets, account databases under
+        // their leases, and the ingest engine. A dynamic library, so a flight builds in seconds
+        // against the already-built SDK.
+        .target(
+            name: "FlightKit",
+            dependencies: ["DuckDB", "HangarIngest", "HangarAccount"],
+            path: "Sources/SDK/FlightKit"
+        ),
         // Cron schedules: parsing 5-field expressions and computing next fire times in a time zone.
         .target(name: "HangarScheduling", dependencies: ["CivilCalendar"], path: "Sources/Platform/HangarScheduling"),
         // Surfaces: the command-line tool.
@@ -53,7 +92,11 @@ let package = Package(
                 "DuckDB",
                 "HangarIngest",
                 "HangarAccount",
+                "HangarFlights",
+                "HangarRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Surfaces/HangarCLI"
         ),
@@ -77,6 +120,9 @@ let package = Package(
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
         .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount"], path: "Tests/HangarAccountTests"),
+        .testTarget(name: "HangarFlightsTests", dependencies: ["HangarFlights", "HangarAccount", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/HangarFlightsTests"),
+        .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner"], path: "Tests/HangarRunnerTests"),
+        .testTarget(name: "HangarRuntimeTests", dependencies: ["HangarRuntime"], path: "Tests/HangarRuntimeTests"),
         .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling"], path: "Tests/HangarSchedulingTests"),
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),

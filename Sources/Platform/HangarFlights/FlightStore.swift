@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import HangarAccount
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The control plane's storage: one SQLite file, `<home>/control.sqlite`, shared by every Hangar
+/// process (a server, CLI commands, run supervisors). WAL mode lets readers run beside the one
+/// writer; each write is an IMMEDIATE transaction that waits up to `busyTimeout` for another
+/// process's write to end instead of failing with "database is locked". The file holds secret
+/// values, so it is created readable by its owner only (SQLite gives the `-wal` and `-shm` files
+/// the same mode).
+public final class FlightStore: Sendable {
+    public let home: HangarHome
+    public let file: URL
+    let pool: DatabasePool
+
+    public static let defaultBusyTimeout: TimeInterval = 10
+
+    public static func file(in home: HangarHome) -> URL {
+        home.root.appendingPathComponent("control.sqlite")
+    }
+
+    /// Opens (creating when missing) and migrates the store of `home`.
+    public init(home: HangarHome, busyTimeout: TimeInterval = FlightStore.defaultBusyTimeout) throws(FlightsError) {
+        self.home = home
+        file = Self.file(in: home)
+        do {
+            try FileManager.default.createDirectory(at: home.root, withIntermediateDirectories: true)
+            try Self.createOwnerOnly(file)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(busyTimeout)
+            configuration.foreignKeysEnabled = true
+            configuration.label = "HangarFlights"
+            // Statement arguments stay out of GRDB's error descriptions (its default, made
+            // explicit): they can be secret values.
+            configuration.publicStatementArguments = false
+            pool = try DatabasePool(path: file.path, configuration: configuration)
+            try Self.migrate(pool, file: file)
+        } catch {
+            throw Self.storageError(error, file: file)
+        }
+    }
+
+    /// Creates the file with mode 0600 before SQLite does (SQLite would apply the umask), and
+    /// narrows an existing file that others can read.
+    private static func createOwnerOnly(_ file: URL) throws {
+        let descriptor = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw FlightsError(.storage, "cannot create the control store \(file.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 {
+            _ = fchmod(descriptor, 0o600)
+        }
+    }
+
+    /// GRDB's migrator reads which migrations are applied and then applies the rest in separate
+    /// transactions, so two processes opening a new store at once could both try to create the
+    /// tables. The database lease (an advisory lock beside the file) makes them take turns; it is
+    /// only taken while migrations are pending.
+    private static func migrate(_ pool: DatabasePool, file: URL) throws {
+        let migrator = ControlSchema.migrator
+        if try pool.read(migrator.hasCompletedMigrations) { return }
+        try DatabaseLease.with(file, as: LeaseHolder(purpose: "migrating the flights control store"), timeout: 60) {
+            try migrator.migrate(pool)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(FlightsError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.storageError(error, file: file)
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: it holds the write lock from its first
+    /// statement, so read-then-write sequences (run numbers, uniqueness checks) are race-free
+    /// across processes.
+    func write<T>(_ body: (Database) throws -> T) throws(FlightsError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw Self.storageError(error, file: file)
+        }
+    }
+
+    static func storageError(_ error: any Error, file: URL) -> FlightsError {
+        if let error = error as? FlightsError { return error }
+        if let error = error as? DatabaseError {
+            // Only SQLite's message: the SQL and its arguments stay out.
+            let message = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+            return FlightsError(.storage, "the flights control store \(file.path) failed: \(message)")
+        }
+        return FlightsError(.storage, "the flights control store \(file.path) failed: \(error)")
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HangarAccount
+import HangarFlights
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts runs: records a PENDING run through the platform API, then starts its supervisor as a
+/// detached process (`hangar supervise RUN_ID`, in a session of its own) so the run goes on when
+/// the command, SQL session or server that started it exits.
+public struct RunLauncher: Sendable {
+    public let home: HangarHome
+    /// The `hangar` binary whose `supervise` command supervises runs.
+    public let hangarExecutable: URL
+
+    public init(home: HangarHome, hangarExecutable: URL) {
+        self.home = home
+        self.hangarExecutable = hangarExecutable
+    }
+
+    /// Triggers a run of `flight` (config override for this run only) and starts its supervisor.
+    /// Returns the run as recorded, PENDING, at once.
+    public func start(_ flights: Flights, _ flight: FlightSelector, config: [String: String] = [:],
+                      scheduledAt: Date? = nil) throws -> FlightRun {
+        let run = try flights.triggerRun(flight, config: config, scheduledAt: scheduledAt)
+        do {
+            try launchSupervisor(for: run)
+        } catch {
+            // A run nobody supervises must not stay PENDING until the orphan check finds it.
+            _ = try? flights.markFinished(run.id, .failed(RunFailure(.launchFailure, "\(error)"), exitCode: nil))
+            throw error
+        }
+        return run
+    }
+
+    /// Starts the supervisor of an already recorded PENDING run.
+    public func launchSupervisor(for run: FlightRun) throws {
+        let log = try supervisorLogFile(for: run.id)
+        try DetachedProcess.spawn(executable: hangarExecutable,
+                                  arguments: ["supervise", run.id.uuidString.lowercased(), "--home", home.root.path],
+                                  output: log)
+    }
+
+    /// Where a supervisor writes what it could not put into the run's log (the store was gone).
+    func supervisorLogFile(for runID: UUID) throws -> URL {
+        let folder = home.root.appendingPathComponent("runs", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("\(runID.uuidString.lowercased()).supervisor.log")
+    }
+}
+
+/// Asks a run's supervisor to cancel it: the supervisor kills the run's process group (TERM, then
+/// KILL) and records the run as CANCELLED.
+public enum RunCanceller {
+    /// Records the request and signals the supervisor; returns the run as it stands after.
+    public static func cancel(_ flights: Flights, _ flight: FlightSelector, runNumber: Int) throws -> FlightRun {
+        let request = try flights.requestCancel(flight, runNumber: runNumber)
+        if let supervisor = request.supervisorToSignal, supervisor.isAlive {
+            kill(supervisor.pid, SIGUSR1)
+        }
+        return request.run
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import HangarAccount
+import HangarFlights
+import HangarRunner
+import Logging
+import ServiceLifecycle
+
+/// `hangar serve`: the always-on part of Hangar. For now it runs the scheduler (the HTTP API and
+/// dashboard come later); SIGTERM or Ctrl-C stops it gracefully, and running flights go on under
+/// their own supervisors.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the scheduler: start scheduled runs when their cron fires (UTC)."
+    )
+
+    @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
+    var home: String?
+
+    @Option(name: .customLong("poll-interval"), help: "Seconds between looks at the schedules (changes take effect within this).")
+    var pollInterval: Double = 5
+
+    func run() async throws {
+        let hangarHome = HangarHome.resolve(explicit: home)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "hangar.serve")
+        let flights = try Flights(home: hangarHome)
+        let launcher = RunLauncher(home: hangarHome, hangarExecutable: HangarExecutable.url)
+        let scheduler = FlightScheduler(flights: flights, pollInterval: pollInterval, logger: Logger(label: "hangar.scheduler")) { run in
+            try launcher.launchSupervisor(for: run)
+        }
+        logger.info("serving \(hangarHome.root.path)")
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: scheduler)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("stopped; running flights continue under their supervisors")
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import HangarAccount
+import HangarFlights
+import HangarRunner
+
+/// `hangar supervise RUN_ID`: the process that supervises one run, started detached by whoever
+/// triggers the run. Not for people; hidden from help.
+struct SuperviseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supervise",
+        abstract: "Supervise one run (started by Hangar itself).",
+        shouldDisplay: false
+    )
+
+    @Argument(help: "The run's id.")
+    var runID: String
+
+    @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
+    var home: String?
+
+    func run() throws {
+        guard let id = UUID(uuidString: runID) else { throw ValidationError("\(runID) is not a run id") }
+        let hangarHome = HangarHome.resolve(explicit: home)
+        let flights = try Flights(home: hangarHome)
+        let executable = HangarExecutable.url
+        let supervisor = RunSupervisor(flights: flights, home: hangarHome) { log in
+            try FlightKitSDK.locate(home: hangarHome, executable: executable, log: log)
+        }
+        do {
+            let run = try supervisor.supervise(runID: id)
+            print("run \(run.runNumber) of \(run.flightName): \(run.status.rawValue)")
+        } catch {
+            FileHandle.standardError.write(Data("hangar supervise \(runID): \(error)\n".utf8))
+            _ = try? flights.markFinished(id, .failed(RunFailure(.launchFailure, "\(error)"), exitCode: nil))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The running `hangar` binary, which supervisors and the SDK are found from.
+enum HangarExecutable {
+    static var url: URL {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: resolved)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    }
+}
