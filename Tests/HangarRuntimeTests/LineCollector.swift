@@ -45,9 +45,18 @@ final class LineCollector: @unchecked Sendable {
     }
 }
 
+/// Every folder a test makes lives under one folder per test process, removed when the
+/// process exits (virtual environments and package caches add up over many runs).
 enum TestFolders {
+    static let root: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-runtime-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestFolders.root) }
+        return root
+    }()
+
     static func make(_ label: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-runtime-\(label)-\(UUID().uuidString)")
+        let folder = root.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }

@@ -7,7 +7,7 @@ import Testing
 /// tools folder the tests share, unless one is on PATH.
 enum SharedPython {
     static let interpreter: PythonInterpreter? = try? PythonInterpreter.find()
-    static let home = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-runtime-tests-\(getpid())")
+    static let home = TestFolders.root.appendingPathComponent("shared-home")
     static let tools = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-runtime-tests-tools")
 
     static func environments(home: URL = home, installer: PythonEnvironments.InstallerChoice = .automatic) throws -> PythonEnvironments {

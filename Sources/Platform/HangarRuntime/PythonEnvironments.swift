@@ -56,6 +56,7 @@ public struct PythonEnvironments: Sendable {
         let name = String(key.prefix(Self.keyPrefixLength))
         let published = root.appendingPathComponent(name, isDirectory: true)
         if let ready = readyEnvironment(at: published, key: key) {
+            Self.say("using the Python environment \(name) (Python \(ready.pythonVersion), made with \(ready.installer.rawValue))", to: log)
             return ready
         }
         let lock: FileLock
@@ -101,22 +102,34 @@ public struct PythonEnvironments: Sendable {
             if let uv {
                 installer = .uv
                 Self.say("creating the Python environment \(name) (Python \(python.version); \(summary)) with uv", to: log)
-                try step("uv venv", RunCommand(executable: uv, arguments: ["venv", "--seed", "--python", python.path, buildFolder.path],
-                                               environment: uvEnvironment(environment), workingDirectory: root), log: log)
+                do {
+                    try step("uv venv", RunCommand(executable: uv, arguments: ["venv", "--seed", "--python", python.path, buildFolder.path],
+                                                   environment: uvEnvironment(environment), workingDirectory: root),
+                             advice: "check that uv can use \(python.path)", log: log)
+                } catch let error as RuntimeError where installerChoice == .automatic {
+                    Self.say("uv could not create the environment (\(error.message)); using pip instead", to: log)
+                    try? FileManager.default.removeItem(at: buildFolder)
+                    installer = .pip
+                }
+            }
+            if let uv, installer == .uv {
                 if !requirements.isEmpty {
                     try step("uv pip install", RunCommand(executable: uv, arguments: ["pip", "install", "--compile-bytecode",
-                                                                                      "--python", buildFolder.appendingPathComponent("bin/python").path,
-                                                                                      "-r", requirementsFile.path],
-                                                          environment: uvEnvironment(environment), workingDirectory: root), log: log)
+                                                                                       "--python", buildFolder.appendingPathComponent("bin/python").path,
+                                                                                       "-r", requirementsFile.path],
+                                                          environment: uvEnvironment(environment), workingDirectory: root),
+                             advice: Self.requirementsAdvice, log: log)
                 }
             } else {
                 Self.say("creating the Python environment \(name) (Python \(python.version); \(summary)) with pip", to: log)
                 try step("python -m venv", RunCommand(executable: python.path, arguments: ["-m", "venv", buildFolder.path],
-                                                      environment: environment, workingDirectory: root), log: log)
+                                                      environment: environment, workingDirectory: root),
+                         advice: "check that Python's venv module works (on Debian: apt-get install python3-venv)", log: log)
                 if !requirements.isEmpty {
                     try step("pip install", RunCommand(executable: buildFolder.appendingPathComponent("bin/python").path,
                                                        arguments: ["-m", "pip", "install", "-r", requirementsFile.path],
-                                                       environment: environment, workingDirectory: root), log: log)
+                                                       environment: environment, workingDirectory: root),
+                             advice: Self.requirementsAdvice, log: log)
                 }
             }
             let elapsed = (ContinuousClock.now - started).components
@@ -125,7 +138,7 @@ public struct PythonEnvironments: Sendable {
                                                  requirements: requirements.normalized, createdAt: Date(), buildSeconds: seconds)
             try marker.write(into: buildFolder)
             try publish(buildFolder, as: published)
-            Self.say(String(format: "Python environment \(name) ready in %.1f s", seconds), to: log)
+            Self.say("Python environment \(name) ready in \(String(format: "%.1f", seconds)) s", to: log)
             return PythonEnvironment(directory: published, key: key, pythonVersion: python.version, installer: installer,
                                      wasCreated: true, createdAt: marker.createdAt)
         } catch {
@@ -136,13 +149,14 @@ public struct PythonEnvironments: Sendable {
     }
 
     /// Runs one installer step, turning a failure into `.installFailed` with the tool's lines.
-    private func step(_ label: String, _ command: RunCommand, log: @escaping LogSink) throws {
+    private func step(_ label: String, _ command: RunCommand, advice: String, log: @escaping LogSink) throws {
         let result = try ToolRunner.run(command, timeout: installTimeout, log: log)
         guard result.outcome.succeeded else {
-            throw RuntimeError(.installFailed, "\(label) failed (\(result.outcome)); check requirements_txt: the package names and versions must exist on the package index",
-                               toolOutput: result.errorLines())
+            throw RuntimeError(.installFailed, "\(label) failed (\(result.outcome)); \(advice)", toolOutput: result.errorLines())
         }
     }
+
+    private static let requirementsAdvice = "check requirements_txt: every package and version must exist on the package index and suit Python's version"
 
     /// Renames a symlink to the build folder into place: readers see no environment or a
     /// finished one, never a half-made one.

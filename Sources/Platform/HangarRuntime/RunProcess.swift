@@ -134,9 +134,7 @@ public final class RunProcess: @unchecked Sendable {
         repeat { observed = waitid(P_PID, id_t(processID), &info, WEXITED | WNOWAIT) } while observed != 0 && errno == EINTR
         // Whatever the leader left running goes with it. The leader is still a zombie here, so its
         // pid, the group's id, cannot have been given to another group yet.
-        let debugErr = errno
-        let killed: Int32 = 0
-        FileHandle.standardError.write("DEBUG waitid=\(observed) errno=\(debugErr) kill=\(killed) errno=\(errno)\n".data(using: .utf8)!)
+        kill(-processID, SIGKILL)
         var status: Int32 = 0
         var reaped: pid_t
         repeat { reaped = waitpid(processID, &status, 0) } while reaped < 0 && errno == EINTR

@@ -9,8 +9,19 @@ struct HangarCommand: AsyncParsableCommand {
         CommandConfiguration(
             commandName: "hangar",
             abstract: "Hangar: run data-ingest flights on demand and on a schedule, loading into DuckDB.",
+            discussion: """
+            Flights are named by name or id everywhere. Every flights command takes --home (default \
+            $HANGAR_HOME, else ~/.hangar) and --json.
+
+            \(ExitStatus.help)
+            """,
             version: "hangar \(HangarVersion.current) (DuckDB \(Database.libraryVersion))",
-            subcommands: [SQLCommand.self, IngestCommand.self]
+            subcommands: [
+                CreateFlightCommand.self, UpdateFlightCommand.self, DeleteFlightCommand.self, ListFlightsCommand.self,
+                ShowFlightCommand.self, ListVersionsCommand.self, ShowVersionCommand.self, RunFlightCommand.self,
+                ListRunsCommand.self, ShowRunCommand.self, LogsCommand.self, CancelRunCommand.self, SecretCommand.self,
+                ServeCommand.self, SQLCommand.self, IngestCommand.self, SuperviseCommand.self,
+            ]
         )
     }
 }
