@@ -22,15 +22,15 @@ final class SchedulerHome: @unchecked Sendable {
         return try Flights(home: home, clock: { clock.now })
     }
 
-    func makeScheduler(clock: (any SchedulerClock)? = nil) throws -> FlightScheduler {
+    func makeScheduler(clock: (any SchedulerClock)? = nil, pollInterval: TimeInterval) throws -> FlightScheduler {
         let launched = self.launched
-        return FlightScheduler(flights: try flights(), clock: clock ?? SystemSchedulerClock(), pollInterval: 3600) { run in
+        return FlightScheduler(flights: try flights(), clock: clock ?? SystemSchedulerClock(), pollInterval: pollInterval) { run in
             launched.append(run)
         }
     }
 
-    func scheduler(clock: (any SchedulerClock)? = nil) -> FlightScheduler {
-        try! makeScheduler(clock: clock)
+    func scheduler(clock: (any SchedulerClock)? = nil, pollInterval: TimeInterval = 3600) -> FlightScheduler {
+        try! makeScheduler(clock: clock, pollInterval: pollInterval)
     }
 }
 

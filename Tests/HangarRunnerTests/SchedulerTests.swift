@@ -121,13 +121,13 @@ struct SchedulerTests {
         let lease = try DatabaseLease.acquire(test.home.root.appendingPathComponent("scheduler"),
                                               as: LeaseHolder(purpose: "another hangar serve"), timeout: 0)
         let clock = ManualSchedulerClock(utc("2026-06-01T07:00:05Z"))
-        let scheduler = test.scheduler(clock: clock)
+        let scheduler = test.scheduler(clock: clock, pollInterval: 10)
         let loop = Task { try await scheduler.run() }
         try await clock.waitForSleeper()
         #expect(test.launched.runs.isEmpty)
-        // Once the other scheduler is gone, this one takes over on its next wake-up.
+        // Once the other scheduler is gone, this one takes over when it next looks (the poll interval).
         lease.release()
-        clock.set(utc("2026-06-01T07:00:30Z"))
+        clock.set(utc("2026-06-01T07:00:15Z"))
         let run = try await test.launched.next()
         #expect(run.scheduledAt == utc("2026-06-01T07:00:00Z"))
         loop.cancel()
