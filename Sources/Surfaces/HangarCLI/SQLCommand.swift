@@ -16,8 +16,11 @@ struct SQLCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A DuckDB database file, created if missing. Omit it for an in-memory database.")
+    @Argument(help: "An account database by name (docs_playground → <home>/databases/docs_playground.duckdb), or a DuckDB file path (with a / or a .duckdb ending); created if missing. Omit it for an in-memory database.")
     var database: String?
+
+    @Option(help: "The Hangar home whose account databases names refer to (default $HANGAR_HOME, else ~/.hangar).")
+    var home: String?
 
     // Unconditional parsing: SQL may well start with "-" (a "-- comment", say).
     @Option(name: [.customShort("c"), .customLong("command")], parsing: .unconditionalSingleValue,
@@ -59,14 +62,25 @@ struct SQLCommand: ParsableCommand {
         if !succeeded { throw ExitCode.failure }
     }
 
+    /// A bare name is one of the account's databases; anything that looks like a path is a file.
+    static func file(of database: String, home: String?) throws -> URL {
+        let isPath = database.contains("/") || database.contains(".") || database == ":memory:"
+        if isPath { return URL(fileURLWithPath: database).standardizedFileURL }
+        do {
+            return try HangarHome.resolve(explicit: home).database(database)
+        } catch let error as AccountError {
+            throw InputError(message: error.message)
+        }
+    }
+
     /// Runs everything; reports the first error of non-interactive input and returns false.
     private func runSession(output: OutputSink, errors: OutputSink) -> Bool {
         do {
             // The session itself lives in memory; a database file is attached under its lease for
             // each statement, so flights and other processes can write it between statements.
             let connection = try Database().connect()
-            let attached = database.map {
-                LeasedDatabase(file: URL(fileURLWithPath: $0).standardizedFileURL, readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
+            let attached = try database.map {
+                LeasedDatabase(file: try Self.file(of: $0, home: home), readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
             }
             let session = SQLSession(connection: connection, formatter: format.formatter, output: output, file: attached)
             let stdinIsTerminal = isatty(STDIN_FILENO) == 1
