@@ -17,6 +17,8 @@ build: setup
 ## test: the whole test suite (unit, process and leak checks); prints the test count
 test: setup
 	$(SWIFT) build --build-tests
+	@# Swift flights in the tests compile against the FlightKit SDK library, which --build-tests does not build.
+	$(SWIFT) build --product FlightKit
 	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
 	@$(MAKE) --no-print-directory leak-check
