@@ -51,6 +51,14 @@ public final class FlightScheduler: Service, Sendable {
     /// Passes until the service group shuts down; between passes it sleeps until the next fire
     /// or the poll interval, whichever comes first.
     public func run() async throws {
+        do {
+            try await loop()
+        } catch is CancellationError {
+            // A graceful shutdown cancels the sleep between passes: that is a normal end.
+        }
+    }
+
+    private func loop() async throws {
         try await cancelWhenGracefulShutdown {
             var lease: DatabaseLease?
             var announcedStandby = false

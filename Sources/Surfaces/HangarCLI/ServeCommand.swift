@@ -23,8 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let hangarHome = HangarHome.resolve(explicit: home)
+        // A service logs to standard output, where supervisors (systemd, containers) collect it.
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = StreamLogHandler.standardOutput(label: label)
             handler.logLevel = .info
             return handler
         }
@@ -34,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         let scheduler = FlightScheduler(flights: flights, pollInterval: pollInterval, logger: Logger(label: "hangar.scheduler")) { run in
             try launcher.launchSupervisor(for: run)
         }
-        logger.info("serving \(hangarHome.root.path)")
+        logger.info("hangar serve: scheduling the flights of \(hangarHome.root.path) (pid \(getpid())); stop with Ctrl-C or SIGTERM")
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [.init(service: scheduler)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -1,0 +1,39 @@
+import Foundation
+import HangarAccount
+import HangarFlights
+import Testing
+
+/// `hangar serve` as a real process: its scheduler starts the catch-up run of a schedule that
+/// was missed while nothing was serving, the run is supervised to its end, and SIGTERM stops the
+/// server gracefully.
+struct ServeCommandTests {
+    @Test(.timeLimit(.minutes(2)))
+    func serveCatchesUpAMissedFireAndStopsGracefullyOnSIGTERM() throws {
+        let test = try FlightsTestHome()
+        // The flight's schedule took effect ten minutes ago; its every-minute fires since were
+        // missed because no server ran. The default policy runs once for the latest of them.
+        let tenMinutesAgo = Date().addingTimeInterval(-600)
+        let past = try Flights(home: HangarHome(URL(fileURLWithPath: test.home)), clock: { tenMinutesAgo })
+        _ = try past.create(NewFlight(name: "every_minute", sourceCode: "import os\nprint('scheduled', os.environ['HANGAR_IS_SCHEDULED'])\n",
+                                      scheduleCron: "* * * * *"))
+
+        let server = try test.start("serve", "--poll-interval", "0.5")
+        try server.readUntil("started scheduled run")
+        let follow = try test.hangar("logs", "every_minute", "1", "--follow")
+        #expect(follow.status == 0)
+        #expect(follow.stdout.contains("scheduled true"))
+
+        let run = try JSONOutput.object(try test.hangar("run-info", "every_minute", "1", "--json").stdout)
+        #expect(run["status"] as? String == "RUN_STATUS_SUCCEEDED")
+        #expect(run["is_scheduled"] as? Bool == true)
+        let scheduledAt = try #require(run["scheduled_at"] as? String)
+        #expect(scheduledAt.hasSuffix(":00Z") || scheduledAt.contains(":00.000000Z"))
+        // Exactly one catch-up run, however many fires were missed.
+        #expect(try JSONOutput.array(try test.hangar("runs", "every_minute", "--json").stdout).count == 1)
+
+        server.process.terminate()
+        let ended = server.finish()
+        #expect(ended.status == 0)
+        #expect(ended.stdout.contains("stopped; running flights continue"))
+    }
+}
