@@ -17,7 +17,7 @@ build: setup
 ## test: the whole test suite (unit, process and leak checks); prints the test count
 test: setup
 	$(SWIFT) build --build-tests
-	@# Swift flights in the tests compile against the FlightKit SDK library, which --build-tests does not build.
+	@# Swift flights in the tests compile against the FlightKit SDK library beside hangar: make sure it is there.
 	$(SWIFT) build --product FlightKit
 	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
@@ -34,6 +34,8 @@ bench: setup
 	@scripts/dlt-venv >/dev/null
 	$(SWIFT) build -c release --product HangarBench
 	$(SWIFT) build -c release --product hangar
+	@# The flights latency section compiles a Swift flight against the SDK beside the release hangar.
+	$(SWIFT) build -c release --product FlightKit
 	.build/release/HangarBench
 
 ## leak-check: runs a workload of every binding feature under valgrind; fails on a definite leak

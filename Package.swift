@@ -80,9 +80,12 @@ let package = Package(
         // against the already-built SDK.
         .target(
             name: "FlightKit",
-            dependencies: ["DuckDB", "HangarIngest", "HangarAccount"],
+            dependencies: ["DuckDB", "HangarIngest", "HangarAccount", "FlightKitStartup"],
             path: "Sources/SDK/FlightKit"
         ),
+        // Linked into libFlightKit.so: a constructor making a flight's standard output
+        // line-buffered, so printed lines reach the run's log as they are printed, crash or not.
+        .target(name: "FlightKitStartup", path: "Sources/SDK/FlightKitStartup"),
         // Cron schedules: parsing 5-field expressions and computing next fire times in a time zone.
         .target(name: "HangarScheduling", dependencies: ["CivilCalendar"], path: "Sources/Platform/HangarScheduling"),
         // Surfaces: the command-line tool.
@@ -109,7 +112,7 @@ let package = Package(
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
-            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling"],
+            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner"],
             path: "Sources/Tools/HangarBench"
         ),
         .executableTarget(

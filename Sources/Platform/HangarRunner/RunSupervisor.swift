@@ -79,7 +79,9 @@ public struct RunSupervisor: Sendable {
             case .buildFailed: .buildFailure
             default: .launchFailure
             }
-            for line in error.description.split(separator: "\n", omittingEmptySubsequences: false) { log.note(String(line)) }
+            // The compiler's messages are in the log already, streamed as it printed them.
+            let explanation = error.kind == .buildFailed ? error.message : error.description
+            for line in explanation.split(separator: "\n", omittingEmptySubsequences: false) { log.note(String(line)) }
             return try finish(runID, .failed(RunFailure(kind, error.message), exitCode: nil), log: log, note: nil)
         } catch let error as FlightsError where error.kind == .notFound {
             // The run or its flight was deleted meanwhile: nothing is left to record.

@@ -70,7 +70,8 @@ public struct SwiftFlightBuilds: Sendable {
         }
         log([LogLine(stream: .stderr, text: "[hangar] compiling the flight (swiftc, against FlightKit)")])
         let command = RunCommand(executable: compiler,
-                                 arguments: sdk.compilerArguments(source: sourceFile, output: partial.appendingPathComponent(Self.fileName)),
+                                 arguments: sdk.compilerArguments(source: sourceFile.lastPathComponent,
+                                                                  output: partial.appendingPathComponent(Self.fileName)),
                                  environment: toolEnvironment, workingDirectory: partial)
         let result = try ToolRunner.run(command, timeout: compileTimeout, log: log)
         guard result.outcome.succeeded else {

@@ -52,9 +52,11 @@ public struct SwiftSDK: Sendable, Equatable {
         }.joined(separator: "|")
     }
 
-    /// The `swiftc` arguments that compile and link a flight against this SDK.
-    func compilerArguments(source: URL, output: URL) -> [String] {
-        var arguments = [source.path, "-o", output.path, "-module-name", "Flight",
+    /// The `swiftc` arguments that compile and link a flight against this SDK. `source` is a
+    /// path as the compiler's messages should name it (`main.swift:4:18: error: …`), relative
+    /// to the compiler's working directory.
+    func compilerArguments(source: String, output: URL) -> [String] {
+        var arguments = [source, "-o", output.path, "-module-name", "Flight",
                          "-I", modulesDirectory.path, "-L", libraryDirectory.path, "-lFlightKit",
                          "-Xlinker", "-rpath", "-Xlinker", libraryDirectory.path]
         for folder in moduleMapDirectories { arguments += ["-I", folder.path] }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarRunner
 
 /// `hangar logs FLIGHT N`: a run's captured output, whole, its tail, or followed live.
 struct LogsCommand: AsyncParsableCommand {
