@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // FlightKit's REST source kit, and the GitHub replay server its tests and the demo use.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
@@ -76,11 +81,18 @@ let package = Package(
             path: "Sources/Platform/HangarRunner"
         ),
         // The SDK Swift flights import: run context, config and secrets, account databases under
-        // their leases, and the ingest engine. A dynamic library, so a flight builds in seconds
-        // against the already-built SDK.
+        // their leases, the ingest engine and a REST source kit. A dynamic library, so a flight
+        // builds in seconds against the already-built SDK.
         .target(
             name: "FlightKit",
-            dependencies: ["DuckDB", "HangarIngest", "HangarAccount", "FlightKitStartup"],
+            dependencies: [
+                "DuckDB", "HangarIngest", "HangarAccount", "FlightKitStartup",
+                // The REST kit's HTTP client, imported implementation-only (no NIO or AHC type in
+                // FlightKit's interface), so a flight still compiles against FlightKit's module alone.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Sources/SDK/FlightKit"
         ),
         // Linked into libFlightKit.so: a constructor making a flight's standard output
@@ -115,6 +127,17 @@ let package = Package(
             dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner"],
             path: "Sources/Tools/HangarBench"
         ),
+        // A local stand-in for the GitHub REST API (sample data, Link pagination, `since`,
+        // rate-limit headers, injectable 502s) for the github_repo_stats flight, offline.
+        .executableTarget(
+            name: "GitHubReplay",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Tools/GitHubReplay"
+        ),
         .executableTarget(
             name: "BindingWorkload",
             dependencies: ["DuckDB"],
@@ -130,7 +153,19 @@ let package = Package(
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
-        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI"], path: "Tests/HangarCLITests"),
+        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay"], path: "Tests/HangarCLITests"),
+        // The REST kit against real local servers (in-test Hummingbird ones and GitHubReplay).
+        .testTarget(
+            name: "FlightKitTests",
+            dependencies: [
+                "FlightKit", "GitHubReplay",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/FlightKitTests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -58,6 +58,41 @@ struct TableFunctionTests {
         #expect(try connection.scalar("SELECT count(*) FROM echo_args('x', times := 2)", as: Int.self) == 2)
     }
 
+    /// What the MD_* SQL functions rely on: an explicit NULL arrives as `.null` (a PATCH clears)
+    /// while a left-out parameter is absent (a PATCH keeps); arguments are constant-folded before
+    /// bind (`getvariable`, `array_to_string(..., chr(10))`); a VARCHAR cast to UUID arrives as a
+    /// UUID; a bind error reads "Binder Error", one thrown while producing rows "Invalid Input
+    /// Error".
+    @Test func namedArgumentsArriveFoldedAndNullIsTellableFromAbsent() throws {
+        let connection = try Database().connect()
+        try connection.register(TableFunction(name: "patch_args", namedParameters: ["note": .varchar, "id": .uuid, "fail": .varchar]) { arguments in
+            if let bindError = arguments["fail"]?.string, bindError == "bind" { throw DuckDBError(.invalidInput, message: "refused at bind") }
+            let failing = arguments["fail"]?.string == "rows"
+            let note: DuckDBValue = arguments["note"].map { $0.isNull ? .varchar("<null>") : $0 } ?? .varchar("<absent>")
+            let row: [DuckDBValue] = [note, arguments["id"] ?? .null]
+            var done = false
+            return TableFunctionResult(columns: [("note", .varchar), ("id", .uuid)]) {
+                if failing { throw DuckDBError(.invalidInput, message: "refused while producing rows") }
+                defer { done = true }
+                return done ? nil : row
+            }
+        })
+        let id = UUID()
+        try connection.execute("SET VARIABLE the_id = '\(id.uuidString)'::UUID")
+        #expect(try connection.query("FROM patch_args()").all().map(\.values) == [[.varchar("<absent>"), .null]])
+        #expect(try connection.query("FROM patch_args(note := NULL)").all().map(\.values) == [[.varchar("<null>"), .null]])
+        #expect(try connection.query("FROM patch_args(note := array_to_string(['a', 'b'], chr(10)), id := getvariable('the_id'))")
+            .all().map(\.values) == [[.varchar("a\nb"), .uuid(id)]])
+        #expect(try connection.query("CALL patch_args(id := '\(id.uuidString)')").all().map(\.values) == [[.varchar("<absent>"), .uuid(id)]])
+        let bind = #expect(throws: DuckDBError.self) { try connection.query("FROM patch_args(fail := 'bind')").all() }
+        #expect(bind?.message.hasPrefix("Binder Error: refused at bind") == true, "\(bind?.message ?? "")")
+        let rows = #expect(throws: DuckDBError.self) { try connection.query("FROM patch_args(fail := 'rows')").all() }
+        #expect(rows?.message.hasPrefix("Invalid Input Error: refused while producing rows") == true, "\(rows?.message ?? "")")
+        // Subqueries are refused by DuckDB itself: users pass ids through variables.
+        let subquery = #expect(throws: DuckDBError.self) { try connection.query("FROM patch_args(note := (SELECT 'x'))").all() }
+        #expect(subquery?.message.contains("Table function cannot contain subqueries") == true)
+    }
+
     @Test func largeResultsSpanManyChunks() throws {
         let connection = try Database().connect()
         try connection.register(TableFunction(name: "numbers", parameters: [.bigint]) { arguments in

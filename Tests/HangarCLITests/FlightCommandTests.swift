@@ -12,7 +12,7 @@ struct FlightCommandTests {
                                       "--max-runtime", "600", "--json")
         #expect(created.status == 0, "\(created.stderr)")
         #expect(JSONOutput.keyOrder(created.stdout) == [
-            "flight_id", "flight_name", "schedule_cron", "schedule_status", "current_version", "created_at", "updated_at",
+            "flight_id", "flight_name", "schedule_cron", "schedule_status", "status", "current_version", "created_at", "updated_at",
             "owner_name", "runtime", "catch_up", "next_fire_at", "version",
         ])
         let flight = try JSONOutput.object(created.stdout)

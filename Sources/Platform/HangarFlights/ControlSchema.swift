@@ -106,6 +106,14 @@ enum ControlSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: the run's program, so an orphaned run's processes can be stopped") { db in
+            // The leader of the run's process group (pid and start token, like the supervisor's):
+            // when the supervisor dies, whoever marks the run FAILED kills that group.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN program_pid INTEGER;
+                ALTER TABLE runs ADD COLUMN program_start_token TEXT;
+                """)
+        }
         return migrator
     }
 }

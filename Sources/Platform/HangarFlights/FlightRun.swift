@@ -79,6 +79,9 @@ public struct FlightRun: Sendable, Hashable, Identifiable {
     public let failure: RunFailure?
     /// The process supervising the run, once one has claimed it.
     public let supervisor: SupervisorIdentity?
+    /// The run's program, once started: the leader of the process group the run's processes
+    /// share (its pid is the group's id).
+    public let program: SupervisorIdentity?
 }
 
 /// What a cancel request leaves for the caller to do.

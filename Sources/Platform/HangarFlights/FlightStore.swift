@@ -41,11 +41,30 @@ public final class FlightStore: Sendable {
             // Statement arguments stay out of GRDB's error descriptions (its default, made
             // explicit): they can be secret values.
             configuration.publicStatementArguments = false
-            pool = try DatabasePool(path: file.path, configuration: configuration)
+            let file = file
+            if Self.isInWALMode(file) {
+                pool = try DatabasePool(path: file.path, configuration: configuration)
+            } else {
+                // A new store: GRDB switches it to WAL and then writes once in a deferred
+                // transaction, which fails at once with "database is locked" (no busy wait)
+                // when another process switched or wrote in between. First openers take turns.
+                pool = try DatabaseLease.with(file, as: LeaseHolder(purpose: "creating the flights control store"), timeout: 60) {
+                    try DatabasePool(path: file.path, configuration: configuration)
+                }
+            }
             try Self.migrate(pool, file: file)
         } catch {
             throw Self.storageError(error, file: file)
         }
+    }
+
+    /// Whether the file is an SQLite database in WAL mode: its header's read and write
+    /// versions (bytes 18 and 19) are 2. WAL mode, once set, stays with the file.
+    private static func isInWALMode(_ file: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
+        return header[18] == 2 && header[19] == 2
     }
 
     /// Creates the file with mode 0600 before SQLite does (SQLite would apply the umask), and

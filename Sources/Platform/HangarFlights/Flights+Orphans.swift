@@ -7,12 +7,18 @@ extension Flights {
     /// claimed within `unclaimedGrace` seconds of being created (the process that triggered them
     /// died before starting one). Any Hangar process may call this; it returns the runs it marked.
     ///
+    /// A run marked so must not go on writing: the process group of its program, when one was
+    /// recorded, is killed first (the supervisor that would have killed it is gone).
+    ///
     /// - isAlive: whether a supervisor still runs; by default its pid still exists with the same
     ///   start time (see ``SupervisorIdentity/isAlive``). Tests inject their own.
+    /// - stopProgram: stops an orphaned run's program and its process group; by default SIGKILL
+    ///   to the group (see ``SupervisorIdentity/killProcessGroup()``).
     @discardableResult
     public func reconcileOrphans(
         unclaimedGrace: TimeInterval = 300,
-        isAlive: (SupervisorIdentity) -> Bool = { $0.isAlive }
+        isAlive: (SupervisorIdentity) -> Bool = { $0.isAlive },
+        stopProgram: (SupervisorIdentity) -> Void = { $0.killProcessGroup() }
     ) throws(FlightsError) -> [FlightRun] {
         let now = now()
         let claimDeadline = now - Int64(unclaimedGrace * 1_000_000)
@@ -24,11 +30,15 @@ extension Flights {
             return Stored.microseconds(run.createdAt) <= claimDeadline
         }
         guard !orphans.isEmpty else { return [] }
+        // Before marking: a crash between the two must not leave a FAILED run's program running.
+        // A dead supervisor stays dead, so its run's program is an orphan whoever marks the run.
+        for run in orphans { if let program = run.program { stopProgram(program) } }
         return try store.write { db in
             var marked: [FlightRun] = []
             for run in orphans {
                 let detail = if let supervisor = run.supervisor {
                     "the supervisor (\(supervisor)) is gone, after a machine restart or a kill; the program's outcome is unknown"
+                        + (run.program.map { "; its processes (group \($0.pid)) were stopped" } ?? "")
                 } else {
                     "no supervisor claimed the run within \(Int(unclaimedGrace)) s of its creation"
                 }

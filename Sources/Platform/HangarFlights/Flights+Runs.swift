@@ -88,6 +88,21 @@ extension Flights {
         }
     }
 
+    /// Records the program a supervisor started for a running run: the leader of the run's
+    /// process group, which ``reconcileOrphans(unclaimedGrace:isAlive:stopProgram:)`` kills
+    /// should the supervisor die.
+    @discardableResult
+    public func recordProgram(_ runID: UUID, _ program: SupervisorIdentity) throws(FlightsError) -> FlightRun {
+        try store.write { db in
+            let run = try runRow(db, id: Stored.id(runID))
+            try ensureInProgress(run, to: "start a program")
+            try db.execute(
+                sql: "UPDATE runs SET program_pid = ?, program_start_token = ? WHERE id = ?",
+                arguments: [program.pid, program.startToken, Stored.id(runID)])
+            return try runRow(db, id: Stored.id(runID))
+        }
+    }
+
     /// PENDING or RUNNING → SUCCEEDED, FAILED or CANCELLED. A finished run never changes again.
     public func markFinished(_ runID: UUID, _ outcome: RunOutcome) throws(FlightsError) -> FlightRun {
         let now = now()

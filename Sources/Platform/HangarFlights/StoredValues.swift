@@ -89,6 +89,8 @@ extension FlightRun {
             .map { RunFailure($0, row["failure_detail"] ?? "") }
         let supervisor: SupervisorIdentity? = (row["supervisor_pid"] as Int32?)
             .map { SupervisorIdentity(pid: $0, startToken: row["supervisor_start_token"] ?? "") }
+        let program: SupervisorIdentity? = (row["program_pid"] as Int32?)
+            .map { SupervisorIdentity(pid: $0, startToken: row["program_start_token"] ?? "") }
         self.init(
             id: Stored.uuid(row["id"]), flightID: Stored.uuid(row["flight_id"]), flightName: row["flight_name"],
             flightVersion: row["flight_version"], runNumber: row["run_number"], isScheduled: row["is_scheduled"],
@@ -97,7 +99,7 @@ extension FlightRun {
             startedAt: Stored.date(row["started_at"] as Int64?), endedAt: Stored.date(row["ended_at"] as Int64?),
             cancelRequestedAt: Stored.date(row["cancel_requested_at"] as Int64?),
             cancelledAt: Stored.date(row["cancelled_at"] as Int64?), exitCode: row["exit_code"], failure: failure,
-            supervisor: supervisor)
+            supervisor: supervisor, program: program)
     }
 }
 

@@ -8,8 +8,8 @@ import Musl
 import Darwin
 #endif
 
-/// The process supervising a run: its pid plus a start token, so that a pid the kernel has
-/// reused for an unrelated process is not mistaken for the supervisor. On Linux the token is the
+/// The process supervising a run (or a run's program): its pid plus a start token, so that a pid
+/// the kernel has reused for an unrelated process is not mistaken for it. On Linux the token is the
 /// process start time from `/proc/<pid>/stat` (clock ticks since boot), which differs between
 /// two processes that share a pid.
 public struct SupervisorIdentity: Sendable, Hashable, CustomStringConvertible {
@@ -41,6 +41,15 @@ public struct SupervisorIdentity: Sendable, Hashable, CustomStringConvertible {
         }
         if FileManager.default.fileExists(atPath: "/proc/self/stat") { return false }
         return kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// SIGKILL to the process group this process leads (a run's program: its pid is the group's
+    /// id), unless the pid now belongs to another process. While any member of the group lives,
+    /// the kernel does not reuse its id, so with the leader gone the signal still reaches only
+    /// what is left of the run.
+    public func killProcessGroup() {
+        if let stat = ProcessStat.load(pid: pid), stat.startTime != startToken { return }
+        kill(-pid, SIGKILL)
     }
 
     public var description: String { "pid \(pid)" }

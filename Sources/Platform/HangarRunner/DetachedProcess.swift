@@ -20,6 +20,10 @@ enum DetachedProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the starting process's goes along: a descriptor it inherited without
+        // close-on-exec (a pipe or socket its own parent watches for end of file, as
+        // Foundation's Process does to notice an exit) would stay open as long as the run lasts.
+        if let closeFrom = addClosefrom { _ = closeFrom(&actions, 3) }
 
         let argv = [executable.path] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
@@ -36,6 +40,13 @@ enum DetachedProcess {
         let child = pid
         Thread.detachNewThread { var code: Int32 = 0; waitpid(child, &code, 0) }
     }
+
+    private typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc 2.34+; hidden behind _GNU_SOURCE, so looked up by name.
+    private static let addClosefrom: AddClosefrom? = {
+        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(address, to: AddClosefrom.self)
+    }()
 
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
         var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }

@@ -80,12 +80,38 @@ enum PythonHelperModule {
             os.ftruncate(fd, 0)
             os.pwrite(fd, json.dumps({"pid": os.getpid(), "purpose": _holder_name(), "since": since}).encode(), 0)
             try:
+                _create_if_missing(path)
                 yield path
             finally:
                 os.ftruncate(fd, 0)
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+    # The storage format Hangar's DuckDB (1.5) writes and reads. A newer duckdb module (PyPI's
+    # 2.x, which `dlt[duckdb]` resolves to) would create a file only newer DuckDBs can open;
+    # once a file exists, every version keeps its format.
+    _STORAGE_VERSION = "v1.0.0"
+
+
+    def _create_if_missing(path):
+        """Creates a new account database in Hangar's storage format, under the lease, before
+        the flight's own duckdb (or dlt) opens it."""
+        if os.path.exists(path):
+            return
+        try:
+            import duckdb
+        except ImportError:
+            return
+        try:
+            connection = duckdb.connect(path, config={"storage_compatibility_version": _STORAGE_VERSION})
+        except duckdb.Error:
+            if os.path.exists(path):
+                raise
+            # A duckdb older than the setting writes an older format, which Hangar reads.
+            connection = duckdb.connect(path)
+        connection.close()
 
 
     def dlt_destination(name):

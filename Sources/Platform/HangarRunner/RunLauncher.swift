@@ -60,4 +60,15 @@ public enum RunCanceller {
         }
         return request.run
     }
+
+    /// Deletes a flight with its versions, runs and logs. Their rows are gone; the signal makes
+    /// the supervisor of each run in progress notice now and kill its program's process group,
+    /// instead of at its next look at the store.
+    public static func deleteFlight(_ flights: Flights, _ flight: FlightSelector) throws -> DeletedFlight {
+        let deleted = try flights.delete(flight)
+        for run in deleted.activeRuns {
+            if let supervisor = run.supervisor, supervisor.isAlive { kill(supervisor.pid, SIGUSR1) }
+        }
+        return deleted
+    }
 }

@@ -49,7 +49,7 @@ public struct RunSupervisor: Sendable {
         let environment = RunEnvironment(
             flightID: claimed.flightID.uuidString, flightName: claimed.flightName, runID: claimed.id.uuidString,
             runNumber: claimed.runNumber, isScheduled: claimed.isScheduled, config: claimed.config, secrets: secrets,
-            hangarHome: home.root, defaultHome: directory.home)
+            motherDuckToken: Self.accountToken(), hangarHome: home.root, defaultHome: directory.home)
         let log = RunLog(flights: flights, runID: runID, masker: environment.masker)
         defer { log.close() }
 
@@ -66,6 +66,8 @@ public struct RunSupervisor: Sendable {
             let maxRuntime = version.version.maxRuntimeSec.flatMap { $0 > 0 ? TimeInterval($0) : nil }
             let process = try RunProcess.start(command, limits: RunLimits(maxRuntime: maxRuntime, terminationGrace: terminationGrace),
                                                masker: environment.masker, sink: { log.append($0) })
+            // So that whoever finds this run orphaned (this process killed) can stop its processes.
+            if let program = SupervisorIdentity.of(pid: process.processID) { _ = try? flights.recordProgram(runID, program) }
             cancellation.watch { _ = process.cancel() }
             let outcome = process.waitUntilExit()
             cancellation.stop()
@@ -92,6 +94,13 @@ public struct RunSupervisor: Sendable {
             log.note("cannot start: \(error)")
             return try finish(runID, .failed(RunFailure(.launchFailure, "\(error)"), exitCode: nil), log: log, note: nil)
         }
+    }
+
+    /// The account's MotherDuck token: `MOTHERDUCK_TOKEN` of Hangar's own environment (the
+    /// supervisor inherits it from the command or server that started the run), as DuckDB's
+    /// `md:` reads it. Runs get it as `MOTHERDUCK_TOKEN`, masked in their logs.
+    static func accountToken(in environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        environment["MOTHERDUCK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The command that runs the flight: its Python environment made (or reused) and the script

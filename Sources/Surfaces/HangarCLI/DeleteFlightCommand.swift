@@ -1,8 +1,6 @@
 import ArgumentParser
 import HangarFlights
-#if canImport(Glibc)
-import Glibc
-#endif
+import HangarRunner
 
 /// `hangar delete FLIGHT`: the flight goes with its versions, runs and logs; runs in progress
 /// are stopped.
@@ -24,12 +22,7 @@ struct DeleteFlightCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.reporting {
-            let deleted = try options.openFlights().delete(FlightSelector(flight))
-            // Their rows are gone; the signal makes each supervisor notice now and kill its
-            // program's process group instead of at its next look at the store.
-            for run in deleted.activeRuns {
-                if let supervisor = run.supervisor, supervisor.isAlive { kill(supervisor.pid, SIGUSR1) }
-            }
+            let deleted = try RunCanceller.deleteFlight(try options.openFlights(), FlightSelector(flight))
             let stopped = deleted.activeRuns.map(\.runNumber)
             if options.json {
                 return Console.out(.object([

@@ -1,24 +1,29 @@
 import Foundation
+import DuckDB
 import HangarFlights
 
 /// How flights and their versions are printed: JSON with the SQL surface's column names (plus
 /// Hangar's own fields after them), and tables or label/value lists for people.
 extension Flight {
-    var json: [(String, JSONDocument)] {
-        [
-            ("flight_id", .string(id.uuidString.lowercased())),
-            ("flight_name", .string(name)),
-            ("schedule_cron", .string(scheduleCron)),
-            ("schedule_status", .string(scheduleStatus?.rawValue)),
-            ("current_version", .int(currentVersion)),
-            ("created_at", Timestamps.json(createdAt)),
-            ("updated_at", Timestamps.json(updatedAt)),
-            ("owner_name", .string(ownerName)),
-            ("runtime", .string(runtime.rawValue)),
-            ("catch_up", .string(catchUp.rawValue)),
-            ("next_fire_at", Timestamps.json(nextFire)),
-        ]
-    }
+    /// The summary row: `MD_LIST_FLIGHTS`, `MD_GET_FLIGHT`, `MD_CREATE_FLIGHT` … and `--json`.
+    static let columns: [RowColumn<Flight>] = [
+        RowColumn("flight_id", .uuid) { .id($0.id) },
+        RowColumn("flight_name", .varchar) { .text($0.name) },
+        RowColumn("schedule_cron", .varchar) { .text($0.scheduleCron) },
+        RowColumn("schedule_status", .varchar) { .text($0.scheduleStatus?.rawValue) },
+        // A flight that exists is active (the hosted service's only state for a listed flight);
+        // whether its schedule fires is `schedule_status`.
+        RowColumn("status", .varchar) { _ in .text("JOB_STATUS_ACTIVE") },
+        RowColumn("current_version", .uinteger) { .int($0.currentVersion) },
+        RowColumn("created_at", .timestampTZ) { .time($0.createdAt) },
+        RowColumn("updated_at", .timestampTZ) { .time($0.updatedAt) },
+        RowColumn("owner_name", .varchar) { .text($0.ownerName) },
+        RowColumn("runtime", .varchar) { .text($0.runtime.rawValue) },
+        RowColumn("catch_up", .varchar) { .text($0.catchUp.rawValue) },
+        RowColumn("next_fire_at", .timestampTZ) { .time($0.nextFire) },
+    ]
+
+    var json: [(String, JSONDocument)] { Self.columns.jsonFields(of: self) }
 
     /// The flight with its current version (without code): what `show`, `create` and `update` print.
     static func json(_ flight: Flight, version: FlightVersion) -> JSONDocument {
@@ -66,20 +71,26 @@ extension Flight {
 }
 
 extension FlightVersion {
-    var json: [(String, JSONDocument)] {
-        [
-            ("version_id", .string(id.uuidString.lowercased())),
-            ("flight_id", .string(flightID.uuidString.lowercased())),
-            ("flight_version", .int(number)),
-            ("created_at", Timestamps.json(createdAt)),
-            ("access_token_name", .string(accessTokenName)),
-            ("flight_secret_names", .strings(secretNames)),
-            ("config", .map(config)),
-            ("max_runtime_sec", .int(maxRuntimeSec)),
-            ("instance_type", .string(instanceType)),
-            ("runtime", .string(runtime.rawValue)),
-        ]
-    }
+    /// A version row, without code: `MD_LIST_FLIGHT_VERSIONS` and `--json`.
+    static let columns = referenceColumns + hangarColumns
+
+    static let referenceColumns: [RowColumn<FlightVersion>] = [
+        RowColumn("version_id", .uuid) { .id($0.id) },
+        RowColumn("flight_id", .uuid) { .id($0.flightID) },
+        RowColumn("flight_version", .uinteger) { .int($0.number) },
+        RowColumn("created_at", .timestampTZ) { .time($0.createdAt) },
+        RowColumn("access_token_name", .varchar) { .text($0.accessTokenName) },
+        RowColumn("flight_secret_names", .list(.varchar)) { .texts($0.secretNames) },
+        RowColumn("config", .map(key: .varchar, value: .varchar)) { .map($0.config) },
+        RowColumn("max_runtime_sec", .uinteger) { .int($0.maxRuntimeSec) },
+        RowColumn("instance_type", .varchar) { .text($0.instanceType) },
+    ]
+
+    static let hangarColumns: [RowColumn<FlightVersion>] = [
+        RowColumn("runtime", .varchar) { .text($0.runtime.rawValue) },
+    ]
+
+    var json: [(String, JSONDocument)] { Self.columns.jsonFields(of: self) }
 
     /// The fields a version fixes, as `show` and `version` list them.
     var contentFields: [(String, String)] {
@@ -111,9 +122,17 @@ extension FlightVersion {
 }
 
 extension FlightVersionDetail {
-    var json: JSONDocument {
-        .object(version.json + [("source_code", .string(sourceCode)), ("requirements_txt", .string(requirementsTxt))])
+    /// A version row with its code: `MD_GET_FLIGHT_VERSION` and `--json`.
+    static let columns: [RowColumn<FlightVersionDetail>] = ofVersion(FlightVersion.referenceColumns) + [
+        RowColumn("source_code", .varchar) { .text($0.sourceCode) },
+        RowColumn("requirements_txt", .varchar) { .text($0.requirementsTxt) },
+    ] + ofVersion(FlightVersion.hangarColumns)
+
+    private static func ofVersion(_ columns: [RowColumn<FlightVersion>]) -> [RowColumn<FlightVersionDetail>] {
+        columns.map { column in RowColumn(column.name, column.type) { column.value($0.version) } }
     }
+
+    var json: JSONDocument { .object(Self.columns.jsonFields(of: self)) }
 
     func details(flightName: String) -> String {
         var text = TextTable.details([

@@ -12,7 +12,10 @@ struct SQLCommand: ParsableCommand {
         discussion: """
         SQL comes from -c (repeatable), from -f FILE (- for standard input), from standard input \
         when it is a pipe or file, or else from an interactive prompt. Every statement runs on \
-        one connection, in order, so session settings and variables carry over between them.
+        one connection, in order, so session settings and variables carry over between them. \
+        The account's databases are there by name (docs_playground.schema.table), and the \
+        flights functions (MD_CREATE_FLIGHT, MD_RUN_FLIGHT, MD_LIST_FLIGHT_RUNS …) act on the \
+        account at --home.
         """
     )
 
@@ -79,10 +82,14 @@ struct SQLCommand: ParsableCommand {
             // The session itself lives in memory; a database file is attached under its lease for
             // each statement, so flights and other processes can write it between statements.
             let connection = try Database().connect()
-            let attached = try database.map {
-                LeasedDatabase(file: try Self.file(of: $0, home: home), readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
-            }
-            let session = SQLSession(connection: connection, formatter: format.formatter, output: output, file: attached)
+            // The flights SQL surface (MD_CREATE_FLIGHT …) of the account at --home.
+            try FlightsSQLFunctions(home: HangarHome.resolve(explicit: home), hangarExecutable: HangarExecutable.url)
+                .register(on: connection)
+            // The session's database, and the account's databases by name wherever a statement
+            // names them (docs_playground.flights_demo_dlt.github_repo_stats).
+            let databases = SessionDatabases(main: try database.map { try Self.file(of: $0, home: home) }, home: HangarHome.resolve(explicit: home),
+                                             readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
+            let session = SQLSession(connection: connection, formatter: format.formatter, output: output, databases: databases)
             let stdinIsTerminal = isatty(STDIN_FILENO) == 1
             if !commands.isEmpty {
                 for command in commands { try session.runText(command) }

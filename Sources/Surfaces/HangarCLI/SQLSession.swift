@@ -8,20 +8,21 @@ final class SQLSession {
     private let connection: Connection
     private let formatter: any ResultFormatter
     private let output: OutputSink
-    /// The database file, attached under its lease for each statement; nil for in-memory sessions.
-    private let file: LeasedDatabase?
+    /// The database files each statement needs, attached under their leases while it runs; nil
+    /// for a session of nothing but memory.
+    private let databases: SessionDatabases?
 
-    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink, file: LeasedDatabase? = nil) {
+    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink, databases: SessionDatabases? = nil) {
         self.connection = connection
         self.formatter = formatter
         self.output = output
-        self.file = file
+        self.databases = databases
     }
 
     /// Runs one statement (or several in one text, printing only the last result).
     func run(_ sql: String) throws {
-        guard let file else { return try runAttached(sql) }
-        try file.run(sql, on: connection) { try runAttached(sql) }
+        guard let databases else { return try runAttached(sql) }
+        try databases.run(sql, on: connection) { try runAttached(sql) }
     }
 
     private func runAttached(_ sql: String) throws {

@@ -1,0 +1,201 @@
+import FlightKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A real HTTP server on 127.0.0.1 (a free port) for one test, with the routes it sets up;
+/// stopped when the test is done with it.
+final class TestServer: Sendable {
+    let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    static func start(_ routes: (Router<BasicRequestContext>) -> Void) async throws -> TestServer {
+        let router = Router()
+        routes(router)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "TestServer")
+        logger.logLevel = .critical
+        let app = Application(router: router,
+                              configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in
+                                  continuation.yield(channel.localAddress?.port ?? 0)
+                                  continuation.finish()
+                              },
+                              logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw TestFailure("the test server did not start")
+        }
+        return TestServer(port: port, group: group, task: task)
+    }
+
+    /// Stops the server (gracefully: the listener closes, idle connections are closed; handlers
+    /// still busy after a second are cancelled) and waits until it has; call at the end of a test
+    /// (`defer` cannot await).
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(1))
+            task.cancel()
+        }
+        _ = await task.result
+        deadline.cancel()
+    }
+
+    deinit { task.cancel() }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A value shared between a test and its server's handlers.
+final class Shared<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value { lock.withLock { stored } }
+
+    @discardableResult
+    func update<Result>(_ change: (inout Value) -> Result) -> Result {
+        lock.withLock { change(&stored) }
+    }
+}
+
+/// A clock that records each wait and moves its own time instead of sleeping.
+final class TestClock: RESTClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    private var recorded: [Duration] = []
+
+    init(now: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = now }
+
+    var now: Date { lock.withLock { current } }
+    var sleeps: [Duration] { lock.withLock { recorded } }
+    var sleptSeconds: [Double] { sleeps.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } }
+
+    func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        lock.withLock {
+            recorded.append(duration)
+            current = current.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        }
+    }
+}
+
+/// Collects what a client logs.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    var lines: [String] { lock.withLock { stored } }
+
+    func log(requests: Bool = true) -> RESTLog {
+        RESTLog(requests: requests) { [self] line in lock.withLock { stored.append(line) } }
+    }
+}
+
+/// Responses for the handlers.
+enum Reply {
+    static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: [String: String] = [:]) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+        }
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func object(_ object: Any, status: HTTPResponse.Status = .ok, headers: [String: String] = [:]) -> Response {
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return json(String(decoding: data, as: UTF8.self), status: status, headers: headers)
+    }
+}
+
+extension Request {
+    func query(_ name: String) -> String? { uri.queryParameters[name[...]].map(String.init) }
+
+    func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
+}
+
+/// Where `swift build` put the package's executables (beside this test bundle).
+enum Products {
+    static func executable(_ name: String) throws -> URL {
+        let starts = [Bundle.main.executableURL, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])]
+            .compactMap { $0?.resolvingSymlinksInPath() }
+        for start in starts {
+            var folder = start.deletingLastPathComponent()
+            for _ in 0..<5 {
+                let candidate = folder.appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        throw TestFailure("no \(name) built near \(starts.map(\.path))")
+    }
+}
+
+/// The GitHubReplay executable, started on a free port for one test.
+final class ReplayServer {
+    let process = Process()
+    let port: Int
+    let output: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    init(_ arguments: String...) throws {
+        output = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.executableURL = try Products.executable("GitHubReplay")
+        process.arguments = arguments
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try handle.close()
+        // The first line says where it listens.
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first, line.hasPrefix("listening on http://127.0.0.1:") {
+                found = Int(line.split(separator: ":").last ?? "")
+            } else {
+                usleep(20_000)
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw TestFailure("GitHubReplay did not start: \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+        }
+        port = found
+    }
+
+    var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: output)
+    }
+}
