@@ -50,6 +50,11 @@ struct PythonFlightEndToEndTests {
         let home = try SharedPythonHome.home()
         let requirements = try home.file("dlt-requirements.txt", "dlt[duckdb]==1.27.2\n")
         try home.createFlight("dlt_merge", source: Self.dltMerge, "--requirements", requirements, "--config", "ROUND=1")
+        // The flight creates the database (with the duckdb module dlt brings, 2.x on PyPI, whose
+        // own format Hangar's DuckDB 1.5 could not read), whichever test of the suite ran first.
+        for suffix in ["", ".wal"] {
+            try? FileManager.default.removeItem(atPath: "\(home.home)/databases/docs_playground.duckdb\(suffix)")
+        }
 
         let first = try home.hangar("run", "dlt_merge", "--wait")
         let firstLog = try home.hangar("logs", "dlt_merge", "1").stdout

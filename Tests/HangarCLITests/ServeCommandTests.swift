@@ -10,12 +10,16 @@ struct ServeCommandTests {
     @Test(.timeLimit(.minutes(2)))
     func serveCatchesUpAMissedFireAndStopsGracefullyOnSIGTERM() throws {
         let test = try FlightsTestHome()
-        // The flight's schedule took effect ten minutes ago; its every-minute fires since were
-        // missed because no server ran. The default policy runs once for the latest of them.
+        // The flight's schedule took effect ten minutes ago and fired, hourly, three minutes ago:
+        // that fire was missed because no server ran, and the next is an hour away, so however
+        // slow the test, exactly one run is due — the catch-up of the missed fire.
         let tenMinutesAgo = Date().addingTimeInterval(-600)
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let minute = utc.component(.minute, from: Date().addingTimeInterval(-180))
         let past = try Flights(home: HangarHome(URL(fileURLWithPath: test.home)), clock: { tenMinutesAgo })
         _ = try past.create(NewFlight(name: "every_minute", sourceCode: "import os\nprint('scheduled', os.environ['HANGAR_IS_SCHEDULED'])\n",
-                                      scheduleCron: "* * * * *"))
+                                      scheduleCron: "\(minute) * * * *"))
 
         let server = try test.start("serve", "--poll-interval", "0.5")
         try server.readUntil("started scheduled run")

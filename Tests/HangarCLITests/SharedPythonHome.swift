@@ -6,7 +6,9 @@ import Foundation
 /// test names its flights (and files) uniquely. The folder goes when the test process exits.
 enum SharedPythonHome {
     nonisolated(unsafe) private static let made: Result<FlightsTestHome, any Error> = Result {
+        removeLeftovers()
         let home = try FlightsTestHome()
+        try Data(String(getpid()).utf8).write(to: home.scratch.url.appendingPathComponent(marker))
         folderToRemove = strdup(home.scratch.url.path)
         atexit {
             if let folder = SharedPythonHome.folderToRemove {
@@ -20,6 +22,21 @@ enum SharedPythonHome {
 
     static func home() throws -> FlightsTestHome {
         try made.get()
+    }
+
+    private static let marker = "shared-python-home.pid"
+
+    /// Shared homes of test processes that ended without removing theirs (killed, say): each
+    /// holds hundreds of megabytes of environments.
+    private static func removeLeftovers() {
+        let temporary = FileManager.default.temporaryDirectory
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for folder in folders where folder.hasPrefix("hangar-tests-") {
+            let url = temporary.appendingPathComponent(folder)
+            guard let text = try? String(contentsOf: url.appendingPathComponent(marker), encoding: .utf8),
+                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: url)
+        }
     }
 }
 

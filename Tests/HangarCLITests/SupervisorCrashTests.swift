@@ -49,12 +49,14 @@ struct SupervisorCrashTests {
         try #require(pids.count == 2, "\(marker)")
         defer {
             // Should the product leave them running, the test must not.
-            for pid in pids { kill(pid, SIGKILL) }
+            for pid in pids where !ProcessExit.isGoneOrZombie(pid) { kill(pid, SIGKILL) }
         }
 
         let running = try home.flights().run(FlightSelector("crash_victim"), number: 1)
         #expect(running.status == .running)
         let supervisor = try #require(running.supervisor)
+        // The program is recorded too: the leader of the run's process group.
+        #expect(running.program?.pid == pids[0], "\(String(describing: running.program))")
         let commandLine = (try? String(contentsOfFile: "/proc/\(supervisor.pid)/cmdline", encoding: .utf8)) ?? ""
         #expect(commandLine.split(separator: "\0").contains("supervise"), "pid \(supervisor.pid) is not a supervisor: \(commandLine)")
 
