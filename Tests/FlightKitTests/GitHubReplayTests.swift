@@ -93,11 +93,9 @@ struct GitHubReplayTests {
         let replay = try ReplayServer("--rate-limit", "2", "--rate-limit-window", "2")
         let lines = LogLines()
         let client = try RESTClient(baseURL: replay.baseURL, log: lines.log(requests: true))
-        let started = ContinuousClock.now
         for _ in 0..<3 {
             _ = try await client.get("/repos/duckdb/duckdb")
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         let recorded = try await client.get([Recorded].self, "/_replay/requests")
         #expect(recorded.map(\.status).filter { $0 == 200 }.count == 3, "\(recorded)")
         // The second answer said 0 remaining, so the third request waited for the reset.
