@@ -53,18 +53,7 @@ struct TableFormatter: ResultFormatter {
 
     /// A value as one line of text: a line break inside a value would tear the box apart.
     private static func cell(_ value: DuckDBValue) -> String {
-        let text = value.description
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return text }
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        TextTable.oneLine(value.description)
     }
 
     private static func isNumeric(_ type: DuckDBType) -> Bool {
