@@ -89,16 +89,36 @@ struct GitHubReplayTests {
 
     @Test(.timeLimit(.minutes(1)))
     func anExhaustedRateLimitIsWaitedOutUntilItsReset() async throws {
-        // Two requests per 2-second window: the third is a 403 with x-ratelimit-remaining: 0.
-        let replay = try ReplayServer("--rate-limit", "2", "--rate-limit-window", "2")
+        // Two requests per 10-minute window. The client waits on a clock that, instead of
+        // sleeping, tells the server its window is over, so no wall-clock timing is involved.
+        let replay = try ReplayServer("--rate-limit", "2", "--rate-limit-window", "600")
         let lines = LogLines()
-        let client = try RESTClient(baseURL: replay.baseURL, log: lines.log(requests: true))
+        let clock = WindowEndingClock(replay: try RESTClient(baseURL: replay.baseURL, log: .silent))
+        let client = try RESTClient(baseURL: replay.baseURL, clock: clock, log: lines.log(requests: true))
         for _ in 0..<3 {
             _ = try await client.get("/repos/duckdb/duckdb")
         }
         let recorded = try await client.get([Recorded].self, "/_replay/requests")
-        #expect(recorded.map(\.status).filter { $0 == 200 }.count == 3, "\(recorded)")
+        #expect(recorded.map(\.status) == [200, 200, 200], "no request reached the 403: \(recorded)")
         // The second answer said 0 remaining, so the third request waited for the reset.
         #expect(lines.lines.contains { $0.contains("rate limit exhausted") }, "\(lines.lines)")
+        #expect(clock.waits.count == 1 && (590...603).contains(clock.waits[0]), "\(clock.waits)")
+    }
+}
+
+/// Real time, but a wait ends the replay server's rate-limit window instead of sleeping.
+final class WindowEndingClock: RESTClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Double] = []
+    private let replay: RESTClient
+
+    init(replay: RESTClient) { self.replay = replay }
+
+    var now: Date { Date() }
+    var waits: [Double] { lock.withLock { recorded } }
+
+    func sleep(for duration: Duration) async throws {
+        lock.withLock { recorded.append(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) }
+        _ = try await replay.request("POST", "/_replay/rate-limit/reset")
     }
 }

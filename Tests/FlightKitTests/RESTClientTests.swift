@@ -253,16 +253,18 @@ struct RESTClientTests {
         await server.stop()
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func aSlowServerTimesOutEachAttempt() async throws {
         let hits = Shared(0)
+        let finished = Shared(false)
         let server = try await TestServer.start { router in
             router.get("/slow") { _, _ in
                 hits.update { $0 += 1 }
-                try await Task.sleep(for: .seconds(2))
+                try await Reply.stall(until: finished, atMost: .seconds(60))
                 return Reply.json("{}")
             }
         }
+        defer { finished.update { $0 = true } }
         let clock = TestClock()
         let client = try RESTClient(baseURL: server.baseURL, timeout: .milliseconds(300),
                                     retry: RetryPolicy(maxAttempts: 2, initialDelay: .seconds(1), jitter: 0), clock: clock, log: .silent)
@@ -271,9 +273,10 @@ struct RESTClientTests {
         let elapsed = ContinuousClock.now - started
         #expect(error?.kind == .timeout && error?.attempts == 2, "\(String(describing: error))")
         #expect(error?.description.contains("timed out after 2 attempts: no response within 0.30 s") == true, "\(String(describing: error))")
-        // Without the timeout the two attempts would take the server's 2 s each; the bound is loose for a loaded machine.
-        #expect(elapsed < .milliseconds(3500), "two attempts of 0.3 s, not the server's 2 s: \(elapsed)")
+        // Without the timeout the two attempts would take the server's 60 s each; the bound is loose for a loaded machine.
+        #expect(elapsed < .seconds(30), "two attempts of 0.3 s, not the server's 60 s: \(elapsed)")
         #expect(hits.value == 2 && clock.sleeps == [.seconds(1)])
+        finished.update { $0 = true }
         await server.stop()
     }
 
@@ -291,15 +294,17 @@ struct RESTClientTests {
         #expect(clock.sleeps == [.seconds(1), .seconds(2)])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func cancellingTheTaskCancelsTheRequestAndTheWaits() async throws {
+        let finished = Shared(false)
         let server = try await TestServer.start { router in
             router.get("/slow") { _, _ in
-                try await Task.sleep(for: .seconds(10))
+                try await Reply.stall(until: finished, atMost: .seconds(60))
                 return Reply.json("{}")
             }
-            router.get("/busy") { _, _ in Reply.json("{}", status: .serviceUnavailable, headers: ["Retry-After": "30"]) }
+            router.get("/busy") { _, _ in Reply.json("{}", status: .serviceUnavailable, headers: ["Retry-After": "60"]) }
         }
+        defer { finished.update { $0 = true } }
         let client = try RESTClient(baseURL: server.baseURL, timeout: .seconds(30), log: .silent)
         let started = ContinuousClock.now
         let request = Task { try await client.get("/slow") }
@@ -311,8 +316,9 @@ struct RESTClientTests {
         try await Task.sleep(for: .milliseconds(300))
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        // Uncancelled, the two would take 10 s and 30 s.
-        #expect(ContinuousClock.now - started < .seconds(9))
+        // Uncancelled, the two would take 60 s each.
+        #expect(ContinuousClock.now - started < .seconds(30))
+        finished.update { $0 = true }
         await server.stop()
     }
 

@@ -115,6 +115,15 @@ final class LogLines: @unchecked Sendable {
 
 /// Responses for the handlers.
 enum Reply {
+    /// A handler that answers slowly: waits until the test is finished with it (so stopping the
+    /// server is not held up), or at most `limit`.
+    static func stall(until finished: Shared<Bool>, atMost limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while !finished.value, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: [String: String] = [:]) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "application/json"

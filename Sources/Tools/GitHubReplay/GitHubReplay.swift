@@ -75,6 +75,11 @@ struct GitHubReplay {
             await state.injectFailures(count, status: status)
             return json(200, ["failures_pending": count, "status": status])
         }
+        router.post("/_replay/rate-limit/reset") { _, _ in
+            await state.resetRateLimit()
+            let limit = await state.rateLimit
+            return json(200, ["remaining": limit.remaining, "reset": limit.reset])
+        }
         router.get("/_replay/requests") { _, _ in
             let requests = await state.requests
             let body = (try? JSONEncoder().encode(requests)) ?? Data("[]".utf8)

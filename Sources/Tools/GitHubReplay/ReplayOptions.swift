@@ -23,6 +23,7 @@ struct ReplayOptions {
         Control endpoints (not counted against the rate limit):
           POST /_replay/generation/NAME       serve another generation (e.g. changed)
           POST /_replay/fail?count=N&status=S answer the next N API requests with status S (default 502)
+          POST /_replay/rate-limit/reset      end the rate-limit window now
           GET  /_replay/requests              the API requests so far, as JSON
           GET  /_replay/status                generation, pending failures, request count
         """
