@@ -39,6 +39,15 @@ final class SessionDatabases {
         return result
     }
 
+    /// Whether `file` is the session's own database or the one it last chose with `USE`.
+    func uses(_ file: URL) -> Bool {
+        let file = file.standardizedFileURL
+        if main?.file == file { return true }
+        guard let current else { return false }
+        let stem = file.deletingPathExtension().lastPathComponent.lowercased()
+        return SQLQualifiers.qualifiers(in: current + ".x").contains(stem) && file.deletingLastPathComponent() == home.databases.standardizedFileURL
+    }
+
     /// The session's database, the `USE`d one, and the account databases the statement names.
     private func needed(by statement: String) -> [LeasedDatabase] {
         var names = SQLQualifiers.qualifiers(in: statement)

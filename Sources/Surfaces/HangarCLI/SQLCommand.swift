@@ -83,13 +83,18 @@ struct SQLCommand: ParsableCommand {
             // each statement, so flights and other processes can write it between statements.
             let connection = try Database().connect()
             // The flights SQL surface (MD_CREATE_FLIGHT …) of the account at --home.
-            try FlightsSQLFunctions(home: HangarHome.resolve(explicit: home), hangarExecutable: HangarExecutable.url)
+            let account = HangarHome.resolve(explicit: home)
+            let platform = LazyFlights(home: account)
+            try FlightsSQLFunctions(home: account, hangarExecutable: HangarExecutable.url, platform: platform)
                 .register(on: connection)
             // The session's database, and the account's databases by name wherever a statement
             // names them (docs_playground.flights_demo_dlt.github_repo_stats).
             let databases = SessionDatabases(main: try database.map { try Self.file(of: $0, home: home) }, home: HangarHome.resolve(explicit: home),
                                              readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
-            let session = SQLSession(connection: connection, formatter: format.formatter, output: output, databases: databases)
+            // CREATE DATABASE, CREATE SECRET … IN MOTHERDUCK and the rest act on the account.
+            let statements = AccountStatements(home: account, platform: platform, leaseTimeout: leaseTimeout, errors: errors)
+            let session = SQLSession(connection: connection, formatter: format.formatter, output: output, databases: databases,
+                                     account: statements)
             let stdinIsTerminal = isatty(STDIN_FILENO) == 1
             if !commands.isEmpty {
                 for command in commands { try session.runText(command) }

@@ -11,18 +11,40 @@ final class SQLSession {
     /// The database files each statement needs, attached under their leases while it runs; nil
     /// for a session of nothing but memory.
     private let databases: SessionDatabases?
+    /// `CREATE DATABASE`, `CREATE SECRET … (TYPE flights …)` and the other statements that act
+    /// on the account; nil for a session without one.
+    private let account: AccountStatements?
 
-    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink, databases: SessionDatabases? = nil) {
+    init(connection: Connection, formatter: any ResultFormatter, output: OutputSink, databases: SessionDatabases? = nil,
+         account: AccountStatements? = nil) {
         self.connection = connection
         self.formatter = formatter
         self.output = output
         self.databases = databases
+        self.account = account
     }
 
     /// Runs one statement (or several in one text, printing only the last result).
     func run(_ sql: String) throws {
+        if let account, let statement = try Self.accountStatement(sql) {
+            switch try account.run(statement, on: connection, session: databases) {
+            case .handled(let resultSQL):
+                if let resultSQL { try runAttached(resultSQL) }
+                return
+            case .notMine:
+                break
+            }
+        }
         guard let databases else { return try runAttached(sql) }
         try databases.run(sql, on: connection) { try runAttached(sql) }
+    }
+
+    private static func accountStatement(_ sql: String) throws -> AccountStatement? {
+        do {
+            return try AccountStatement.parse(sql)
+        } catch {
+            throw InputError(message: error.message)
+        }
     }
 
     private func runAttached(_ sql: String) throws {

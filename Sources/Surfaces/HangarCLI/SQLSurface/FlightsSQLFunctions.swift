@@ -18,10 +18,10 @@ struct FlightsSQLFunctions: Sendable {
     let hangarExecutable: URL
     private let platform: LazyFlights
 
-    init(home: HangarHome, hangarExecutable: URL) {
+    init(home: HangarHome, hangarExecutable: URL, platform: LazyFlights? = nil) {
         self.home = home
         self.hangarExecutable = hangarExecutable
-        platform = LazyFlights(home: home)
+        self.platform = platform ?? LazyFlights(home: home)
     }
 
     /// One function of the surface: its names (the current one, then older aliases), its
@@ -75,6 +75,36 @@ struct FlightsSQLFunctions: Sendable {
                 })
             }
         }
+        try registerSecretListing(on: connection)
+    }
+
+    /// `FROM duckdb_secrets()` lists the account's flight secrets after DuckDB's own, in
+    /// DuckDB's columns, storage `motherduck` as on the hosted service, and values redacted the
+    /// way DuckDB redacts: the keys show, the values never do. The temporary macro stands in
+    /// front of DuckDB's function, which it calls by its full name.
+    private func registerSecretListing(on connection: Connection) throws {
+        let platform = self.platform
+        let store = FlightStore.file(in: home)
+        try connection.register(TableFunction(name: "hangar_flight_secrets") { _ in
+            // Listing never creates a store where there is none.
+            let secrets = FileManager.default.fileExists(atPath: store.path) ? try platform.flights().secrets() : []
+            return TableFunctionResult(columns: Self.secretColumns, rows: secrets.map(Self.secretRow))
+        })
+        try connection.execute("""
+            CREATE TEMP MACRO duckdb_secrets(redact := true) AS TABLE
+            SELECT * FROM system.main.duckdb_secrets(redact := redact) UNION ALL SELECT * FROM hangar_flight_secrets()
+            """)
+    }
+
+    static let secretColumns: [(name: String, type: DuckDBType)] = [
+        ("name", .varchar), ("type", .varchar), ("provider", .varchar), ("persistent", .boolean),
+        ("storage", .varchar), ("scope", .list(.varchar)), ("secret_string", .varchar),
+    ]
+
+    static func secretRow(_ secret: SecretSummary) -> [DuckDBValue] {
+        let redacted = secret.keys.map { "\($0)=redacted" }.joined(separator: ";")
+        return [.varchar(secret.name), .varchar("flights"), .varchar("config"), .boolean(true), .varchar("motherduck"),
+                .list([]), .varchar("name=\(secret.name);type=flights;provider=config;serializable=true;scope;\(redacted)")]
     }
 
     static func refusal(_ function: String, _ error: any Error) -> FlightsSQLError {
@@ -191,7 +221,7 @@ struct FlightsSQLFunctions: Sendable {
 
 /// The account's control store, opened at the first `MD_*` call: a session that never calls
 /// one leaves the home untouched.
-private final class LazyFlights: @unchecked Sendable {
+final class LazyFlights: @unchecked Sendable {
     private let home: HangarHome
     private let lock = NSLock()
     private var opened: Flights?

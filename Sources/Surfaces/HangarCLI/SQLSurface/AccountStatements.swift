@@ -1,0 +1,245 @@
+import DuckDB
+import Foundation
+import HangarAccount
+import HangarFlights
+
+/// Carries out the ``AccountStatement``s of a `hangar sql` session: the account's databases are
+/// files under `<home>/databases`, created and removed under their leases (so a flight writing
+/// one is waited for, never cut off), and flight secrets go to the control store through the
+/// platform API, the same rules as `hangar secret create`.
+struct AccountStatements {
+    let home: HangarHome
+    let platform: LazyFlights
+    let leaseTimeout: Double
+    let errors: OutputSink
+
+    /// What the session does after an account statement.
+    enum Outcome: Equatable {
+        /// Done; print the result of this SQL (`Success`, a database list), or nothing.
+        case handled(resultSQL: String?)
+        /// Not the account's after all (DuckDB's own secret): DuckDB runs the statement.
+        case notMine
+    }
+
+    func run(_ statement: AccountStatement, on connection: Connection, session: SessionDatabases?) throws -> Outcome {
+        switch statement {
+        case .showDatabases:
+            return .handled(resultSQL: try databaseList(connection))
+        case let .createDatabase(name, orReplace, ifNotExists, copyFrom):
+            try refuseInsideTransaction(connection, "CREATE DATABASE")
+            try createDatabase(name, orReplace: orReplace, ifNotExists: ifNotExists, copyFrom: copyFrom)
+            return .handled(resultSQL: nil)
+        case let .dropDatabase(name, ifExists):
+            try refuseInsideTransaction(connection, "DROP DATABASE")
+            try dropDatabase(name, ifExists: ifExists, session: session)
+            return .handled(resultSQL: nil)
+        case let .createSecret(name, orReplace, ifNotExists, inMotherDuck, options):
+            try createSecret(name, orReplace: orReplace, ifNotExists: ifNotExists, inMotherDuck: inMotherDuck,
+                             options: options, connection: connection)
+            return .handled(resultSQL: Self.success)
+        case let .dropSecret(name, ifExists, fromMotherDuck):
+            return try dropSecret(name, ifExists: ifExists, fromMotherDuck: fromMotherDuck)
+        }
+    }
+
+    /// DuckDB answers `CREATE SECRET` and `DROP SECRET` with one `Success` row.
+    static let success = "SELECT true AS \"Success\""
+
+    // MARK: - Databases
+
+    /// The account's databases, and any other file the session attached itself.
+    private func databaseList(_ connection: Connection) throws -> String {
+        var names = Set(accountDatabaseNames())
+        let attached = try connection.query("SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> 'memory'")
+        for row in try attached.all() { if case .varchar(let name) = row[0] { names.insert(name) } }
+        guard !names.isEmpty else { return "SELECT NULL::VARCHAR AS database_name WHERE false" }
+        let values = names.sorted().map { "(\(quoteLiteral($0)))" }.joined(separator: ", ")
+        return "SELECT database_name FROM (VALUES \(values)) AS databases(database_name) ORDER BY database_name"
+    }
+
+    private func accountDatabaseNames() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: home.databases.path)) ?? []
+        return files.filter { $0.hasSuffix(".duckdb") && !$0.hasPrefix(".") }.map { String($0.dropLast(".duckdb".count)) }.sorted()
+    }
+
+    private func file(of name: String) throws -> URL {
+        do {
+            return try home.database(name)
+        } catch let error as AccountError {
+            throw InputError(message: "Invalid Input Error: \(error.message)")
+        }
+    }
+
+    private func createDatabase(_ name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?) throws {
+        let target = try file(of: name)
+        let exists = FileManager.default.fileExists(atPath: target.path)
+        if exists, !orReplace {
+            if ifNotExists { return }
+            throw InputError(message: "Catalog Error: database \"\(name)\" already exists (\(target.path)); use CREATE DATABASE IF NOT EXISTS, CREATE OR REPLACE DATABASE, or DROP DATABASE \(name) first")
+        }
+        let source: URL?
+        if let copyFrom {
+            let sourceFile = try file(of: copyFrom)
+            guard FileManager.default.fileExists(atPath: sourceFile.path) else {
+                throw InputError(message: "Catalog Error: database \"\(copyFrom)\" does not exist; SHOW DATABASES lists the account's databases")
+            }
+            guard sourceFile != target.standardizedFileURL else {
+                throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) FROM \(copyFrom) names the same database twice")
+            }
+            source = sourceFile
+        } else {
+            source = nil
+        }
+        // Leases in path order, as the session takes them, so two processes never wait on each other.
+        let files = ([target] + (source.map { [$0] } ?? [])).sorted { $0.path < $1.path }
+        let leases = try files.map { try lease($0, for: "CREATE DATABASE \(name)") }
+        defer { leases.forEach { $0.release() } }
+        if orReplace { try removeDatabaseFiles(target) }
+        // A new database is written complete in a scratch file, then moved into place, so a
+        // failed copy leaves no half database behind.
+        let scratch = target.deletingLastPathComponent().appendingPathComponent(".\(name).creating-\(getpid()).duckdb")
+        try? removeDatabaseFiles(scratch)
+        do {
+            let database = try Database(path: scratch.path)
+            let connection = try database.connect()
+            if let source {
+                try connection.execute("ATTACH \(quoteLiteral(source.path)) AS copy_source (READ_ONLY)")
+                let scratchCatalog = try connection.scalar("SELECT current_database()", as: String.self) ?? "memory"
+                try connection.execute("COPY FROM DATABASE copy_source TO \(quoteIdentifier(scratchCatalog))")
+                try connection.execute("DETACH copy_source")
+            }
+            try connection.execute("CHECKPOINT")
+        } catch {
+            try? removeDatabaseFiles(scratch)
+            throw error
+        }
+        try FileManager.default.moveItem(at: scratch, to: target)
+    }
+
+    private func dropDatabase(_ name: String, ifExists: Bool, session: SessionDatabases?) throws {
+        let target = try file(of: name)
+        guard FileManager.default.fileExists(atPath: target.path) else {
+            if ifExists { return }
+            throw InputError(message: "Catalog Error: database \"\(name)\" does not exist; SHOW DATABASES lists the account's databases")
+        }
+        if let session, session.uses(target) {
+            throw InputError(message: "Invalid Input Error: cannot drop \(name): this session uses it; USE another database (or start hangar sql without it) first")
+        }
+        let held = try lease(target, for: "DROP DATABASE \(name)")
+        defer { held.release() }
+        try removeDatabaseFiles(target)
+    }
+
+    private func removeDatabaseFiles(_ file: URL) throws {
+        for path in [file.path, file.path + ".wal"] where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    private func lease(_ file: URL, for purpose: String) throws -> DatabaseLease {
+        do {
+            return try DatabaseLease.acquire(file, as: LeaseHolder(purpose: "hangar sql: \(purpose)"), timeout: leaseTimeout) { holder in
+                errors.write("waiting for \(file.lastPathComponent): held by \(holder.map(\.description) ?? "another process")\n")
+                errors.flush()
+            }
+        } catch let error as AccountError {
+            throw InputError(message: "IO Error: \(error.message)")
+        }
+    }
+
+    private func refuseInsideTransaction(_ connection: Connection, _ statement: String) throws {
+        if SessionDatabases.inExplicitTransaction(connection) {
+            throw InputError(message: "Invalid Input Error: \(statement) cannot run inside a transaction; COMMIT or ROLLBACK first")
+        }
+    }
+
+    // MARK: - Secrets
+
+    private func createSecret(_ name: String, orReplace: Bool, ifNotExists: Bool, inMotherDuck: Bool,
+                              options: [AccountStatement.SecretOption], connection: Connection) throws {
+        let type = options.last { $0.key == "TYPE" }.map { AccountStatement.unquoted($0.value).lowercased() }
+        guard let type else {
+            throw InputError(message: "Invalid Input Error: CREATE SECRET \(name) needs TYPE flights: CREATE SECRET \(name) IN MOTHERDUCK (TYPE flights, PARAMS MAP {'API_KEY': '…'})")
+        }
+        guard type == "flights" else {
+            throw InputError(message: "Invalid Input Error: the account keeps secrets of TYPE flights only (for runs to read); a TYPE \(type) secret is DuckDB's own: create it without IN \(inMotherDuck ? "MOTHERDUCK" : "…")")
+        }
+        var params: [String: String]?
+        for option in options {
+            switch option.key {
+            case "TYPE":
+                continue
+            case "PROVIDER":
+                guard AccountStatement.unquoted(option.value).lowercased() == "config" else {
+                    throw InputError(message: "Invalid Input Error: a flights secret has only the config provider; leave PROVIDER out")
+                }
+            case "PARAMS":
+                params = try Self.evaluateParams(option.value, connection: connection)
+            default:
+                throw InputError(message: "Invalid Input Error: Unknown parameter '\(option.key.lowercased())' for secret type 'flights'; a flights secret takes TYPE flights and PARAMS MAP {'KEY': 'value', …}")
+            }
+        }
+        guard let params else {
+            throw InputError(message: "Invalid Input Error: CREATE SECRET \(name) needs PARAMS MAP {'KEY': 'value', …} with at least one entry")
+        }
+        let flights = try platform.flights()
+        if ifNotExists, !orReplace, try flights.secrets().contains(where: { $0.name == name.lowercased() }) { return }
+        do {
+            try flights.createSecret(name: name, params: params, replace: orReplace)
+        } catch {
+            throw InputError(message: "Invalid Input Error: \(error.message)")
+        }
+    }
+
+    /// The PARAMS value as DuckDB reads it (a MAP literal, `map([...], [...])`, a variable …),
+    /// cast to a map of text. DuckDB's own message is not passed on: it may quote a value.
+    static func evaluateParams(_ expression: String, connection: Connection) throws -> [String: String] {
+        let map: DuckDBValue
+        let type: String
+        do {
+            let result = try connection.query("SELECT typeof(params), CAST(params AS MAP(VARCHAR, VARCHAR)) FROM (SELECT (\(expression)) AS params)")
+            guard let row = try result.next(), case .varchar(let typeName) = row[0] else { throw InputError(message: "no value") }
+            type = typeName
+            map = row[1]
+        } catch {
+            throw InputError(message: "Invalid Input Error: PARAMS must be a MAP of text keys and values, as in PARAMS MAP {'API_KEY': '…'}; DuckDB could not read it as one (its message is not shown, since it may quote a secret value)")
+        }
+        // Text, numbers and the like become text; a list or a struct as a value is a mistake.
+        let valueType = type.hasPrefix("MAP(") ? String(type.dropFirst(4)) : type
+        guard type.hasPrefix("MAP("), !["[", "STRUCT", "MAP(", "UNION"].contains(where: valueType.contains) else {
+            throw InputError(message: "Invalid Input Error: PARAMS must be a MAP of text keys and values, as in PARAMS MAP {'API_KEY': '…'}, not a \(type.hasPrefix("MAP(") ? "map of lists or structs" : type)")
+        }
+        guard case .map(let entries) = map else {
+            throw InputError(message: "Invalid Input Error: PARAMS must be a MAP {'KEY': 'value', …}, not NULL")
+        }
+        var params: [String: String] = [:]
+        for entry in entries {
+            guard case .varchar(let key) = entry.key else { continue }
+            guard case .varchar(let value) = entry.value else {
+                throw InputError(message: "Invalid Input Error: PARAMS entry '\(key)' has no value; give every key a text value")
+            }
+            params[key] = value
+        }
+        return params
+    }
+
+    private func dropSecret(_ name: String, ifExists: Bool, fromMotherDuck: Bool) throws -> Outcome {
+        // Without FROM MOTHERDUCK the name may be DuckDB's own secret; the account is asked first
+        // only if it has a store at all.
+        let hasStore = FileManager.default.fileExists(atPath: FlightStore.file(in: home).path)
+        guard fromMotherDuck || hasStore else { return .notMine }
+        let flights = try platform.flights()
+        let exists = try flights.secrets().contains { $0.name == name.lowercased() }
+        guard exists else {
+            guard fromMotherDuck else { return .notMine }
+            if ifExists { return .handled(resultSQL: Self.success) }
+            throw InputError(message: "Invalid Input Error: Failed to remove non-existent secret with name '\(name)'; FROM duckdb_secrets() lists the secrets")
+        }
+        do {
+            try flights.deleteSecret(name: name)
+        } catch {
+            throw InputError(message: "Invalid Input Error: \(error.message)")
+        }
+        return .handled(resultSQL: Self.success)
+    }
+}
