@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
@@ -53,6 +55,7 @@ let package = Package(
         // Flights platform: the Hangar home, the local account and its database leases.
         .target(
             name: "HangarAccount",
+            dependencies: [.product(name: "Metrics", package: "swift-metrics")],
             path: "Sources/Platform/HangarAccount"
         ),
         // Flights control plane: flights, versions, runs, logs, secrets and schedules in one SQLite
@@ -77,8 +80,22 @@ let package = Package(
                 "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Sources/Platform/HangarRunner"
+        ),
+        // Metrics of `hangar serve`: runs counted from the control store (whichever process ran
+        // them), exposed in Prometheus' text format.
+        .target(
+            name: "HangarMetrics",
+            dependencies: [
+                "HangarFlights",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Platform/HangarMetrics"
         ),
         // The SDK Swift flights import: run context, config and secrets, account databases under
         // their leases, the ingest engine and a REST source kit. A dynamic library, so a flight
@@ -154,6 +171,11 @@ let package = Package(
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
         .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay"], path: "Tests/HangarCLITests"),
+        .testTarget(
+            name: "HangarMetricsTests",
+            dependencies: ["HangarMetrics", "HangarFlights", "HangarAccount"],
+            path: "Tests/HangarMetricsTests"
+        ),
         // The REST kit against real local servers (in-test Hummingbird ones and GitHubReplay).
         .testTarget(
             name: "FlightKitTests",

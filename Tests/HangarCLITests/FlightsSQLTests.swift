@@ -41,7 +41,8 @@ struct FlightsSQLTests {
             #expect(columns == expected + hangar, "\(call)", sourceLocation: sourceLocation)
         }
         let flightExtras = ["runtime VARCHAR", "catch_up VARCHAR", "next_fire_at TIMESTAMP WITH TIME ZONE"]
-        let runExtras = ["cancel_requested_at TIMESTAMP WITH TIME ZONE", "failure_reason VARCHAR", "failure_detail VARCHAR"]
+        let runExtras = ["cancel_requested_at TIMESTAMP WITH TIME ZONE", "failure_reason VARCHAR", "failure_detail VARCHAR",
+                         "rows_loaded UBIGINT", "loaded_tables MAP(VARCHAR, BIGINT)"]
         try expectColumns("MD_CREATE_FLIGHT(name := 'described_too', source_code := 'print(2)')", Self.summary, hangar: flightExtras)
         try expectColumns("MD_UPDATE_FLIGHT(\(flight), name := 'described')", Self.summary, hangar: flightExtras)
         try expectColumns("MD_LIST_FLIGHTS()", Self.summary, hangar: flightExtras)

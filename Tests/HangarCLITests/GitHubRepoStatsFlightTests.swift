@@ -43,6 +43,14 @@ struct GitHubRepoStatsFlightTests {
         #expect(secondLog.contains("issues: updated since 2026-11-20T10:00:00Z"), "\(secondLog)")
         #expect(secondLog.contains("Rows: github_issues 6, github_issues__labels 8, github_repo_stats 3"), "\(secondLog)")
 
+        // What each run loaded is recorded with the run, from FlightKit's report.
+        let runs = try JSONOutput.array(try home.hangar("runs", "github_repo_stats", "--json").stdout)
+        #expect(runs.map { $0["rows_loaded"] as? Int } == [17, 32], "\(runs)")
+        #expect(runs.last?["loaded_tables"] as? [String: Int] == [
+            "flights_demo_dlt.github_issues": 12, "flights_demo_dlt.github_issues__labels": 17, "flights_demo_dlt.github_repo_stats": 3,
+        ], "\(runs)")
+        #expect(secondLog.contains("loaded 17 rows into 3 tables"), "\(secondLog)")
+
         // What the replay server was asked: every issues request of run 2 carries since=, none of run 1's.
         let requests = try JSONOutput.array(try await Self.get("\(replay.baseURL)/_replay/requests"))
         let issueQueries = requests.filter { ($0["path"] as? String)?.hasSuffix("/issues") == true }.compactMap { $0["query"] as? String }

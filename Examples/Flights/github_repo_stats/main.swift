@@ -8,7 +8,8 @@
 // merged on `id` into github_issues, their labels in the child table github_issues__labels.
 // Then one ledger row in docs_playground.flights_demo.dlt_ingest_runs, and the LoadInfo printed.
 //
-// Config: REPOS, GITHUB_API_URL, ISSUES_PER_PAGE (default 100). Secret: an optional token, read
+// Config: REPOS, GITHUB_API_URL, ISSUES_PER_PAGE (default 100), ISSUES_SINCE (an ISO time: the
+// first run reads issues updated since then instead of every issue ever). Secret: an optional token, read
 // by its bare param name GITHUB_TOKEN (`hangar secret create github GITHUB_TOKEN`, then
 // `--secret github` on the flight).
 import FlightKit
@@ -108,7 +109,8 @@ struct IssueRow: Encodable {
 
 let issues = Resource("github_issues",
                       hints: TableHints(table: "github_issues", writeDisposition: .merge, primaryKey: ["id"]),
-                      incremental: Incremental(cursorPath: "updated_at")) { emit in
+                      incremental: Incremental(cursorPath: "updated_at",
+                                               initialValue: flight.config("ISSUES_SINCE").map { .string($0) })) { emit in
     // The cursor is known before the first request: ask only for issues updated since then.
     let since = emit.incremental?.startParameter
     print(since.map { "issues: updated since \($0)" } ?? "issues: first run, reading them all")

@@ -1,4 +1,5 @@
 import Foundation
+internal import Metrics
 
 /// An inter-process lease on one DuckDB file, which allows one writing process at a time.
 ///
@@ -35,7 +36,8 @@ public final class DatabaseLease {
         guard descriptor >= 0 else {
             throw AccountError("cannot open the lease file \(file.path): \(String(cString: strerror(errno)))")
         }
-        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        let waitStarted = ContinuousClock.now
+        let deadline = waitStarted + .milliseconds(Int(timeout * 1000))
         var announced = false
         var pause = Duration.milliseconds(2)
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
@@ -58,6 +60,9 @@ public final class DatabaseLease {
         }
         let lease = DatabaseLease(database: database, holder: holder, descriptor: descriptor)
         lease.writeHolder()
+        // How long work waited for the database: the cost of one writer per file.
+        Metrics.Timer(label: "hangar_lease_wait_seconds", dimensions: [("database", database.deletingPathExtension().lastPathComponent)])
+            .recordNanoseconds((ContinuousClock.now - waitStarted).nanoseconds)
         return lease
     }
 
@@ -96,5 +101,11 @@ public final class DatabaseLease {
 
     private static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

@@ -114,6 +114,15 @@ enum ControlSchema {
                 ALTER TABLE runs ADD COLUMN program_start_token TEXT;
                 """)
         }
+        migrator.registerMigration("v3: what a run loaded") { db in
+            // RunLoadSummary as JSON: rows per table and load ids, for the dashboard and metrics.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN load_summary TEXT;
+                -- For watchers of the whole home (metrics): runs by when they were created and ended.
+                CREATE INDEX runs_by_creation ON runs(created_at);
+                CREATE INDEX runs_by_end ON runs(ended_at) WHERE ended_at IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

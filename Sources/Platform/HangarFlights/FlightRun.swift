@@ -82,6 +82,9 @@ public struct FlightRun: Sendable, Hashable, Identifiable {
     /// The run's program, once started: the leader of the process group the run's processes
     /// share (its pid is the group's id).
     public let program: SupervisorIdentity?
+    /// What the run loaded through the ingest engine, once its program ended; nil when it loaded
+    /// nothing that way.
+    public internal(set) var loadSummary: RunLoadSummary? = nil
 }
 
 /// What a cancel request leaves for the caller to do.

@@ -103,6 +103,19 @@ extension Flights {
         }
     }
 
+    /// Records what the run loaded, as its supervisor read it when the program ended.
+    @discardableResult
+    public func recordLoadSummary(_ runID: UUID, _ summary: RunLoadSummary) throws(FlightsError) -> FlightRun {
+        try store.write { db in
+            _ = try runRow(db, id: Stored.id(runID))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let json = String(decoding: try encoder.encode(summary), as: UTF8.self)
+            try db.execute(sql: "UPDATE runs SET load_summary = ? WHERE id = ?", arguments: [json, Stored.id(runID)])
+            return try runRow(db, id: Stored.id(runID))
+        }
+    }
+
     /// PENDING or RUNNING → SUCCEEDED, FAILED or CANCELLED. A finished run never changes again.
     public func markFinished(_ runID: UUID, _ outcome: RunOutcome) throws(FlightsError) -> FlightRun {
         let now = now()

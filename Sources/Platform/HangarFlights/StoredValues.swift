@@ -99,7 +99,8 @@ extension FlightRun {
             startedAt: Stored.date(row["started_at"] as Int64?), endedAt: Stored.date(row["ended_at"] as Int64?),
             cancelRequestedAt: Stored.date(row["cancel_requested_at"] as Int64?),
             cancelledAt: Stored.date(row["cancelled_at"] as Int64?), exitCode: row["exit_code"], failure: failure,
-            supervisor: supervisor, program: program)
+            supervisor: supervisor, program: program,
+            loadSummary: (row["load_summary"] as String?).flatMap { try? JSONDecoder().decode(RunLoadSummary.self, from: Data($0.utf8)) })
     }
 }
 

@@ -3,6 +3,7 @@ import HangarAccount
 import HangarFlights
 import HangarScheduling
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Starts scheduled runs when their cron fires (UTC), as a service of `hangar serve`.
@@ -122,6 +123,9 @@ public final class FlightScheduler: Service, Sendable {
                         pass.started.append(run)
                         do {
                             try startRun(run)
+                            // Fire time to start: late passes, a busy store, or (catch-up) downtime.
+                            Metrics.Timer(label: "hangar_scheduler_lag_seconds")
+                                .recordNanoseconds(Int64(max(0, clock.now().timeIntervalSince(fire)) * 1e9))
                         } catch {
                             logger.error("could not start the supervisor of \(flight.flightName) run \(run.runNumber): \(error)")
                             _ = try? flights.markFinished(run.id, .failed(RunFailure(.launchFailure, "\(error)"), exitCode: nil))

@@ -22,7 +22,7 @@ enum PythonHelperModule {
     import sys
     import time
 
-    __all__ = ["home", "database_path", "database_lease", "dlt_destination", "run_context"]
+    __all__ = ["home", "database_path", "database_lease", "dlt_destination", "report_load", "run_context"]
 
 
     def home():
@@ -119,6 +119,33 @@ enum PythonHelperModule {
         inside `database_lease(name)`."""
         import dlt
         return dlt.destinations.duckdb(credentials=database_path(name))
+
+
+    def report_load(pipeline, load_info=None):
+        """Tells Hangar what a dlt pipeline run loaded (rows per table, load ids), recorded with
+        this run for the dashboard, the API and the metrics. Call it after pipeline.run(...)."""
+        path = os.environ.get("HANGAR_LOAD_INFO_FILE")
+        if not path:
+            return
+        rows = {}
+        try:
+            counts = pipeline.last_trace.last_normalize_info.row_counts
+            rows = {str(table): int(count) for table, count in counts.items() if not str(table).startswith("_dlt")}
+        except Exception:
+            pass
+        report = {
+            "pipeline": str(getattr(pipeline, "pipeline_name", "") or ""),
+            "dataset": str(getattr(pipeline, "dataset_name", "") or ""),
+            "rows": rows,
+            "load_ids": [str(i) for i in (getattr(load_info, "loads_ids", None) or [])],
+        }
+        line = (json.dumps(report, sort_keys=True) + "\n").encode()
+        # One write with O_APPEND: reports of several pipelines never interleave.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
 
 
     def run_context():

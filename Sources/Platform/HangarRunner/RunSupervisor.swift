@@ -58,6 +58,9 @@ public struct RunSupervisor: Sendable {
             var variables = try environment.variables()
             let keys = claimed.config.keys.sorted()
             variables["HANGAR_CONFIG_KEYS"] = String(decoding: try JSONEncoder().encode(keys), as: UTF8.self)
+            // Where the SDK (or the Python helper) reports what each pipeline run loaded.
+            let loadReports = directory.root.appendingPathComponent("load_info.jsonl")
+            variables["HANGAR_LOAD_INFO_FILE"] = loadReports.path
             log.note("run \(claimed.runNumber) of \(claimed.flightName), version \(claimed.flightVersion) (\(version.version.runtime.rawValue))"
                      + (claimed.isScheduled ? ", scheduled" : ""))
             let command = try prepare(version, directory: directory, variables: variables, log: log)
@@ -73,6 +76,10 @@ public struct RunSupervisor: Sendable {
             cancellation.stop()
             log.flush()
             if log.runWasDeleted || cancellation.runWasDeleted { return claimed }
+            if let summary = RunLoadSummary.read(from: loadReports) {
+                _ = try? flights.recordLoadSummary(runID, summary)
+                log.note("loaded \(summary.rowsLoaded) rows into \(summary.tables.count) table\(summary.tables.count == 1 ? "" : "s")")
+            }
             return try finish(runID, record(outcome, version: version, log: log), log: log, note: describe(outcome))
         } catch let error as RuntimeError {
             cancellation.stop()

@@ -16,7 +16,40 @@ extension FlightContext {
         if options.destinationAccess == nil {
             options.destinationAccess = { work in try account.withLease(work) }
         }
+        // What each run loaded goes to the platform, which records it with the flight's run.
+        if let reportFile = environment["HANGAR_LOAD_INFO_FILE"], !reportFile.isEmpty {
+            let callerLoaded = options.loaded
+            options.loaded = { info in
+                LoadReports.append(info, to: reportFile)
+                callerLoaded?(info)
+            }
+        }
         return try Pipeline(name: name, destination: .duckdb(path: account.url.path), dataset: dataset,
                             pipelinesDirectory: home.pipelines, options: options)
+    }
+}
+
+/// The load-info file of a run: one JSON line per pipeline run, appended whole (O_APPEND) so
+/// reports from several pipelines, or processes, never interleave.
+enum LoadReports {
+    static func append(_ info: LoadInfo, to path: String) {
+        let report = LoadReport(pipeline: info.pipelineName, dataset: info.datasetName, rows: info.rowCounts,
+                                load_ids: info.packages.map(\.loadID))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = try? encoder.encode(report) else { return }
+        line.append(0x0A)
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+
+    /// The line's fields, as the platform's RunLoadSummary reads them.
+    struct LoadReport: Encodable {
+        let pipeline: String
+        let dataset: String
+        let rows: [String: Int]
+        let load_ids: [String]
     }
 }

@@ -19,7 +19,7 @@ public struct FlightContext: Sendable {
     public let home: HangarHome
     /// The config keys of the flight's version (the effective, per-run values are in the environment).
     public let configKeys: [String]
-    private let environment: [String: String]
+    let environment: [String: String]
 
     public static var current: FlightContext { FlightContext(environment: ProcessInfo.processInfo.environment) }
 

@@ -25,6 +25,8 @@ enum RowValue {
     case text(String)
     case texts([String])
     case map([String: String])
+    /// Counts by name (rows per table).
+    case counts([String: Int])
     case id(UUID)
     case time(Date)
 
@@ -40,6 +42,7 @@ enum RowValue {
         case .text(let text): .string(text)
         case .texts(let texts): .strings(texts)
         case .map(let entries): .map(entries)
+        case .counts(let counts): .object(counts.keys.sorted().map { ($0, .int(counts[$0]!)) })
         case .id(let id): .string(id.uuidString.lowercased())
         case .time(let date): Timestamps.json(date)
         }
@@ -60,6 +63,7 @@ enum RowValue {
         case .text(let text): return .varchar(text)
         case .texts(let texts): return .list(texts.map { .varchar($0) })
         case .map(let entries): return .map(entries.keys.sorted().map { DuckDBMapEntry(.varchar($0), .varchar(entries[$0]!)) })
+        case .counts(let counts): return .map(counts.keys.sorted().map { DuckDBMapEntry(.varchar($0), .bigint(Int64(counts[$0]!))) })
         case .id(let id): return .uuid(id)
         case .time(let date):
             return .timestampTZ(DuckDBTimestamp(microseconds: Int64((date.timeIntervalSince1970 * 1_000_000).rounded())))

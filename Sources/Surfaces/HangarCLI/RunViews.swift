@@ -24,6 +24,9 @@ extension FlightRun {
         RowColumn("cancel_requested_at", .timestampTZ) { .time($0.cancelRequestedAt) },
         RowColumn("failure_reason", .varchar) { .text($0.failure?.kind.rawValue) },
         RowColumn("failure_detail", .varchar) { .text($0.failure?.detail) },
+        // What the run loaded through the ingest engine (null when nothing was reported).
+        RowColumn("rows_loaded", .ubigint) { .int($0.loadSummary?.rowsLoaded) },
+        RowColumn("loaded_tables", .map(key: .varchar, value: .bigint)) { $0.loadSummary.map { .counts($0.tables) } ?? .null },
     ]
 
     var json: JSONDocument { .object(Self.columns.jsonFields(of: self)) }
@@ -46,12 +49,12 @@ extension FlightRun {
 
     static func table(_ runs: [FlightRun]) -> String {
         var table = TextTable([.right("RUN"), .left("STATUS"), .right("VERSION"), .left("TRIGGER"), .left("CREATED (UTC)"),
-                               .right("DURATION"), .right("EXIT"), .left("REASON")])
+                               .right("DURATION"), .right("ROWS"), .right("EXIT"), .left("REASON")])
         for run in runs {
             table.append([
                 String(run.runNumber), run.status.rawValue, String(run.flightVersion), run.trigger,
                 Timestamps.human(run.createdAt), run.duration().map(Timestamps.duration) ?? "-",
-                run.exitCode.map(String.init) ?? "-", run.failure.map(\.kind.rawValue) ?? "-",
+                run.loadSummary.map { String($0.rowsLoaded) } ?? "-", run.exitCode.map(String.init) ?? "-", run.failure.map(\.kind.rawValue) ?? "-",
             ])
         }
         return table.rendered()
@@ -73,6 +76,10 @@ extension FlightRun {
             ("Duration", duration().map(Timestamps.duration) ?? "-"),
             ("Exit code", exitCode.map(String.init) ?? "-"),
         ]
+        if let loadSummary {
+            let tables = loadSummary.tables.keys.sorted().map { "\($0) \(loadSummary.tables[$0]!)" }.joined(separator: ", ")
+            fields.append(("Loaded", "\(loadSummary.rowsLoaded) rows: \(tables)"))
+        }
         if let cancelRequestedAt { fields.append(("Cancel asked", Timestamps.human(cancelRequestedAt))) }
         if let cancelledAt { fields.append(("Cancelled", Timestamps.human(cancelledAt))) }
         return TextTable.details(fields)

@@ -76,25 +76,34 @@ struct SQLCommand: ParsableCommand {
         }
     }
 
+    /// A session as `hangar sql` runs one: in memory, with the flights functions and the
+    /// account's statements of `home`, and `database` (a name or a path) as its own.
+    static func openSession(home: String?, database: String?, format: OutputFormat, readOnly: Bool = false,
+                            leaseTimeout: Double = 300, output: OutputSink, errors: OutputSink) throws -> SQLSession {
+        // The session itself lives in memory; a database file is attached under its lease for
+        // each statement, so flights and other processes can write it between statements.
+        let connection = try Database().connect()
+        // The flights SQL surface (MD_CREATE_FLIGHT …) of the account at --home.
+        let account = HangarHome.resolve(explicit: home)
+        let platform = LazyFlights(home: account)
+        try FlightsSQLFunctions(home: account, hangarExecutable: HangarExecutable.url, platform: platform)
+            .register(on: connection)
+        // The session's database, and the account's databases by name wherever a statement
+        // names them (docs_playground.flights_demo_dlt.github_repo_stats).
+        let databases = SessionDatabases(main: try database.map { try Self.file(of: $0, home: home) }, home: account,
+                                         readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
+        // CREATE DATABASE, CREATE SECRET … IN MOTHERDUCK and the rest act on the account.
+        let statements = AccountStatements(home: account, platform: platform, leaseTimeout: leaseTimeout, errors: errors)
+        let session = SQLSession(connection: connection, formatter: format.formatter, output: output, databases: databases,
+                                 account: statements)
+        return session
+    }
+
     /// Runs everything; reports the first error of non-interactive input and returns false.
     private func runSession(output: OutputSink, errors: OutputSink) -> Bool {
         do {
-            // The session itself lives in memory; a database file is attached under its lease for
-            // each statement, so flights and other processes can write it between statements.
-            let connection = try Database().connect()
-            // The flights SQL surface (MD_CREATE_FLIGHT …) of the account at --home.
-            let account = HangarHome.resolve(explicit: home)
-            let platform = LazyFlights(home: account)
-            try FlightsSQLFunctions(home: account, hangarExecutable: HangarExecutable.url, platform: platform)
-                .register(on: connection)
-            // The session's database, and the account's databases by name wherever a statement
-            // names them (docs_playground.flights_demo_dlt.github_repo_stats).
-            let databases = SessionDatabases(main: try database.map { try Self.file(of: $0, home: home) }, home: HangarHome.resolve(explicit: home),
-                                             readOnly: readOnly, leaseTimeout: leaseTimeout, errors: errors)
-            // CREATE DATABASE, CREATE SECRET … IN MOTHERDUCK and the rest act on the account.
-            let statements = AccountStatements(home: account, platform: platform, leaseTimeout: leaseTimeout, errors: errors)
-            let session = SQLSession(connection: connection, formatter: format.formatter, output: output, databases: databases,
-                                     account: statements)
+            let session = try Self.openSession(home: home, database: database, format: format, readOnly: readOnly,
+                                               leaseTimeout: leaseTimeout, output: output, errors: errors)
             let stdinIsTerminal = isatty(STDIN_FILENO) == 1
             if !commands.isEmpty {
                 for command in commands { try session.runText(command) }

@@ -116,6 +116,7 @@ public actor Pipeline {
             throw IngestError(.loadFailed, message: "a load job failed and its package was aborted; the destination is unchanged. \(failed.joined(separator: "; "))",
                               loadInfo: info)
         }
+        options.loaded?(info)
         return info
     }
 

@@ -27,6 +27,8 @@ public struct PipelineOptions: Sendable {
     public var destinationAccess: DestinationAccess?
     /// Told when a stage starts and, during normalize, every 100,000 rows (from any thread).
     public var progress: (@Sendable (PipelineProgress) -> Void)?
+    /// Told when a run has loaded its packages, with its LoadInfo (a platform records it).
+    public var loaded: (@Sendable (LoadInfo) -> Void)?
 
     public init() {}
 }
