@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEMO_HOME ?= $(CURDIR)/.hangar-demo
 
-.PHONY: setup build test demo bench leak-check clean
+.PHONY: setup build test demo bench leak-check browser-test clean
 
 ## setup: install missing prerequisites (apt) and provision DuckDB 1.5.3 (cached; instant when done)
 setup:
@@ -22,6 +22,13 @@ test: setup
 	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
 	@$(MAKE) --no-print-directory leak-check
+	@# The dashboard in real headless Chromium against a real hangar serve; screenshots in .build/artifacts/browser/.
+	@scripts/browser-test .build/debug/hangar
+
+## browser-test: only the dashboard's browser test (Debian's chromium, Playwright from PyPI, both installed when missing)
+browser-test: setup
+	$(SWIFT) build --product hangar
+	@scripts/browser-test .build/debug/hangar
 
 ## demo: build, then load a sample of GitHub repository data into a local DuckDB file and query it
 demo: build

@@ -117,6 +117,22 @@ let package = Package(
         .target(name: "FlightKitStartup", path: "Sources/SDK/FlightKitStartup"),
         // Cron schedules: parsing 5-field expressions and computing next fire times in a time zone.
         .target(name: "HangarScheduling", dependencies: ["CivilCalendar"], path: "Sources/Platform/HangarScheduling"),
+        // Surfaces: the HTTP API and dashboard of `hangar serve`, on Hummingbird. The dashboard's
+        // files are a resource folder, served as they are (no build step).
+        .target(
+            name: "HangarHTTP",
+            dependencies: [
+                "DuckDB", "HangarAccount", "HangarFlights", "HangarRunner", "HangarScheduling", "HangarMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Surfaces/HangarHTTP",
+            resources: [.copy("Dashboard")]
+        ),
         // Surfaces: the command-line tool.
         .executableTarget(
             name: "HangarCLI",
@@ -126,6 +142,8 @@ let package = Package(
                 "HangarAccount",
                 "HangarFlights",
                 "HangarRunner",
+                "HangarHTTP",
+                "HangarMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,7 +159,8 @@ let package = Package(
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
-            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner"],
+            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Sources/Tools/HangarBench"
         ),
         // A local stand-in for the GitHub REST API (sample data, Link pagination, `since`,
@@ -171,6 +190,19 @@ let package = Package(
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
         .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay"], path: "Tests/HangarCLITests"),
+        // The HTTP API against real `hangar serve` processes (depending on the CLI builds it first)
+        // and the router in process.
+        .testTarget(
+            name: "HangarHTTPTests",
+            dependencies: [
+                "HangarHTTP", "HangarCLI", "HangarFlights", "HangarAccount", "DuckDB",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/HangarHTTPTests"
+        ),
         .testTarget(
             name: "HangarMetricsTests",
             dependencies: ["HangarMetrics", "HangarFlights", "HangarAccount"],

@@ -21,7 +21,7 @@ struct ServeCommandTests {
         _ = try past.create(NewFlight(name: "every_minute", sourceCode: "import os\nprint('scheduled', os.environ['HANGAR_IS_SCHEDULED'])\n",
                                       scheduleCron: "\(minute) * * * *"))
 
-        let server = try test.start("serve", "--poll-interval", "0.5")
+        let server = try test.start("serve", "--port", "0", "--poll-interval", "0.5")
         try server.readUntil("started scheduled run")
         let follow = try test.hangar("logs", "every_minute", "1", "--follow")
         #expect(follow.status == 0)

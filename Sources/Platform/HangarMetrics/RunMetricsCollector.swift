@@ -70,14 +70,20 @@ final class RunActivityTracker: @unchecked Sendable {
 
     func observe(_ flights: Flights) throws {
         try lock.withLock {
-            for run in try flights.runsCreated(since: createdWatermark.addingTimeInterval(-Self.overlap))
+            // Read everything, then publish the gauge before the counters: a scrape between the
+            // two never sees a run counted as finished while still counted as active.
+            let created = try flights.runsCreated(since: createdWatermark.addingTimeInterval(-Self.overlap))
+            let ended = try flights.runsEnded(since: endedWatermark.addingTimeInterval(-Self.overlap))
+            let active = try flights.runsInProgress().count
+            Gauge(label: "hangar_active_runs", factory: factory).record(active)
+            for run in created
             where run.createdAt >= since && countedStarts[run.id] == nil {
                 countedStarts[run.id] = run.createdAt
                 createdWatermark = max(createdWatermark, run.createdAt)
                 Counter(label: "hangar_runs_started_total", dimensions: [("trigger", run.isScheduled ? "scheduled" : "manual")],
                         factory: factory).increment()
             }
-            for run in try flights.runsEnded(since: endedWatermark.addingTimeInterval(-Self.overlap)) {
+            for run in ended {
                 guard let ended = run.endedAt, ended >= since, countedEnds[run.id] == nil else { continue }
                 countedEnds[run.id] = ended
                 endedWatermark = max(endedWatermark, ended)
@@ -91,7 +97,6 @@ final class RunActivityTracker: @unchecked Sendable {
                     Counter(label: "hangar_rows_loaded_total", factory: factory).increment(by: rows)
                 }
             }
-            Gauge(label: "hangar_active_runs", factory: factory).record(try flights.runsInProgress().count)
             // Forget what is older than the overlap: it can't be seen again.
             countedStarts = countedStarts.filter { $0.value >= createdWatermark.addingTimeInterval(-2 * Self.overlap) }
             countedEnds = countedEnds.filter { $0.value >= endedWatermark.addingTimeInterval(-2 * Self.overlap) }

@@ -1,0 +1,49 @@
+import Hummingbird
+
+/// `?limit=N&offset=M` on list endpoints: limit 1–1000 (default 50), offset ≥ 0. Lists are read
+/// one item past the limit, so `next_offset` is null exactly when there is nothing more.
+struct Page: Sendable {
+    static let defaultLimit = 50
+    static let maxLimit = 1000
+
+    let limit: Int
+    let offset: Int
+
+    init(_ request: Request) throws {
+        limit = try QueryParameters.int(request, "limit", default: Self.defaultLimit, in: 1...Self.maxLimit)
+        offset = try QueryParameters.int(request, "offset", default: 0, in: 0...Int(Int32.max))
+    }
+
+    /// How many to read: one more than the page, to learn whether another page follows.
+    var probe: Int { limit + 1 }
+
+    /// `{"items", "limit", "offset", "next_offset"}` from what was read with ``probe``.
+    func response<Item>(_ fetched: [Item], _ json: (Item) -> JSONValue) -> JSONValue {
+        let items = fetched.prefix(limit)
+        let more = fetched.count > limit
+        return .object([
+            ("items", .array(items.map(json))),
+            ("limit", .int(limit)),
+            ("offset", .int(offset)),
+            ("next_offset", more ? .int(offset + items.count) : .null),
+        ])
+    }
+}
+
+/// Reading query parameters with the parameter named in every refusal.
+enum QueryParameters {
+    static func string(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map(String.init)
+    }
+
+    static func int(_ request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = string(request, name), !text.isEmpty else { return fallback }
+        guard let number = Int(text) else {
+            throw APIError.invalid(name, "\(name) must be a whole number, not \"\(text.prefix(40))\"")
+        }
+        guard range.contains(number) else {
+            throw APIError.invalid(name, "\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
+        }
+        return number
+    }
+}
