@@ -27,10 +27,22 @@ print("run \(flight.runNumber.map(String.init) ?? "-") of \(flight.flightName ??
 
 // Retries (backoff with jitter; Retry-After and GitHub's rate-limit reset honoured) and each
 // request's line in the run's log, the token masked.
-let github = try RESTClient(baseURL: apiURL,
+/// A failure ends the run with its message and exit code 1 (an error thrown at top level would
+/// crash the program instead, with a backtrace in the log).
+func fail(_ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("flight failed: \(error)\n".utf8))
+    exit(1)
+}
+
+let github: RESTClient
+do {
+    github = try RESTClient(baseURL: apiURL,
                             headers: ["Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"],
                             auth: token.map { RESTAuth.bearer($0) }, timeout: .seconds(30),
                             log: .standardError(requests: true))
+} catch {
+    fail(error)
+}
 
 // MARK: Repository metadata, as in the guide
 
@@ -134,21 +146,25 @@ let issues = Resource("github_issues",
 
 // MARK: Load, then the ledger
 
-let pipeline = try flight.pipeline("flights_github_repo_stats", database: "docs_playground", dataset: "flights_demo_dlt")
-let info = try await pipeline.run(Source("github", resources: [repoStats, issues]), loaderFileFormat: .parquet)
-print(info)
+do {
+    let pipeline = try flight.pipeline("flights_github_repo_stats", database: "docs_playground", dataset: "flights_demo_dlt")
+    let info = try await pipeline.run(Source("github", resources: [repoStats, issues]), loaderFileFormat: .parquet)
+    print(info)
 
-try flight.database("docs_playground").write { connection in
-    try connection.execute("CREATE SCHEMA IF NOT EXISTS flights_demo")
-    try connection.execute("""
-        CREATE TABLE IF NOT EXISTS flights_demo.dlt_ingest_runs (
-            run_at TIMESTAMPTZ,
-            pipeline_name VARCHAR,
-            destination_dataset VARCHAR,
-            load_summary VARCHAR
-        )
-        """)
-    try connection.execute("INSERT INTO flights_demo.dlt_ingest_runs VALUES (current_timestamp, ?, ?, ?)",
-                           ["flights_github_repo_stats", "flights_demo_dlt", info.description])
+    try flight.database("docs_playground").write { connection in
+        try connection.execute("CREATE SCHEMA IF NOT EXISTS flights_demo")
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS flights_demo.dlt_ingest_runs (
+                run_at TIMESTAMPTZ,
+                pipeline_name VARCHAR,
+                destination_dataset VARCHAR,
+                load_summary VARCHAR
+            )
+            """)
+        try connection.execute("INSERT INTO flights_demo.dlt_ingest_runs VALUES (current_timestamp, ?, ?, ?)",
+                               ["flights_github_repo_stats", "flights_demo_dlt", info.description])
+    }
+    print("ledger row written to docs_playground.flights_demo.dlt_ingest_runs")
+} catch {
+    fail(error)
 }
-print("ledger row written to docs_playground.flights_demo.dlt_ingest_runs")
