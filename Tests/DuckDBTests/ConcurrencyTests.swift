@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 struct ConcurrencyTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aLongQueryIsInterruptedFromAnotherTask() async throws {
         let database = try Database()
         let (started, signal) = AsyncStream<Void>.makeStream()

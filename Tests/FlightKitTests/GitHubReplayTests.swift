@@ -25,7 +25,7 @@ struct GitHubReplayTests {
         let status: Int
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func servesRepositoriesAndPaginatedIssuesWithRateLimitHeaders() async throws {
         let replay = try ReplayServer()
         let client = try RESTClient(baseURL: replay.baseURL, log: .silent)
@@ -61,7 +61,7 @@ struct GitHubReplayTests {
         #expect(invalid?.status == 422)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func injectedBadGatewaysAreRetriedAndGenerationsSwitch() async throws {
         let replay = try ReplayServer("--fail-first", "2")
         let clock = TestClock()
@@ -87,7 +87,7 @@ struct GitHubReplayTests {
         #expect(replay.log.contains("GET /repos/dlt-hub/dlt → 502\n"), "\(replay.log)")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func anExhaustedRateLimitIsWaitedOutUntilItsReset() async throws {
         // Two requests per 10-minute window. The client waits on a clock that, instead of
         // sleeping, tells the server its window is over, so no wall-clock timing is involved.

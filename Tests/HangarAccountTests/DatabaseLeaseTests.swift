@@ -43,7 +43,7 @@ struct DatabaseLeaseTests {
         return folder.appendingPathComponent("docs_playground.duckdb")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aWaiterSeesTheHolderAndGetsTheLeaseWhenItIsReleased() throws {
         let database = try database()
         let holder = try Holder(database, purpose: "flight docs_dlt_ingest run 12")
@@ -59,7 +59,7 @@ struct DatabaseLeaseTests {
         #expect(DatabaseLease.currentHolder(of: database) == nil)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aTimeoutNamesTheHolder() throws {
         let database = try database()
         let holder = try Holder(database, purpose: "flight docs_dlt_ingest run 7")
@@ -71,7 +71,7 @@ struct DatabaseLeaseTests {
         #expect(error?.message.contains("waited 0.2 s") == true)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aKilledHolderLeavesTheDatabaseFree() throws {
         let database = try database()
         let holder = try Holder(database, purpose: "a flight that dies")

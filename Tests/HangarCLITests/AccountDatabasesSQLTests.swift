@@ -4,7 +4,7 @@ import Testing
 /// In every `hangar sql` session the account's databases are there by name, each attached under
 /// its lease only for the statements that name it.
 struct AccountDatabasesSQLTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func accountDatabasesResolveByNameInAnySession() throws {
         let home = try FlightsTestHome()
         _ = try home.sql("CREATE SCHEMA flights_demo_dlt",

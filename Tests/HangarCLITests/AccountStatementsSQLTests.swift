@@ -7,7 +7,7 @@ import Testing
 struct AccountStatementsSQLTests {
     static let value = "ghp_SqlSecretValue42"
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func secretsAreCreatedListedUsedByRunsAndDroppedWithoutTheirValuesEverShowing() throws {
         let home = try FlightsTestHome()
         var printed = ""
@@ -75,7 +75,7 @@ struct AccountStatementsSQLTests {
         #expect(!printed.contains(Self.value), "a secret value was printed")
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func databasesAreCreatedCopiedListedUsedAndDropped() throws {
         let home = try FlightsTestHome()
         let databases = URL(fileURLWithPath: home.home).appendingPathComponent("databases")
@@ -114,7 +114,7 @@ struct AccountStatementsSQLTests {
         #expect(try home.rows("SHOW DATABASES").compactMap { $0["database_name"] as? String } == ["analytics"])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func droppingADatabaseAFlightHoldsWaitsForItsLease() throws {
         let home = try FlightsTestHome()
         _ = try home.sql("CREATE DATABASE busy")

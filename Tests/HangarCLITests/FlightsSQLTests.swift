@@ -26,7 +26,7 @@ struct FlightsSQLTests {
 
     /// Every function's result starts with the reference's columns, in its order and types;
     /// Hangar's own columns (runtime, failure reason …) come after them, as in `--json`.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func everyFunctionHasTheReferencesColumnsAndTypes() throws {
         let home = try FlightsTestHome()
         _ = try home.sql("CALL MD_CREATE_FLIGHT(name := 'described', source_code := 'print(1)')")
@@ -275,7 +275,7 @@ struct FlightsSQLTests {
 
     /// MD_RUN_FLIGHT returns the run at once, PENDING; its supervisor goes on after the session
     /// has ended, and the run's config is the stored one with the call's override.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func runFlightReturnsAtOnceAndTheRunOutlivesTheSession() throws {
         let home = try FlightsTestHome()
         let source = "import os\nprint('repos: ' + os.environ['REPOS'])\n"

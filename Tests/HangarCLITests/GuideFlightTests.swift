@@ -89,7 +89,7 @@ struct GuideFlightTests {
     /// account's token reaches the program (dlt would otherwise stop at its missing
     /// credentials) and never the log. Pasted as the guide shows it, the same flight dies of
     /// Python's NameError, and the log names the import to add.
-    @Test(.timeLimit(.minutes(4)), .enabled(if: Network.cannotResolve("extensions.duckdb.org") && Network.cannotResolve("api.github.com"),
+    @Test(.timeLimit(.minutes(5)), .enabled(if: Network.cannotResolve("extensions.duckdb.org") && Network.cannotResolve("api.github.com"),
                                             "expects a machine without network access, like a hosted flight cut off from GitHub and MotherDuck"))
     func theGuidesFlightInstallsItsRequirementsAndFailsOnlyOffline() throws {
         let home = try SharedPythonHome.home()
@@ -155,7 +155,7 @@ struct GuideFlightTests {
 
     /// A requirement the package index does not have fails the run before the program starts,
     /// as an install failure, with the installer's own explanation in the log.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func aRequirementThatDoesNotExistFailsTheRunAsAnInstallFailure() throws {
         let home = try SharedPythonHome.home()
         let requirements = try home.file("missing-requirements.txt", "hangar-no-such-package-xyz==1.0\n")

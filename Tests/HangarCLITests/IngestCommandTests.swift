@@ -86,7 +86,7 @@ struct IngestCommandTests {
     }
 
     /// Another process writing the database: ingest waits, names the holder, then loads.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func waitsForTheDatabaseLeaseAndNamesItsHolder() throws {
         let scratch = try ScratchDirectory()
         try Data(Self.repos.utf8).write(to: scratch.url.appendingPathComponent("repos.json"))

@@ -4,7 +4,7 @@ import Testing
 /// What a run loaded reaches its record: a Python flight reports a dlt pipeline's row counts with
 /// `hangar.report_load`, and `runs`/`run-info` show them.
 struct LoadSummaryTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aPythonFlightsReportedLoadIsRecordedWithItsRun() throws {
         let home = try FlightsTestHome()
         let source = """

@@ -45,7 +45,7 @@ struct PythonFlightEndToEndTests {
 
         """
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func dltMergesIntoAnAccountDatabaseAndHangarSQLReadsIt() throws {
         let home = try SharedPythonHome.home()
         let requirements = try home.file("dlt-requirements.txt", "dlt[duckdb]==1.27.2\n")
@@ -81,7 +81,7 @@ struct PythonFlightEndToEndTests {
         #expect(loads.stdout.replacingOccurrences(of: "\r\n", with: "\n") == "loads\n2\n", "\(loads.stdout)\(loads.stderr)")
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aStatementWaitsForAFlightHoldingTheLeaseThenSucceeds() throws {
         let home = try SharedPythonHome.home()
         let gate = try PythonFlightGate.make(home, "lease-gate")

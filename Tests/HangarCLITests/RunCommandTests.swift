@@ -77,7 +77,7 @@ struct RunCommandTests {
         #expect(noRun.status == 3)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func logsFollowStreamsLinesWhileTheRunRunsAndEndsWithIt() throws {
         let home = try FlightsTestHome()
         try home.createFlight("live")

@@ -3,7 +3,7 @@ import Testing
 
 /// `hangar sql` on a database file holds its lease only while a statement runs.
 struct SQLLeaseTests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aStatementWaitsForALoadingFlightThenSucceeds() throws {
         let scratch = try ScratchDirectory()
         let database = scratch.path("docs.duckdb")

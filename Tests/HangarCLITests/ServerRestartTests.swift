@@ -7,8 +7,8 @@ import Testing
 /// and is recorded while no server is up, and a scheduled fire that came during the downtime is
 /// caught up (the default policy, `latest`) when the server is back.
 struct ServerRestartTests {
-    @Test(.timeLimit(.minutes(4)))
-    func aRunOutlivesARestartAndAFireMissedMeanwhileIsCaughtUp() throws {
+    @Test(.timeLimit(.minutes(5)))
+    func aRunOutlivesARestartAndAFireMissedMeanwhileIsCaughtUp() async throws {
         let test = try FlightsTestHome()
         let scratch = try ScratchDirectory()
         let go = scratch.url.appendingPathComponent("go").path
@@ -27,7 +27,7 @@ struct ServerRestartTests {
         let first = try test.start("serve", "--port", "0", "--poll-interval", "0.5")
         try first.readUntil("listening on http://127.0.0.1:")
         #expect(try test.hangar("run", "long").status == 0)
-        try Self.waitFor("run 1 of long to print its first line") {
+        try await Self.waitFor("run 1 of long to print its first line") {
             try test.hangar("logs", "long", "1").stdout.contains("working")
         }
 
@@ -46,12 +46,13 @@ struct ServerRestartTests {
         let minute = utc.component(.minute, from: fire)
         #expect(try test.hangar("create", "hourly", "--source", source.path, "--config", "GO=\(go)",
                                 "--schedule", "\(minute) * * * *").status == 0)
-        // The downtime lasts past the fire (waiting for the wall clock is the scenario here).
-        while Date() < fire.addingTimeInterval(1) { Thread.sleep(forTimeInterval: 0.2) }
+        // The downtime lasts past the fire (waiting for the wall clock is the scenario here),
+        // asleep without holding one of the test runner's threads.
+        while Date() < fire.addingTimeInterval(1) { try await Task.sleep(for: .milliseconds(200)) }
 
         // The run finishes and is recorded by its supervisor with no server running.
         FileManager.default.createFile(atPath: go, contents: nil)
-        try Self.waitFor("run 1 of long to finish") { try Self.status(test, "long", 1) != "RUN_STATUS_RUNNING" }
+        try await Self.waitFor("run 1 of long to finish") { try Self.status(test, "long", 1) != "RUN_STATUS_RUNNING" }
         #expect(try Self.status(test, "long", 1) == "RUN_STATUS_SUCCEEDED")
         #expect(try test.hangar("logs", "long", "1").stdout.contains("done"))
 
@@ -75,11 +76,11 @@ struct ServerRestartTests {
     }
 
     /// Polls `condition` (another process's progress shows only in the store) until it holds.
-    static func waitFor(_ what: String, timeout: TimeInterval = 90, _ condition: () throws -> Bool) throws {
+    static func waitFor(_ what: String, timeout: TimeInterval = 90, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while try !condition() {
             guard Date() < deadline else { throw HangarProcess.Failure(description: "timed out waiting for \(what)") }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 }

@@ -21,7 +21,7 @@ struct SupervisedRunTests {
 
         """
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func runWaitExitsWithTheRunsOutcome() throws {
         let home = try FlightsTestHome()
         try home.createFlight("outcome", source: Self.exitWith, "--config", "EXIT=0")
@@ -43,7 +43,7 @@ struct SupervisedRunTests {
         #expect(version["config"] as? [String: String] == ["EXIT": "0"])
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func runFollowStreamsWhileRunningAndACancelEndsItWithSix() throws {
         let home = try FlightsTestHome()
         let gate = home.scratch.path("gate")
@@ -73,7 +73,7 @@ struct SupervisedRunTests {
         #expect(lines.last?["run_number"] as? Int == 2)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func secretValuesNeverAppearInAnyOutput() throws {
         let home = try FlightsTestHome()
         let value = "s3cr3t-\(UUID().uuidString)"

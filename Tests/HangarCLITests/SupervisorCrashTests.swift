@@ -24,7 +24,7 @@ struct SupervisorCrashTests {
 
         """
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aKilledSupervisorsRunFailsAsSupervisorLostAndItsProgramIsStopped() throws {
         let home = try SharedPythonHome.home()
         let gate = try PythonFlightGate.make(home, "crash-gate")

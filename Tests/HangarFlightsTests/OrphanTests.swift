@@ -51,7 +51,7 @@ struct OrphanTests {
     }
 
     /// The default liveness check against a real process killed with SIGKILL.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aKilledSupervisorProcessIsFoundByTheDefaultCheck() throws {
         let test = try TestHome()
         let flights = try test.flights()

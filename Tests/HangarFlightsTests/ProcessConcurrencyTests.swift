@@ -11,7 +11,7 @@ struct ProcessConcurrencyTests {
     static let flightVariable = "HANGAR_FLIGHTS_TEST_WORKER_FLIGHT"
     static let triggersPerWorker = 10
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func runNumbersStayUniqueWhenProcessesTriggerAtOnce() throws {
         let test = try TestHome()
         let flight = try test.flights().create(.sample())

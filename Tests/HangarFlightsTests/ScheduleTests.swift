@@ -90,7 +90,7 @@ struct ScheduleTests {
 
     /// Two schedulers (two stores, as two processes) racing for the same fires: each fire is
     /// recorded exactly once.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func twoSchedulersNeverRecordOneFireTwice() throws {
         let test = try TestHome()
         let flight = try test.flights().create(NewFlight(name: "f", sourceCode: "x", scheduleCron: "* * * * *"))

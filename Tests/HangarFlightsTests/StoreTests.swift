@@ -50,7 +50,7 @@ struct StoreTests {
 
     /// Many stores opening a brand-new file at once: each migrates or sees it migrated, none
     /// fails with "table already exists" or "database is locked".
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func manyStoresOpeningANewFileAtOnceAllSucceed() throws {
         let test = try TestHome()
         let home = test.home

@@ -4,7 +4,7 @@ import Testing
 /// The API's token and the dashboard's session: every endpoint but /healthz, the dashboard's
 /// files and the login needs one or the other.
 struct AuthTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func theTokenIsMadeOnFirstStartOwnerOnlyAndTokenShowPrintsIt() throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -47,7 +47,7 @@ struct AuthTests {
         #expect((file[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func requestsWithoutTheRightTokenAreRefused() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -74,7 +74,7 @@ struct AuthTests {
         #expect(try await api.withoutToken().send(.GET, "/api/v1/flights", headers: [("Authorization", "bearer \(try server.token())")]).status == 200)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func healthAndTheDashboardsFilesNeedNoToken() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -113,7 +113,7 @@ struct AuthTests {
         #expect(try await anonymous.get("/assets/.hidden").status == 404)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func theDashboardLogsInWithACookieAndOut() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -157,7 +157,7 @@ struct AuthTests {
         #expect(try await browser.get("/api/v1/session").status == 401)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func rotatingTheTokenLocksOutTheOldTokenAndSessionsAtOnce() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -180,7 +180,7 @@ struct AuthTests {
         #expect(try await fresh.get("/api/v1/flights").status == 200)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aNonLoopbackAddressIsServedWithAWarningAndTheTokenRequired() async throws {
         let test = try TestHome()
         let server = try test.serve("--host", "0.0.0.0")

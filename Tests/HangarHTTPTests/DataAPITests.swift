@@ -32,7 +32,7 @@ struct DataAPITests {
         return test
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func databasesTablesAndSamples() async throws {
         let test = try Self.makeAccount()
         let server = try test.serve()
@@ -78,7 +78,7 @@ struct DataAPITests {
         #expect(try await api.get("/api/v1/databases/..%2F..%2Fetc/tables").status == 404)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func theSQLBoxRunsOneStatementWithALimitAndATimeout() async throws {
         let test = try Self.makeAccount()
         let server = try test.serve()
@@ -126,7 +126,7 @@ struct DataAPITests {
         #expect(slow.errorCode == "timeout")
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aDatabaseBusyPastTheTimeoutIsAConflictNamingItsHolder() async throws {
         let test = try Self.makeAccount()
         let server = try test.serve()

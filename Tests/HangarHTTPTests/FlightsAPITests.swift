@@ -4,7 +4,7 @@ import Testing
 /// Flights CRUD and versions over HTTP: the platform's rules, mapped to statuses (400 naming the
 /// field, 404, 409), and the API's own checks on bodies.
 struct FlightsAPITests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func createShowUpdateAndDeleteAFlight() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -79,7 +79,7 @@ struct FlightsAPITests {
         #expect(try await api.delete("/api/v1/flights/docs_dlt").status == 404)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func thePlatformsRefusalsMapToStatuses() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -117,7 +117,7 @@ struct FlightsAPITests {
         #expect(try await api.post("/api/v1/flights/nope/runs").status == 404)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func badBodiesAreTheCallersMistakeNeverA500() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -162,7 +162,7 @@ struct FlightsAPITests {
         #expect(noRoute.errorCode == "not_found")
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func listsArePaged() async throws {
         let test = try TestHome()
         let server = try test.serve()

@@ -7,7 +7,7 @@ import Testing
 /// The server as a library, in this process: knobs a real `hangar serve` keeps at their defaults
 /// (a 15 s keep-alive) turned down so their effect shows in a test.
 struct InProcessServerTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func idleLogStreamsGetKeepAlivePingsAndEndWhenTheRunFinishes() async throws {
         let scratch = try ScratchDirectory()
         let home = HangarHome(scratch.url.appendingPathComponent("home"))

@@ -5,7 +5,7 @@ import Testing
 /// processes (here a run triggered over HTTP, supervised by another process) and the database
 /// leases' waits.
 struct MetricsAPITests {
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func metricsCountRunsAndLeaseWaitsBehindTheToken() async throws {
         // A home of its own: the counters are the runs of this home since this server started.
         let test = try TestHome()

@@ -72,7 +72,7 @@ struct OpenAPITests {
         #expect(text.contains("\"method_not_allowed\""))
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func theServerServesTheDocument() async throws {
         let test = try TestHome()
         let server = try test.serve()

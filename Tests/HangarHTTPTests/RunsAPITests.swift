@@ -6,7 +6,7 @@ import Testing
 /// Runs triggered over HTTP: real Python flights under real supervisors, their logs paged and
 /// streamed, cancelled.
 struct RunsAPITests {
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func aRunTriggeredOverHTTPSucceedsAndItsLogIsPaged() async throws {
         let test = try SharedRunHome.home()
         let server = try test.serve()
@@ -88,7 +88,7 @@ struct RunsAPITests {
         #expect((recentLoaded?["recent_runs"] as? [[String: Any]])?.first?["rows_loaded"] as? Int == 5)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func runRequestsAreChecked() async throws {
         let test = try SharedRunHome.home()
         let server = try test.serve()
@@ -110,7 +110,7 @@ struct RunsAPITests {
         #expect(try await api.get("/api/v1/flights/\(name)/runs").items.isEmpty)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func theLogStreamFollowsARunLiveAndEnds() async throws {
         let test = try SharedRunHome.home()
         let server = try test.serve()
@@ -168,7 +168,7 @@ struct RunsAPITests {
         #expect(badResume.status == 400)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func aRunningRunIsCancelledOverHTTP() async throws {
         let test = try SharedRunHome.home()
         let server = try test.serve()

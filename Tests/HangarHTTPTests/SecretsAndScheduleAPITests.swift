@@ -3,7 +3,7 @@ import Testing
 
 /// Secrets (values go in and never come out) and the schedule checker.
 struct SecretsAndScheduleAPITests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func secretValuesAreWriteOnly() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -51,7 +51,7 @@ struct SecretsAndScheduleAPITests {
         #expect(server.stdout.contains("PUT /api/v1/secrets/GitHub 200"))
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aScheduleIsCheckedDescribedAndItsNextFiresListed() async throws {
         let test = try TestHome()
         let server = try test.serve()

@@ -6,7 +6,7 @@ import Testing
 /// `hangar serve` as a process: what it prints first, how it stops, and what happens to runs
 /// and open log streams when it does.
 struct ServeLifecycleTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func theFirstLineNamesTheAddressAndSignalsStopItGracefully() async throws {
         let test = try TestHome()
         let server = try test.serve()
@@ -31,7 +31,7 @@ struct ServeLifecycleTests {
         #expect(again.stop(SIGINT) == 0)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aPortInUseIsAClearFailure() throws {
         let test = try TestHome()
         let first = try test.serve()
@@ -43,7 +43,7 @@ struct ServeLifecycleTests {
         #expect(try test.hangar("serve", "--port", "70000").status == 64)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func stoppingTheServerEndsLogStreamsWhileRunsGoOn() async throws {
         let test = try SharedRunHome.home()
         let server = try test.serve()
@@ -76,7 +76,7 @@ struct ServeLifecycleTests {
         #expect(finished.status == .succeeded)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func cancelRunsOnExitCancelsTheRunsInProgress() async throws {
         // A home of its own: the flag cancels every run in progress on the home.
         let test = try TestHome()

@@ -96,7 +96,7 @@ struct SchedulerTests {
         #expect(test.launched.runs.count == 30)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func theServiceLoopSleepsOnTheClockAndStartsRunsWhenTimeIsMoved() async throws {
         let test = try SchedulerHome(start: "2026-06-01T06:59:00Z")
         _ = try test.flights().create(NewFlight(name: "loop", sourceCode: "x", scheduleCron: "0 7 * * *"))

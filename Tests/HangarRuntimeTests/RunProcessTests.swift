@@ -3,7 +3,7 @@ import HangarRuntime
 import Testing
 
 /// Real processes: capture, masking, outcomes, and killing whole process trees.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct RunProcessTests {
     @Test func stdoutAndStderrAreCapturedInterleavedWithTimestampsAndAFinalPartialLine() throws {
         let folder = try TestFolders.make("interleave")
