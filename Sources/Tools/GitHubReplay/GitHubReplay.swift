@@ -87,7 +87,7 @@ struct GitHubReplay {
         }
         router.get("/_replay/status") { _, _ in
             json(200, ["generation": await state.generation, "failures_pending": await state.failuresPending,
-                       "requests": await state.requests.count])
+                       "requests": await state.requests.count, "rate_limit_reset": await state.rateLimit.reset])
         }
     }
 
