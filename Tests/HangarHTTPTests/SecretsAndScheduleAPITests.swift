@@ -72,6 +72,8 @@ struct SecretsAndScheduleAPITests {
         #expect(weekdays.json["normalized"] as? String == "0 9 * * 1-5")
         #expect((weekdays.json["next"] as? [String])?.count == 10)
         #expect(try await api.get("/api/v1/schedule?cron=@hourly&count=1").json["description"] as? String == "at minute 0 of every hour")
+        // As an HTML form encodes it: + for spaces.
+        #expect(try await api.get("/api/v1/schedule?cron=15+7+*+*+*").json["description"] as? String == "every day at 07:15 UTC")
 
         let invalid = try await api.get("/api/v1/schedule?cron=61%20*%20*%20*%20*")
         #expect(invalid.status == 400)

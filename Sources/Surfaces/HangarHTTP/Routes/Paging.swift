@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// `?limit=N&offset=M` on list endpoints: limit 1–1000 (default 50), offset ≥ 0. Lists are read
@@ -32,8 +33,21 @@ struct Page: Sendable {
 
 /// Reading query parameters with the parameter named in every refusal.
 enum QueryParameters {
+    /// Decoded as HTML forms encode a query (`+` is a space, then percent escapes), so
+    /// `?cron=15+7+*+*+*` from a form reads like `?cron=15%207%20*%20*%20*`.
     static func string(_ request: Request, _ name: String) -> String? {
-        request.uri.queryParameters[Substring(name)].map(String.init)
+        guard let query = request.uri.query else { return nil }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard decode(parts[0]) == name else { continue }
+            return parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return nil
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     static func int(_ request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
