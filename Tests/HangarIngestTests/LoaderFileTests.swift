@@ -132,6 +132,37 @@ struct LoaderFileTests {
     }
 
     @Test(arguments: LoaderFileFormat.allCases)
+    func manyBatchesAcrossChunkBoundariesWithAColumnAddedMidFile(format: LoaderFileFormat) throws {
+        // Parquet files are read from the held batches 2048 rows at a time: batches of 1500 rows
+        // make chunks that span batches, and the column added by the third is NULL before it.
+        let place = try LoaderFileTestPlace()
+        let id = ColumnSchema(name: "id", dataType: .bigint), seen = ColumnSchema(name: "seen", dataType: .timestamp)
+        let note = ColumnSchema(name: "note", dataType: .text)
+        let batches = (0..<5).map { part in
+            let ids = (0..<1500).map { Int64(part * 1500 + $0) }
+            var columns = [id, seen], buffers: [ColumnBuffer] = [.bigint(ids), .timestamp(ids.map { $0 % 7 == 0 ? nil : $0 * 1_000_000 })]
+            if part >= 2 {
+                columns.append(note)
+                buffers.append(.text(ids.map { $0 % 5 == 0 ? nil : "n\($0)" }))
+            }
+            return TableBatch(table: "t", columns: columns, buffers: buffers)
+        }
+        let files = try place.write(batches, format: format)
+        #expect(files.map(\.rowCount) == [7500])
+        let connection = try place.connect()
+        try place.createTable(on: connection, columns: [("id", "BIGINT"), ("seen", seen.dataType.duckDBType), ("note", "VARCHAR")])
+        try place.load(files, on: connection)
+        #expect(try connection.scalar("SELECT count(*) FROM ds.t", as: Int64.self) == 7500)
+        #expect(try connection.scalar("SELECT sum(id) FROM ds.t", as: Int64.self) == 7499 * 7500 / 2)
+        #expect(try connection.scalar("""
+            SELECT count(*) FROM ds.t WHERE (seen IS NULL) <> (id % 7 = 0) OR epoch_us(seen) <> id * 1000000
+            """, as: Int64.self) == 0)
+        #expect(try connection.scalar("""
+            SELECT count(*) FROM ds.t WHERE (note IS NULL) <> (id < 3000 OR id % 5 = 0) OR note <> 'n' || id
+            """, as: Int64.self) == 0)
+    }
+
+    @Test(arguments: LoaderFileFormat.allCases)
     func awkwardColumnNamesAndThePlaceholderAsAValue(format: LoaderFileFormat) throws {
         let place = try LoaderFileTestPlace()
         let columns = [ColumnSchema(name: "id", dataType: .bigint), ColumnSchema(name: "{{table}}", dataType: .text),

@@ -108,6 +108,39 @@ struct NormalizerTests {
         #expect(all.map { $0["score__v_text"] ?? .null } == [.null, .string("high")])
     }
 
+    @Test func timestampTextInATimestampColumnAcrossRowsOfOneShape() throws {
+        // Rows of one shape take the fast path after the first: ISO-8601 text still becomes a
+        // timestamp there, and text that is no timestamp still goes to the variant column.
+        let rows: [IngestValue] = ["2026-11-25T14:03:11Z", "2026-11-25T14:03:12+01:00", "soon", "2026-11-25T14:03:13Z"].enumerated().map {
+            .object([(key: "id", value: .int(Int64($0.offset))), (key: "pushed_at", value: .string($0.element))])
+        }
+        let (collected, schema) = try normalize(rows, hints: TableHints(table: "t"))
+        let table = try #require(schema.table(named: "t"))
+        #expect(table.column(named: "pushed_at")?.dataType == .timestamp)
+        #expect(table.column(named: "pushed_at__v_text")?.dataType == .text)
+        let all = collected.rows("t")
+        #expect(all.map { $0["pushed_at"] } == [.timestamp(1_795_615_391_000_000), .timestamp(1_795_615_392_000_000 - 3_600_000_000), .null,
+                                                .timestamp(1_795_615_393_000_000)])
+        #expect(all.map { $0["pushed_at__v_text"] ?? .null } == [.null, .null, .string("soon"), .null])
+    }
+
+    @Test func childRowsCarryTheirSystemColumnsAcrossBatches() throws {
+        let rows: [IngestValue] = (0..<5).map { index in
+            .object([(key: "id", value: .int(Int64(index))), (key: "topics", value: .array((0..<index).map { .string("t\($0)") }))])
+        }
+        let (collected, _) = try normalize(rows, hints: TableHints(table: "t", writeDisposition: .merge, primaryKey: ["id"]), batchRows: 2)
+        let roots = collected.rows("t"), children = collected.rows("t__topics")
+        #expect(children.count == 0 + 1 + 2 + 3 + 4)
+        for root in roots {
+            let mine = children.filter { $0["_dlt_parent_id"] == root["_dlt_id"] }
+            guard case .int(let id) = root["id"] else { Issue.record("no id"); continue }
+            #expect(mine.map { $0["value"] } == (0..<Int(id)).map { .string("t\($0)") })
+            #expect(mine.map { $0["_dlt_list_idx"] } == (0..<Int(id)).map { .int(Int64($0)) })
+            #expect(mine.allSatisfy { $0["_dlt_root_id"] == root["_dlt_id"] })
+        }
+        #expect(Set(children.compactMap { $0["_dlt_id"] }).count == children.count)
+    }
+
     @Test func hintsWinOverInference() throws {
         let hints = TableHints(table: "t", primaryKey: ["id"], columns: [ColumnHint("id", .text), ColumnHint("amount", .decimal)])
         let (collected, schema) = try normalize([.object([(key: "id", value: .int(7)), (key: "amount", value: .int(3))])], hints: hints)

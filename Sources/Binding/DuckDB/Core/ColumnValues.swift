@@ -30,7 +30,8 @@ public enum ColumnValues: Sendable {
         case (.int64s(let v), DUCKDB_TYPE_BIGINT): Self.copy(v, start, count, vector, row)
         case (.doubles(let v), DUCKDB_TYPE_DOUBLE): Self.copy(v, start, count, vector, row)
         case (.timestamps(let v), DUCKDB_TYPE_TIMESTAMP), (.timestamps(let v), DUCKDB_TYPE_TIMESTAMP_TZ):
-            Self.copy(v.map { $0?.microseconds }, start, count, vector, row)
+            // Only the rows written are converted: callers write a long column 2048 rows at a time.
+            Self.copy(v[start..<(start + count)].map { $0?.microseconds }, 0, count, vector, row)
         case (.strings(let v), DUCKDB_TYPE_VARCHAR):
             for offset in 0..<count {
                 if let text = v[start + offset] { vector.setString(text, row + offset) } else { vector.setNull(row + offset) }

@@ -39,12 +39,24 @@ public struct TableFunctionArguments: Sendable {
 /// What a call returns: its columns, and its rows produced on demand.
 public struct TableFunctionResult {
     public let columns: [(name: String, type: DuckDBType)]
-    let next: () throws -> [DuckDBValue]?
+    let next: (() throws -> [DuckDBValue]?)?
+    let fill: ((DataChunk) throws -> Int)?
 
     /// Rows produced one at a time by `next`, which returns nil at the end.
     public init(columns: [(name: String, type: DuckDBType)], next: @escaping () throws -> [DuckDBValue]?) {
         self.columns = columns
         self.next = next
+        fill = nil
+    }
+
+    /// Rows produced a chunk at a time, the fast path for bulk data: `fill` writes up to
+    /// `DataChunk.capacity` rows into the chunk's columns from row 0 on (with
+    /// `DataChunk.write(_:column:from:count:at:)` and `DataChunk.setNull(column:rows:)`) and
+    /// returns how many; 0 ends the result.
+    public init(columns: [(name: String, type: DuckDBType)], fill: @escaping (DataChunk) throws -> Int) {
+        self.columns = columns
+        next = nil
+        self.fill = fill
     }
 
     public init<Rows: Sequence>(columns: [(name: String, type: DuckDBType)], rows: Rows) where Rows.Element == [DuckDBValue] {
@@ -139,7 +151,13 @@ private func tableFunctionProduce(_ info: duckdb_function_info?, _ output: duckd
     let chunk = DataChunk(handle: output!, owned: false)
     var count = 0
     do {
-        while count < DataChunk.capacity, let row = try state.result.next() {
+        if let fill = state.result.fill {
+            count = try fill(chunk)
+            guard (0...DataChunk.capacity).contains(count) else {
+                throw DuckDBError.misuse("a chunk was filled with \(count) rows; it holds at most \(DataChunk.capacity)")
+            }
+        }
+        while let next = state.result.next, count < DataChunk.capacity, let row = try next() {
             guard row.count == state.width else {
                 throw DuckDBError.misuse("a row has \(row.count) values for \(state.width) columns")
             }

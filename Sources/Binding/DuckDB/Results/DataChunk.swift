@@ -47,6 +47,20 @@ public final class DataChunk {
         try columns[column].set(value, at: row)
     }
 
+    /// Writes `count` values of `values` from index `start` into `column`, rows `row…`: whole
+    /// columns at a time, as `Appender.append(columns:)` does (set `count` once the rows are written).
+    public func write(_ values: ColumnValues, column: Int, from start: Int, count: Int, at row: Int) throws {
+        guard start >= 0, count >= 0, start + count <= values.count, row >= 0, row + count <= DataChunk.capacity else {
+            throw DuckDBError.misuse("cannot write \(count) values from \(start) of \(values.count) at row \(row) of a chunk of \(DataChunk.capacity)")
+        }
+        try values.write(columns[column], from: start, count: count, at: row)
+    }
+
+    /// Sets `rows` of `column` to NULL.
+    public func setNull(column: Int, rows: Range<Int>) {
+        for row in rows { columns[column].setNull(row) }
+    }
+
     /// Empties the chunk for reuse.
     public func reset() {
         duckdb_data_chunk_reset(handle)

@@ -1,25 +1,33 @@
 import DuckDB
 import Foundation
 
-/// Parquet files written by DuckDB's own writer (zstd): the rows of the open file are staged in
-/// a table of a private in-memory database, then `COPY`'d to the file when it closes.
+/// Parquet files written by DuckDB's own writer (zstd): the rows of the open file are held as
+/// appender columns in Swift, then `COPY`'d to the file when it closes, read straight from them
+/// by a chunk-producing table function. (Staging them in a DuckDB table first cost a second
+/// copy into table storage, with its locks and statistics, about half of the writer's time.)
 ///
-/// The size limit counts the staged rows' in-memory size (`ColumnBuffer.estimatedBytes`),
+/// The size limit counts the held rows' in-memory size (`ColumnBuffer.estimatedBytes`),
 /// because the file only exists once it is complete.
 final class ParquetFileWriter: LoaderFileFormatWriter {
     private let database: Database
     private let connection: Connection
+    private let staged = StagedRows()
     private var url: URL?
-    private var columns: [ColumnSchema] = []
     private(set) var byteCount = 0
 
-    private static let stagingTable = "staged_rows"
+    private static let stagedRowsFunction = "hangar_staged_rows"
 
     init() throws {
         do {
             // One thread: the loader runs many writers side by side, and COPY keeps row order.
             database = try Database(.inMemory, configuration: Configuration(threads: 1))
             connection = try database.connect()
+            let staged = staged
+            try connection.register(TableFunction(name: Self.stagedRowsFunction) { _ in
+                TableFunctionResult(columns: staged.columns.map { ($0.name, Self.stagingType($0.dataType)) }) { chunk in
+                    try staged.fill(chunk)
+                }
+            })
         } catch {
             throw IngestError(.loaderFile, message: "could not open DuckDB to write parquet: \(error)")
         }
@@ -27,35 +35,24 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
 
     func open(_ url: URL, columns: [ColumnSchema]) throws {
         self.url = url
-        self.columns = columns
         byteCount = 0
-        let definitions = columns.map { "\(quoteIdentifier($0.name)) \(Self.stagingType($0.dataType))" }
-        try run("CREATE TABLE \(Self.stagingTable) (\(definitions.joined(separator: ", ")))")
+        staged.start(columns)
     }
 
     func addColumns(_ added: [ColumnSchema]) throws {
-        for column in added {
-            try run("ALTER TABLE \(Self.stagingTable) ADD COLUMN \(quoteIdentifier(column.name)) \(Self.stagingType(column.dataType))")
-        }
-        columns += added
+        staged.columns += added
     }
 
     func write(_ batch: TableBatch, rows: Range<Int>, byteLimit: Int) throws -> Int {
         let end = lastRow(of: batch, rows: rows, byteLimit: byteLimit)
         let slice = rows.lowerBound..<end
         let positions = Dictionary(batch.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        // Staged columns the batch lacks are NULL for its rows.
-        let values = try columns.map { column -> ColumnValues in
-            guard let index = positions[column.name] else { return .values(Array(repeating: .null, count: slice.count)) }
+        // Held columns the batch lacks are NULL for its rows (nil here).
+        let values = try staged.columns.map { column -> ColumnValues? in
+            guard let index = positions[column.name] else { return nil }
             return try batch.buffers[index].columnValues(slice, column: column)
         }
-        do {
-            let appender = try connection.appender(table: Self.stagingTable)
-            try appender.append(columns: values)
-            try appender.close()
-        } catch let error as DuckDBError {
-            throw IngestError(.invalidData, message: "\(batch.table): could not stage rows for \(url?.lastPathComponent ?? "parquet"): \(error.message)")
-        }
+        staged.segments.append(StagedRows.Segment(values: values, count: slice.count))
         byteCount += batch.buffers.reduce(0) { $0 + $1.estimatedBytes(slice) }
         return end
     }
@@ -63,13 +60,13 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
     func close() throws -> Int {
         guard let url else { return 0 }
         self.url = nil
-        // JSON is staged as text and checked by the cast here, as the other formats' loads check it.
-        let select = columns.map { column in
+        defer { staged.start([]) }
+        // JSON is held as text and checked by the cast here, as the other formats' loads check it.
+        let select = staged.columns.map { column in
             column.dataType == .json ? "CAST(\(quoteIdentifier(column.name)) AS JSON) AS \(quoteIdentifier(column.name))" : quoteIdentifier(column.name)
         }
-        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(Self.stagingTable)) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION zstd)",
+        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(Self.stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION zstd)",
                 file: url)
-        try run("DROP TABLE \(Self.stagingTable)")
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { throw IngestError(.loaderFile, message: "DuckDB did not write the parquet file \(url.path)") }
         return size
     }
@@ -87,8 +84,20 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         return rows.upperBound
     }
 
-    private static func stagingType(_ type: DataType) -> String {
-        type == .json ? "VARCHAR" : type.duckDBType
+    /// The column types of the table function: JSON as text, cast in the COPY.
+    private static func stagingType(_ type: DataType) -> DuckDBType {
+        switch type {
+        case .text, .json: .varchar
+        case .bigint: .bigint
+        case .double: .double
+        case .bool: .boolean
+        case .timestamp: .timestampTZ
+        case .date: .date
+        case .time: .time
+        case .decimal: .decimal(width: 38, scale: 9)
+        case .wei: .decimal(width: 38, scale: 0)
+        case .binary: .blob
+        }
     }
 
     private func run(_ sql: String, file: URL? = nil) throws {
@@ -99,5 +108,53 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
             let target = file.map { "writing \($0.path)" } ?? "staging parquet rows"
             throw IngestError(kind, message: "\(target): \(error.message)")
         }
+    }
+}
+
+/// The rows of the open parquet file, in the order written, and where the table function that
+/// reads them during `COPY` has got to. Used by one writer on one thread: the COPY's table
+/// function runs on the thread that runs the COPY (the database has one thread, the function
+/// one producer), so no two threads touch it at once.
+private final class StagedRows: @unchecked Sendable {
+    /// Rows of one `write`: a value column per file column known then (nil: NULL throughout);
+    /// columns added later are NULL for these rows too.
+    struct Segment {
+        let values: [ColumnValues?]
+        let count: Int
+    }
+
+    var columns: [ColumnSchema] = []
+    var segments: [Segment] = []
+    private var segment = 0
+    private var offset = 0
+
+    func start(_ columns: [ColumnSchema]) {
+        self.columns = columns
+        segments = []
+        segment = 0
+        offset = 0
+    }
+
+    /// Fills `chunk` with the next rows; 0 at the end.
+    func fill(_ chunk: DataChunk) throws -> Int {
+        var row = 0
+        while row < DataChunk.capacity, segment < segments.count {
+            let current = segments[segment]
+            let count = min(DataChunk.capacity - row, current.count - offset)
+            for column in columns.indices {
+                if column < current.values.count, let values = current.values[column] {
+                    try chunk.write(values, column: column, from: offset, count: count, at: row)
+                } else {
+                    chunk.setNull(column: column, rows: row..<(row + count))
+                }
+            }
+            row += count
+            offset += count
+            if offset == current.count {
+                segment += 1
+                offset = 0
+            }
+        }
+        return row
     }
 }

@@ -290,29 +290,42 @@ final class Normalizer {
             var context = RowContext(resource: resource, position: position, maxNesting: maxNesting)
             context.rootID = rootID ?? ""
             context.contract = contract
-            switch item {
-            case .object(let fields):
-                try place(fields, prefix: "", depth: depth, table: &child, tableName: childName, rowID: rowID, context: &context)
-            default:
-                try place([(key: "value", value: item)], prefix: "", depth: depth, table: &child, tableName: childName, rowID: rowID, context: &context)
+            do {
+                // The buffer leaves the dictionary for the whole child row (values and system
+                // columns), as `place` does for an object; grandchildren go to other tables.
+                var buffer = buffers.removeValue(forKey: childName) ?? TableBuffer(table: childName)
+                defer { buffers[childName] = buffer }
+                switch item {
+                case .object(let fields):
+                    try place(fields, prefix: "", sourcePrefix: "", depth: depth, table: &child, buffer: &buffer, tableName: childName,
+                              rowID: rowID, context: &context)
+                default:
+                    try place([(key: "value", value: item)], prefix: "", sourcePrefix: "", depth: depth, table: &child, buffer: &buffer,
+                              tableName: childName, rowID: rowID, context: &context)
+                }
+                setSystem("_dlt_parent_id", .string(parentID), table: &child, buffer: &buffer, tableName: childName)
+                setSystem("_dlt_list_idx", .int(Int64(index)), table: &child, buffer: &buffer, tableName: childName)
+                setSystem("_dlt_id", .string(rowID), table: &child, buffer: &buffer, tableName: childName)
+                if let rootID { setSystem("_dlt_root_id", .string(rootID), table: &child, buffer: &buffer, tableName: childName) }
             }
-            try setSystem("_dlt_parent_id", .string(parentID), table: &child, tableName: childName)
-            try setSystem("_dlt_list_idx", .int(Int64(index)), table: &child, tableName: childName)
-            try setSystem("_dlt_id", .string(rowID), table: &child, tableName: childName)
-            if let rootID { try setSystem("_dlt_root_id", .string(rootID), table: &child, tableName: childName) }
             try endRow(childName, table: child)
             for grandchild in context.children { try grandchild() }
         }
     }
 
     private func setSystem(_ column: String, _ value: IngestValue, table: inout TableSchema, tableName: String) throws {
-        if table.column(named: column) == nil {
-            let type: DataType = column == "_dlt_list_idx" ? .bigint : .text
-            let system = ColumnSchema(name: column, dataType: type, nullable: false)
-            table.add(system)
-            changes.append(.addColumn(table: tableName, column: system))
-        }
-        buffers[tableName, default: TableBuffer(table: tableName)].set(value, column: table.column(named: column)!)
+        var buffer = buffers.removeValue(forKey: tableName) ?? TableBuffer(table: tableName)
+        defer { buffers[tableName] = buffer }
+        setSystem(column, value, table: &table, buffer: &buffer, tableName: tableName)
+    }
+
+    private func setSystem(_ column: String, _ value: IngestValue, table: inout TableSchema, buffer: inout TableBuffer, tableName: String) {
+        if let existing = table.column(named: column) { return buffer.set(value, column: existing) }
+        let type: DataType = column == "_dlt_list_idx" ? .bigint : .text
+        let system = ColumnSchema(name: column, dataType: type, nullable: false)
+        table.add(system)
+        changes.append(.addColumn(table: tableName, column: system))
+        buffer.set(value, column: system)
     }
 
 

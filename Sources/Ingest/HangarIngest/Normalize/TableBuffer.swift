@@ -43,13 +43,23 @@ struct TableBuffer {
     @inline(__always)
     mutating func appendExact(_ value: IngestValue, at index: Int) -> Bool {
         guard buffers[index].count == rowCount else { return true }  // a duplicate key in one row: first wins
+        let fitting: IngestValue
         switch (buffers[index], value) {
         case (_, .null), (.bigint, .int), (.double, .int), (.double, .double), (.text, .string), (.bool, .bool), (.timestamp, .timestamp):
-            Self.append(value, to: &buffers[index])
-            return true
+            fitting = value
+        case (.timestamp, .string(let text)):
+            // ISO-8601 text in a timestamp column, as sources send them: the coercion the
+            // schema evolution would make, without its lookups (text that does not parse takes
+            // the slow path to its variant column).
+            guard let micros = ISO8601Timestamp.parse(text) else { return false }
+            fitting = .timestamp(micros)
         default:
             return false
         }
+        // Appended after the switch, which holds a copy of the column while it runs: appending
+        // inside it would copy the whole column every time.
+        Self.append(fitting, to: &buffers[index])
+        return true
     }
 
     /// Closes the current row: columns it did not set get NULL.
