@@ -68,12 +68,12 @@ struct DemoCommand: AsyncParsableCommand {
         say("== \(HangarCommand.configuration.version)")
         say("== home: \(account.root.path)")
 
+        let flights = try Flights(home: account)
         var replay: ReplayServer?
         defer { replay?.stop() }
         var config = ["GITHUB_API_URL": "https://api.github.com"]
         var secretNames: [String] = []
         if live {
-            let flights = try Flights(home: account)
             if let token = ProcessInfo.processInfo.environment["GITHUB_TOKEN"], !token.isEmpty {
                 try flights.createSecret(name: "github", params: ["GITHUB_TOKEN": token], replace: true)
                 secretNames = ["github"]
@@ -102,7 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
         let configSQL = "MAP {" + config.keys.sorted().map { "'\($0)': '\(config[$0]!)'" }.joined(separator: ", ") + "}"
         let secretsSQL = "[" + secretNames.map { "'\($0)'" }.joined(separator: ", ") + "]"
         let quotedSource = "$flight$\(code)$flight$"
-        let existing = try? Flights(home: account).flight(.name(Self.flightName))
+        let existing = try? flights.flight(.name(Self.flightName))
         if existing != nil {
             say("== the flight exists (an earlier demo): updating its source and config; a new version only if they changed")
             let update = """
@@ -139,7 +139,6 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
         say("\n== waiting for the run to finish (the first run compiles the flight)")
-        let flights = try Flights(home: account)
         let run = try waitForLatestRun(flights)
         try cell("""
             \(Self.lookup)
