@@ -75,6 +75,15 @@ struct NormalizerTests {
         #expect(childID.count == 14)
     }
 
+    /// Ids and version hashes stored by earlier versions must come out the same: pinned values,
+    /// computed independently of this code.
+    @Test func stableDigestsDoNotChange() {
+        #expect(RowIDGenerator.childID(parentID: "abc", table: "repos__topics", index: 12) == "+Ia3f9NLPRY01w")
+        #expect(StableHash.base64Digest(of: "abc_repos__topics_12", bytes: 10) == "+Ia3f9NLPRY01w")
+        #expect(StableHash.base64Digest(of: "naïve", bytes: 12) == "JUS9m93CUxRJPJf1")
+        #expect(StableHash.base64Digest(of: "", bytes: 16) == "+v6/sQDzeb897XQEP8bLJw")
+    }
+
     @Test func maxTableNestingZeroKeepsNestedDataAsJSON() throws {
         let (collected, schema) = try normalize([Self.repo], hints: TableHints(table: "repos", maxTableNesting: 0))
         #expect(schema.dataTables.map(\.name) == ["repos"])

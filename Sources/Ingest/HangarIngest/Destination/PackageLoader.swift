@@ -27,11 +27,13 @@ final class PackageLoader {
             do {
                 // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
                 // large loads write through to the file and keeps memory flat however big the package.
+                Trace.mark("before open")
                 connection = try Database(path: path, configuration: Configuration(memoryLimit: options.destinationMemoryLimit)).connect()
+                Trace.mark("open")
             } catch let error as DuckDBError {
                 throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")
             }
-            defer { connection = nil }
+            defer { connection = nil; Trace.mark("closed") }
             result = try body()
         }
         return result!
@@ -62,13 +64,19 @@ final class PackageLoader {
             return LoadInfo.Package(loadID: loadID, state: "loaded before", jobs: jobs)
         }
         var attempt = 0
+        var combineJobs = true
         while true {
             do {
-                try loadOnce(loadID, folder: folder, manifest: manifest, schema: schema)
+                try loadOnce(loadID, folder: folder, manifest: manifest, schema: schema, combineJobs: combineJobs)
+                Trace.mark("committed")
                 CrashPoint.afterCommit.reached()
                 let jobs = try finishJobs(in: folder)
                 try folders.publish(folder, as: loadID, in: folders.loaded)
                 return LoadInfo.Package(loadID: loadID, state: "loaded", jobs: jobs)
+            } catch is CombinedLoadFailed {
+                // The transaction rolled back; loading file by file names the job that fails.
+                combineJobs = false
+                continue
             } catch let failure as JobFailure {
                 if failure.isTransient && attempt < options.transientRetries {
                     attempt += 1
@@ -89,10 +97,11 @@ final class PackageLoader {
         }
     }
 
-    private func loadOnce(_ loadID: String, folder: URL, manifest: PackageManifest, schema: Schema) throws {
+    private func loadOnce(_ loadID: String, folder: URL, manifest: PackageManifest, schema: Schema, combineJobs: Bool) throws {
         let jobs = try startJobs(in: folder)
         let format = manifest.loaderFileFormat ?? .parquet
         let jobColumns = try JobWriters.columns(inPackage: folder)
+        Trace.mark("startJobs")
         try connection.transaction { c in
             for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
             let written = Set(manifest.tables)
@@ -127,19 +136,29 @@ final class PackageLoader {
                     try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
                 }
             }
-            for (index, job) in jobs.enumerated() {
+            Trace.mark("prepared")
+            for (index, group) in JobGroup.groups(jobs, combining: combineJobs && format == .parquet).enumerated() {
                 if index == 1 { CrashPoint.betweenJobs.reached() }
-                guard let table = schema.table(named: JobName.table(of: job)) else {
-                    throw JobFailure(job: job, error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
+                guard let table = schema.table(named: group.table) else {
+                    throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
                 }
                 let target = qualified(table.name, staging: staged.contains(table.name))
                 do {
-                    try JobWriters.load(job, format: format, table: table.name, columns: jobColumns[job.lastPathComponent] ?? table.columns,
-                                        into: target, on: c)
+                    if group.jobs.count > 1 {
+                        try LoaderFileLoad.loadParquet(group.jobs, into: target, on: c)
+                    } else {
+                        let job = group.jobs[0]
+                        try JobWriters.load(job, format: format, table: table.name, columns: jobColumns[job.lastPathComponent] ?? table.columns,
+                                            into: target, on: c)
+                    }
+                    Trace.mark("group \(group.table) \(group.jobs.count)")
                 } catch let error as DuckDBError {
-                    throw JobFailure(job: job, error: error)
+                    // Which file failed is what the package's record needs: find it file by file.
+                    if group.jobs.count > 1 { throw CombinedLoadFailed() }
+                    throw JobFailure(job: group.jobs[0], error: error)
                 } catch let error as IngestError {
-                    throw JobFailure(job: job, error: DuckDBError(.invalidInput, message: error.message))
+                    if group.jobs.count > 1 { throw CombinedLoadFailed() }
+                    throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: error.message))
                 }
             }
             if options.replaceStrategy == .insertFromStaging {
@@ -158,9 +177,11 @@ final class PackageLoader {
                         throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
                     }
                 }
-                for statement in merge.statements() { try c.execute(statement) }
+                for statement in merge.statements() { try c.execute(statement); Trace.mark(statement) }
             }
+            Trace.mark("merged")
             try recordSchema(schema, connection: c)
+            Trace.mark("recordSchema")
             try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
                           [loadID, schema.name, schema.versionHash])
             CrashPoint.insideLoadTransaction.reached()
@@ -322,6 +343,30 @@ final class PackageLoader {
         return result
     }
 }
+
+/// The jobs of one table, loaded by one statement: a table's parquet files are read together
+/// (`read_parquet([...])`), which lets DuckDB scan them in parallel and write the table once.
+struct JobGroup {
+    let table: String
+    let jobs: [URL]
+
+    /// Consecutive jobs of one table form a group when `combining`; else every job is its own.
+    static func groups(_ jobs: [URL], combining: Bool) -> [JobGroup] {
+        var groups: [JobGroup] = []
+        for job in jobs {
+            let table = JobName.table(of: job)
+            if combining, let last = groups.last, last.table == table {
+                groups[groups.count - 1] = JobGroup(table: table, jobs: last.jobs + [job])
+            } else {
+                groups.append(JobGroup(table: table, jobs: [job]))
+            }
+        }
+        return groups
+    }
+}
+
+/// A statement loading several jobs at once failed; the package is tried again job by job.
+private struct CombinedLoadFailed: Error {}
 
 /// A job that failed to load, and whether trying again might help.
 struct JobFailure: Error {

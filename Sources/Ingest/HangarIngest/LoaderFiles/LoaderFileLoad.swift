@@ -55,6 +55,16 @@ public enum LoaderFileLoad {
         }
     }
 
+    /// Loads parquet files of one table with one statement, in file order; files may differ in
+    /// their columns (`union_by_name`).
+    public static func loadParquet(_ files: [URL], into qualifiedTable: String, on connection: Connection) throws {
+        for url in files where !FileManager.default.fileExists(atPath: url.path) {
+            throw IngestError(.loaderFile, message: "the loader file \(url.path) (parquet) is missing")
+        }
+        let list = files.map { quoteLiteral($0.path) }.joined(separator: ", ")
+        try connection.execute("INSERT INTO \(qualifiedTable) BY NAME SELECT * FROM read_parquet([\(list)], union_by_name = true)")
+    }
+
     private static func parquetSQL(_ file: LoaderFile, into table: String) -> String {
         "INSERT INTO \(table) BY NAME SELECT * FROM read_parquet(\(quoteLiteral(file.url.path)))"
     }

@@ -16,6 +16,8 @@ final class NormalizeWorker {
     let writers: JobWriters
     let normalizer: Normalizer
     private(set) var schema: Schema?
+    /// The columns of each loader file written, by file name, once `run` succeeded.
+    private(set) var jobColumns: [String: [ColumnSchema]] = [:]
     private(set) var failure: (any Error)?
     private let progress: (@Sendable (PipelineProgress) -> Void)?
     private let loadID: String
@@ -57,6 +59,8 @@ final class NormalizeWorker {
                 positions[part.resource.index] = position
             }
             schema = try normalizer.finish()
+            // The last files are written here, side by side with the other worker's.
+            jobColumns = try writers.finish()
         } catch {
             failure = error
         }

@@ -5,6 +5,11 @@ import Foundation
 /// and `_dlt_list_idx`, the schema evolving as data brings new columns and types.
 ///
 /// Rows accumulate per table, column by column, and are handed to `emit` in batches.
+///
+/// Speed: everything a row needs that depends only on the shape of the data (normalized column
+/// names, buffer positions, child tables, key columns, system-column positions) is worked out
+/// the first time and kept with the table (`TableState`) and the object's key list (`Shape`),
+/// so a row shaped like the one before costs no name normalization and no dictionary lookup.
 final class Normalizer {
     private(set) var schema: Schema
     private let naming: NamingConvention
@@ -12,11 +17,15 @@ final class Normalizer {
     private let loadID: String
     private let batchRows: Int
     private let emit: (TableBatch) throws -> Void
-    private var buffers: [String: TableBuffer] = [:]
-    private var tables: [String: TableSchema] = [:]
+    /// Every table this normalizer knows, by name, and in the order they appeared.
+    private var states: [String: TableState] = [:]
+    private var stateOrder: [TableState] = []
     /// Schema changes in the order they happened, for `schema_updates.json`.
     private(set) var changes: [SchemaChange] = []
-    private(set) var rowCounts: [String: Int] = [:]
+    /// Rows normalized per table (tables that received rows).
+    var rowCounts: [String: Int] {
+        stateOrder.reduce(into: [:]) { counts, state in if state.rowCount > 0 { counts[state.name] = state.rowCount } }
+    }
     /// Rows and values a schema contract dropped, per table.
     private(set) var discardedRows: [String: Int] = [:]
     private(set) var discardedValues: [String: Int] = [:]
@@ -24,6 +33,10 @@ final class Normalizer {
     /// Tables the current source row created: its own columns are part of creating them, so only
     /// the `tables` contract applies to them.
     private var createdThisRow: Set<String> = []
+    /// What each resource's rows need, worked out from its hints on its first row.
+    private var plans: [String: RootPlan] = [:]
+    /// Nested lists met while placing rows, written as child rows once their parent row is complete.
+    private var pendingLists: [PendingList] = []
 
     init(schema: Schema, naming: NamingConvention, loadID: String, batchRows: Int = 50_000,
          emit: @escaping (TableBatch) throws -> Void) {
@@ -33,7 +46,7 @@ final class Normalizer {
         self.batchRows = batchRows
         self.emit = emit
         rootIDs = RowIDGenerator()
-        for table in schema.tables { tables[table.name] = table }
+        for table in schema.tables { addState(TableState(table)) }
     }
 
     /// Normalizes one source row of `resource` into its root table and any child tables.
@@ -41,31 +54,38 @@ final class Normalizer {
         guard case .object(let fields) = row else {
             throw IngestError(.invalidData, message: "resource \(resource), row \(position): expected an object, found \(describe(row))")
         }
-        let tableName = try normalizedTableName(hints.table, resource: resource)
         let contract = hints.schemaContract ?? .evolve
-        createdThisRow.removeAll(keepingCapacity: true)
+        if !createdThisRow.isEmpty { createdThisRow.removeAll(keepingCapacity: true) }
         guard contract.discardsRows else {
-            try normalizeRow(fields, tableName: tableName, resource: resource, hints: hints, contract: contract, position: position)
+            try normalizeRow(fields, resource: resource, hints: hints, contract: contract, position: position)
             try handOverFullBuffers()
             return
         }
         // A contract may drop the row halfway through, after some of it was buffered: remember
         // where everything stood, to put it back.
-        let snapshot = Snapshot(schema: schema, tables: tables, changes: changes.count, rowCounts: rowCounts,
-                                buffers: buffers.mapValues { ($0.rowCount, $0.columns.count) }, synced: syncedRevisions)
+        let snapshot = Snapshot(schema: schema, changes: changes.count,
+                                tables: states.mapValues { ($0.schema, $0.rowCount, $0.buffer.rowCount, $0.buffer.columnCount, $0.syncedRevision) })
         do {
-            try normalizeRow(fields, tableName: tableName, resource: resource, hints: hints, contract: contract, position: position)
+            try normalizeRow(fields, resource: resource, hints: hints, contract: contract, position: position)
         } catch let discard as DiscardRow {
             schema = snapshot.schema
-            tables = snapshot.tables
             changes.removeLast(changes.count - snapshot.changes)
-            rowCounts = snapshot.rowCounts
-            syncedRevisions = snapshot.synced
-            for name in Array(buffers.keys) {
-                if let (rows, columns) = snapshot.buffers[name] { buffers[name]!.restore(rowCount: rows, columnCount: columns) } else { buffers[name] = nil }
+            stateOrder.removeAll { snapshot.tables[$0.name] == nil }
+            for name in Array(states.keys) {
+                guard let (table, rowCount, bufferRows, bufferColumns, synced) = snapshot.tables[name] else {
+                    states[name] = nil
+                    continue
+                }
+                let state = states[name]!
+                state.schema = table
+                state.rowCount = rowCount
+                state.syncedRevision = synced
+                state.buffer.restore(rowCount: bufferRows, columnCount: bufferColumns)
+                // Restored buffers may have lost columns, so remembered positions are void.
+                state.forgetPositions()
             }
-            // Restored buffers may have lost columns, so remembered positions are void.
-            shapes.removeAll()
+            plans.removeAll()
+            pendingLists.removeAll()
             discardedRows[discard.table, default: 0] += 1
         }
         try handOverFullBuffers()
@@ -73,11 +93,8 @@ final class Normalizer {
 
     private struct Snapshot {
         let schema: Schema
-        let tables: [String: TableSchema]
         let changes: Int
-        let rowCounts: [String: Int]
-        let buffers: [String: (Int, Int)]
-        let synced: [String: Int]
+        let tables: [String: (TableSchema, Int, Int, Int, Int)]
     }
 
     /// Thrown inside a row that a contract drops whole.
@@ -85,258 +102,219 @@ final class Normalizer {
 
     /// Batches go out only between source rows, so a dropped row never reached a writer.
     private func handOverFullBuffers() throws {
-        for name in buffers.keys where buffers[name]!.rowCount >= batchRows {
-            try emit(buffers[name]!.takeBatch())
+        for state in stateOrder where state.buffer.rowCount >= batchRows {
+            try emit(state.buffer.takeBatch())
         }
-    }
-
-    private func normalizeRow(_ fields: [(key: String, value: IngestValue)], tableName: String, resource: String, hints: TableHints,
-                              contract: SchemaContract, position: Int) throws {
-        var root = try rootTable(tableName, resource: resource, hints: hints, contract: contract, position: position)
-        let keys = try keyColumns(hints)
-        var context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max,
-                                 keyColumns: Set(keys.primary))
-        context.contract = contract
-        // Upserts address rows by key, so the row id derives from the key; others are random.
-        let upsert = hints.writeDisposition == .merge && hints.mergeStrategy == .upsert
-        writesRootIDs = hints.writeDisposition == .merge
-        var rowID = upsert ? "" : rootIDs.next()
-        context.rootID = rowID
-        try place(fields, prefix: "", depth: 0, table: &root, tableName: tableName, rowID: rowID, context: &context)
-        for column in keys.primary {
-            guard context.setColumns.contains(column) else {
-                throw IngestError(.invalidData, message: "resource \(resource), table \(tableName), row \(position): the primary key column \(column) is missing or null")
-            }
-            root.markPrimaryKey(column)
-        }
-        for column in keys.merge where root.column(named: column) != nil { root.markMergeKey(column) }
-        if upsert {
-            rowID = StableHash.base64Digest(of: keys.primary.map { context.keyValues[$0] ?? "" }.joined(separator: "\u{1F}"), bytes: 10)
-            context.rootID = rowID
-            context.children = []
-            context.setColumns = []
-            // The children need the key-derived id, known only now: place the row's nested lists again.
-            try placeChildren(fields, prefix: "", depth: 0, tableName: tableName, rowID: rowID, context: &context)
-        }
-        try setSystem("_dlt_load_id", .string(loadID), table: &root, tableName: tableName)
-        try setSystem("_dlt_id", .string(rowID), table: &root, tableName: tableName)
-        try endRow(tableName, table: root)
-        for child in context.children { try child() }
     }
 
     /// Hands every buffered row over and returns the final schema.
     func finish() throws -> Schema {
-        for name in buffers.keys.sorted() where (buffers[name]?.rowCount ?? 0) > 0 {
-            try emit(buffers[name]!.takeBatch())
+        for state in stateOrder.sorted(by: { $0.name < $1.name }) where state.buffer.rowCount > 0 {
+            try emit(state.buffer.takeBatch())
         }
         return schema
     }
 
     // MARK: - Rows
 
+    /// What a row needs to know while it is placed.
     private struct RowContext {
         let resource: String
         let position: Int
         let maxNesting: Int
-        var keyColumns: Set<String> = []
-        var contract = SchemaContract.evolve
-        /// The root row's `_dlt_id`, written to child rows as `_dlt_root_id` for merge tables.
-        var rootID = ""
-        var keyValues: [String: String] = [:]
-        var setColumns: Set<String> = []
-        /// Child rows are written after their parent row is complete, in order.
-        var children: [() throws -> Void] = []
+        let contract: SchemaContract
     }
 
-    private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String = "", depth: Int,
-                       table: inout TableSchema, tableName: String, rowID: String, context: inout RowContext) throws {
-        // The buffer leaves the dictionary while the object is placed: one lookup per object
-        // instead of one per value, and no copy-on-write.
-        var buffer = buffers.removeValue(forKey: tableName) ?? TableBuffer(table: tableName)
-        defer { buffers[tableName] = buffer }
-        try place(fields, prefix: prefix, sourcePrefix: sourcePrefix, depth: depth, table: &table, buffer: &buffer,
-                  tableName: tableName, rowID: rowID, context: &context)
+    /// A resource's root table and what its hints mean for every row.
+    private struct RootPlan {
+        let hints: TableHints
+        let state: TableState
+        let primaryKey: [String]
+        let mergeKey: [String]
+        /// Upserts address rows by key, so the row id derives from the key; others are random.
+        let upsert: Bool
+        /// Merge tables give child rows their root row's id, so children follow their root on delete.
+        let writesRootIDs: Bool
     }
 
-    private func place(_ fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, depth: Int,
-                       table: inout TableSchema, buffer: inout TableBuffer, tableName: String, rowID: String,
-                       context: inout RowContext) throws {
-        let shape = try shape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix, tableName: tableName, context: context)
-        let tracksKeys = !context.keyColumns.isEmpty
-        for (index, field) in fields.enumerated() {
-            let name = shape.names[index]
-            switch field.value {
+    private func normalizeRow(_ fields: [(key: String, value: IngestValue)], resource: String, hints: TableHints,
+                              contract: SchemaContract, position: Int) throws {
+        let plan = try rootPlan(resource: resource, hints: hints, contract: contract, position: position)
+        let root = plan.state
+        let context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max, contract: contract)
+        var rowID = plan.upsert ? "" : rootIDs.next()
+        let lists = pendingLists.count
+        root.rootShape = try place(fields, shape: root.rootShape, prefix: "", sourcePrefix: "", depth: 0, into: root, context: context)
+        var keyValues: [String] = []
+        for column in plan.primaryKey {
+            guard let value = root.buffer.currentValue(of: column) else {
+                throw IngestError(.invalidData, message: "resource \(resource), table \(root.name), row \(position): the primary key column \(column) is missing or null")
+            }
+            if plan.upsert { keyValues.append(JSONText.encode(value)) }
+            root.schema.markPrimaryKey(column)
+        }
+        for column in plan.mergeKey where root.schema.column(named: column) != nil { root.schema.markMergeKey(column) }
+        if plan.upsert { rowID = StableHash.base64Digest(of: keyValues.joined(separator: "\u{1F}"), bytes: 10) }
+        setSystem(.loadID, .string(loadID), in: root)
+        setSystem(.rowID, .string(rowID), in: root)
+        endRow(root)
+        try writePendingLists(from: lists, parentID: rowID, rootID: plan.writesRootIDs ? rowID : nil, context: context)
+    }
+
+    /// Places the fields of one object (the row itself, or an object nested in it) into the
+    /// current row of `state`, returning the object's shape to reuse for the next row.
+    private func place(_ fields: [(key: String, value: IngestValue)], shape cached: Shape?, prefix: String, sourcePrefix: String,
+                       depth: Int, into state: TableState, context: RowContext) throws -> Shape {
+        let shape = try cached.flatMap { $0.matches(fields) ? $0 : nil }
+            ?? makeShape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix, table: state.name, context: context)
+        for index in fields.indices {
+            let value = fields[index].value
+            switch value {
             case .object(let nested) where depth < context.maxNesting:
-                let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
-                try place(nested, prefix: name, sourcePrefix: source, depth: depth + 1, table: &table, buffer: &buffer,
-                          tableName: tableName, rowID: rowID, context: &context)
+                let source = sourcePrefix.isEmpty ? fields[index].key : sourcePrefix + "." + fields[index].key
+                shape.nested[index] = try place(nested, shape: shape.nested[index], prefix: shape.names[index], sourcePrefix: source,
+                                                depth: depth + 1, into: state, context: context)
             case .array(let items) where depth < context.maxNesting:
-                scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
+                guard !items.isEmpty else { continue }
+                pendingLists.append(PendingList(items: items, shape: shape, field: index, parent: state, depth: depth + 1))
             default:
                 // A value that fits the column it went to last time needs no schema work at all.
                 let slot = shape.slots[index]
-                if slot >= 0, !shape.isKey[index], slot < buffer.columnCount, buffer.appendExact(field.value, at: slot) { continue }
-                guard try admit(field.value, column: name, table: table, tableName: tableName, context: context) else { continue }
-                guard let placement = evolution.place(field.value, column: name, in: &table) else { continue }
-                if let change = placement.change { changes.append(change) }
-                buffer.set(placement.value, column: placement.columnSchema ?? table.column(named: placement.column)!)
-                shape.slots[index] = buffer.index(of: name) ?? -1
-                if tracksKeys, !field.value.isNullValue, context.keyColumns.contains(placement.column) {
-                    context.setColumns.insert(placement.column)
-                    context.keyValues[placement.column] = JSONText.encode(placement.value)
-                }
+                if slot >= 0, slot < state.buffer.columnCount, state.buffer.appendExact(value, at: slot) { continue }
+                try placeWithSchema(value, column: shape.names[index], into: state, context: context)
+                shape.slots[index] = state.buffer.index(of: shape.names[index]) ?? -1
             }
         }
+        return shape
     }
 
+    /// The slow path: the value evolves the schema (a new column, a widening, a variant) or is
+    /// checked against the contract first.
+    private func placeWithSchema(_ value: IngestValue, column name: String, into state: TableState, context: RowContext) throws {
+        guard try admit(value, column: name, table: state.schema, tableName: state.name, context: context) else { return }
+        guard let placement = evolution.place(value, column: name, in: &state.schema) else { return }
+        if let change = placement.change { changes.append(change) }
+        state.buffer.set(placement.value, column: placement.columnSchema ?? state.schema.column(named: placement.column)!)
+    }
 
-    /// Column names of an object's keys. Rows of one source mostly share their objects' key
-    /// lists, so the names (and the check that no two keys normalize to one name) are worked out
-    /// once per distinct key list and reused while it repeats, with where each value went last.
-    private func shape(of fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, tableName: String,
-                       context: RowContext) throws -> Shape {
-        let site = ShapeSite(table: tableName, prefix: prefix)
-        if let cached = shapes[site], cached.keys.count == fields.count,
-           zip(cached.keys, fields).allSatisfy({ $0 == $1.key }) {
-            if cached.keyColumns != context.keyColumns { cached.markKeys(context.keyColumns) }
-            return cached
-        }
+    /// Column names of an object's keys, checked once per distinct key list: no two keys may
+    /// normalize to one name.
+    private func makeShape(of fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, table: String,
+                           context: RowContext) throws -> Shape {
         var names: [String] = []
         names.reserveCapacity(fields.count)
         var sources: [String: String] = [:]
         for field in fields {
-            let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
+            let name = try columnName(field.key, prefix: prefix, table: table, context: context)
             let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
             if let other = sources.updateValue(source, forKey: name), other != source {
                 throw IngestError(.invalidName, message: """
-                    resource \(context.resource), table \(tableName), row \(context.position): the keys "\(other)" and "\(source)" \
+                    resource \(context.resource), table \(table), row \(context.position): the keys "\(other)" and "\(source)" \
                     both normalize to the column \(name); rename one of them in the source
                     """)
             }
             names.append(name)
         }
-        let shape = Shape(keys: fields.map(\.key), names: names)
-        shape.markKeys(context.keyColumns)
-        shapes[site] = shape
-        return shape
+        return Shape(keys: fields.map(\.key), names: names)
     }
 
-    private struct ShapeSite: Hashable {
-        let table: String
-        let prefix: String
+    /// A non-empty nested list waiting for its parent row to be complete.
+    private struct PendingList {
+        let items: [IngestValue]
+        let shape: Shape
+        let field: Int
+        let parent: TableState
+        let depth: Int
     }
 
-    /// One object key list: its column names, the buffer column each value went to last (-1:
-    /// not yet), and which are key columns (their values are recorded, so they take the slow path).
-    private final class Shape {
-        let keys: [String]
-        let names: [String]
-        var slots: [Int]
-        private(set) var isKey: [Bool]
-        private(set) var keyColumns: Set<String> = []
-
-        init(keys: [String], names: [String]) {
-            self.keys = keys
-            self.names = names
-            slots = Array(repeating: -1, count: names.count)
-            isKey = Array(repeating: false, count: names.count)
+    /// Writes the child rows of the lists placed since `start` (the lists of one parent row),
+    /// each followed by its own children, and forgets them.
+    private func writePendingLists(from start: Int, parentID: String, rootID: String?, context: RowContext) throws {
+        var index = start
+        while index < pendingLists.count {
+            let list = pendingLists[index]
+            try writeChildRows(list, parentID: parentID, rootID: rootID, context: context)
+            index += 1
         }
-
-        func markKeys(_ keys: Set<String>) {
-            keyColumns = keys
-            isKey = names.map { keys.contains($0) }
-        }
+        pendingLists.removeSubrange(start...)
     }
 
-    private var shapes: [ShapeSite: Shape] = [:]
-
-
-    private func scheduleChildRows(_ items: [IngestValue], name: String, tableName: String, rowID: String, depth: Int,
-                                   context: inout RowContext) {
-        guard !rowID.isEmpty else { return }  // an upsert row's id is not known yet
-        let childName = naming.makePath(tableName, name)
-        let resource = context.resource, position = context.position, maxNesting = context.maxNesting, rootID = context.rootID
-        let withRootID = writesRootIDs, contract = context.contract
-        context.children.append { [unowned self] in
-            try self.writeChildRows(items, table: childName, parent: tableName, parentID: rowID, depth: depth + 1, resource: resource,
-                                    position: position, maxNesting: maxNesting, rootID: withRootID ? rootID : nil, contract: contract)
-        }
-    }
-
-    /// Schedules only the child rows of a row whose columns are already placed.
-    private func placeChildren(_ fields: [(key: String, value: IngestValue)], prefix: String, depth: Int, tableName: String,
-                               rowID: String, context: inout RowContext) throws {
-        for field in fields {
-            let name = try columnName(field.key, prefix: prefix, table: tableName, context: context)
-            switch field.value {
-            case .object(let nested) where depth < context.maxNesting:
-                try placeChildren(nested, prefix: name, depth: depth + 1, tableName: tableName, rowID: rowID, context: &context)
-            case .array(let items) where depth < context.maxNesting:
-                scheduleChildRows(items, name: name, tableName: tableName, rowID: rowID, depth: depth, context: &context)
-            default: continue
-            }
-        }
-    }
-
-    /// Merge tables give child rows their root row's id, so children follow their root on delete.
-    private var writesRootIDs = false
-
-    private func writeChildRows(_ items: [IngestValue], table childName: String, parent: String, parentID: String, depth: Int,
-                                resource: String, position: Int, maxNesting: Int, rootID: String?, contract: SchemaContract) throws {
-        guard !items.isEmpty else { return }
-        var child = try childTable(childName, parent: parent, resource: resource, contract: contract, position: position)
-        for (index, item) in items.enumerated() {
-            let rowID = RowIDGenerator.childID(parentID: parentID, table: childName, index: index)
-            var context = RowContext(resource: resource, position: position, maxNesting: maxNesting)
-            context.rootID = rootID ?? ""
-            context.contract = contract
-            do {
-                // The buffer leaves the dictionary for the whole child row (values and system
-                // columns), as `place` does for an object; grandchildren go to other tables.
-                var buffer = buffers.removeValue(forKey: childName) ?? TableBuffer(table: childName)
-                defer { buffers[childName] = buffer }
-                switch item {
-                case .object(let fields):
-                    try place(fields, prefix: "", sourcePrefix: "", depth: depth, table: &child, buffer: &buffer, tableName: childName,
-                              rowID: rowID, context: &context)
-                default:
-                    try place([(key: "value", value: item)], prefix: "", sourcePrefix: "", depth: depth, table: &child, buffer: &buffer,
-                              tableName: childName, rowID: rowID, context: &context)
+    private func writeChildRows(_ list: PendingList, parentID: String, rootID: String?, context: RowContext) throws {
+        let child = try childState(of: list, context: context)
+        for (index, item) in list.items.enumerated() {
+            let rowID = RowIDGenerator.childID(parentID: parentID, table: child.name, index: index)
+            let lists = pendingLists.count
+            switch item {
+            case .object(let fields):
+                child.rootShape = try place(fields, shape: child.rootShape, prefix: "", sourcePrefix: "", depth: list.depth,
+                                            into: child, context: context)
+            case .array, .null:
+                child.valueShape = try place([(key: "value", value: item)], shape: child.valueShape, prefix: "", sourcePrefix: "",
+                                             depth: list.depth, into: child, context: context)
+            default:
+                // A list of scalars: one `value` column, placed without building an object.
+                let shape = try child.valueShape ?? makeShape(of: [(key: "value", value: item)], prefix: "", sourcePrefix: "",
+                                                               table: child.name, context: context)
+                child.valueShape = shape
+                let slot = shape.slots[0]
+                if !(slot >= 0 && slot < child.buffer.columnCount && child.buffer.appendExact(item, at: slot)) {
+                    try placeWithSchema(item, column: shape.names[0], into: child, context: context)
+                    shape.slots[0] = child.buffer.index(of: shape.names[0]) ?? -1
                 }
-                setSystem("_dlt_parent_id", .string(parentID), table: &child, buffer: &buffer, tableName: childName)
-                setSystem("_dlt_list_idx", .int(Int64(index)), table: &child, buffer: &buffer, tableName: childName)
-                setSystem("_dlt_id", .string(rowID), table: &child, buffer: &buffer, tableName: childName)
-                if let rootID { setSystem("_dlt_root_id", .string(rootID), table: &child, buffer: &buffer, tableName: childName) }
             }
-            try endRow(childName, table: child)
-            for grandchild in context.children { try grandchild() }
+            setSystem(.parentID, .string(parentID), in: child)
+            setSystem(.listIndex, .int(Int64(index)), in: child)
+            setSystem(.rowID, .string(rowID), in: child)
+            if let rootID { setSystem(.rootID, .string(rootID), in: child) }
+            endRow(child)
+            try writePendingLists(from: lists, parentID: rowID, rootID: rootID, context: context)
         }
     }
 
-    private func setSystem(_ column: String, _ value: IngestValue, table: inout TableSchema, tableName: String) throws {
-        var buffer = buffers.removeValue(forKey: tableName) ?? TableBuffer(table: tableName)
-        defer { buffers[tableName] = buffer }
-        setSystem(column, value, table: &table, buffer: &buffer, tableName: tableName)
-    }
-
-    private func setSystem(_ column: String, _ value: IngestValue, table: inout TableSchema, buffer: inout TableBuffer, tableName: String) {
-        if let existing = table.column(named: column) { return buffer.set(value, column: existing) }
-        let type: DataType = column == "_dlt_list_idx" ? .bigint : .text
-        let system = ColumnSchema(name: column, dataType: type, nullable: false)
-        table.add(system)
-        changes.append(.addColumn(table: tableName, column: system))
-        buffer.set(value, column: system)
-    }
-
-
-    private func endRow(_ tableName: String, table: TableSchema) throws {
-        tables[tableName] = table
-        buffers[tableName]!.endRow()
-        rowCounts[tableName, default: 0] += 1
-        if syncedRevisions[tableName] != table.revision {
-            schema.update(table)
-            syncedRevisions[tableName] = table.revision
+    /// The child table a list goes to, remembered by the field that holds the list.
+    private func childState(of list: PendingList, context: RowContext) throws -> TableState {
+        if let known = list.shape.children[list.field] { return known }
+        let name = naming.makePath(list.parent.name, list.shape.names[list.field])
+        let state: TableState
+        if let existing = states[name] {
+            state = existing
+        } else {
+            try admitTable(name, resource: context.resource, contract: context.contract, position: context.position)
+            createdThisRow.insert(name)
+            state = TableState(TableSchema(name: name, parent: list.parent.name))
+            addState(state)
         }
+        list.shape.children[list.field] = state
+        return state
+    }
+
+    private func setSystem(_ column: SystemColumn, _ value: IngestValue, in state: TableState) {
+        let slot = state.systemSlots[column.rawValue]
+        if slot >= 0, slot < state.buffer.columnCount, state.buffer.appendExact(value, at: slot) { return }
+        let name = column.name
+        if let existing = state.schema.column(named: name) {
+            state.buffer.set(value, column: existing)
+        } else {
+            let system = ColumnSchema(name: name, dataType: column == .listIndex ? .bigint : .text, nullable: false)
+            state.schema.add(system)
+            changes.append(.addColumn(table: state.name, column: system))
+            state.buffer.set(value, column: system)
+        }
+        state.systemSlots[column.rawValue] = state.buffer.index(of: name) ?? -1
+    }
+
+    private func endRow(_ state: TableState) {
+        state.buffer.endRow()
+        state.rowCount += 1
+        if state.syncedRevision != state.schema.revision {
+            schema.update(state.schema)
+            state.syncedRevision = state.schema.revision
+        }
+    }
+
+    private func addState(_ state: TableState) {
+        states[state.name] = state
+        stateOrder.append(state)
     }
 
     // MARK: - Schema contracts
@@ -382,36 +360,43 @@ final class Normalizer {
         }
     }
 
-    /// The revision of each table last copied into `schema`; comparing whole tables per row costs.
-    private var syncedRevisions: [String: Int] = [:]
-
     // MARK: - Tables and names
 
-    private func rootTable(_ name: String, resource: String, hints: TableHints, contract: SchemaContract, position: Int) throws -> TableSchema {
-        if let existing = tables[name] {
-            let merge = try mergeSettings(hints)
-            if existing.writeDisposition != hints.writeDisposition || existing.resource != resource || existing.merge != merge {
-                var updated = existing
-                updated.writeDisposition = hints.writeDisposition
-                updated.resource = resource
-                updated.merge = merge
-                tables[name] = updated
-                return updated
+    /// The resource's plan, made on its first row (and again if its hints change): the root
+    /// table, created if the contract allows, with the resource's disposition and merge settings.
+    private func rootPlan(resource: String, hints: TableHints, contract: SchemaContract, position: Int) throws -> RootPlan {
+        if let plan = plans[resource], plan.hints == hints { return plan }
+        let name = try normalizedTableName(hints.table, resource: resource)
+        let merge = try mergeSettings(hints)
+        let state: TableState
+        if let existing = states[name] {
+            state = existing
+            if state.schema.writeDisposition != hints.writeDisposition || state.schema.resource != resource || state.schema.merge != merge {
+                state.schema.writeDisposition = hints.writeDisposition
+                state.schema.resource = resource
+                state.schema.merge = merge
             }
-            return existing
+        } else {
+            try admitTable(name, resource: resource, contract: contract, position: position)
+            createdThisRow.insert(name)
+            var table = TableSchema(name: name, writeDisposition: hints.writeDisposition, resource: resource)
+            table.merge = merge
+            for hint in hints.columns {
+                let column = try naming.normalizePath(hint.name)
+                guard let type = hint.dataType else { continue }
+                let isKey = try hints.primaryKey.contains { try naming.normalizePath($0) == column }
+                table.add(ColumnSchema(name: column, dataType: type, nullable: hint.nullable ?? !isKey, primaryKey: isKey))
+            }
+            state = TableState(table)
+            addState(state)
         }
-        try admitTable(name, resource: resource, contract: contract, position: position)
-        createdThisRow.insert(name)
-        var table = TableSchema(name: name, writeDisposition: hints.writeDisposition, resource: resource)
-        table.merge = try mergeSettings(hints)
-        for hint in hints.columns {
-            let column = try naming.normalizePath(hint.name)
-            guard let type = hint.dataType else { continue }
-            let isKey = try hints.primaryKey.contains { try naming.normalizePath($0) == column }
-            table.add(ColumnSchema(name: column, dataType: type, nullable: hint.nullable ?? !isKey, primaryKey: isKey))
-        }
-        tables[name] = table
-        return table
+        let plan = RootPlan(hints: hints, state: state, primaryKey: try hints.primaryKey.map(naming.normalizePath),
+                            mergeKey: try hints.mergeKey.map(naming.normalizePath),
+                            upsert: hints.writeDisposition == .merge && hints.mergeStrategy == .upsert,
+                            writesRootIDs: hints.writeDisposition == .merge)
+        // A table made by this row is undone with the row if a contract drops it: plan again then.
+        if !createdThisRow.contains(name) { plans[resource] = plan }
+        return plan
     }
 
     private func mergeSettings(_ hints: TableHints) throws -> MergeSettings? {
@@ -419,26 +404,6 @@ final class Normalizer {
         return MergeSettings(strategy: hints.mergeStrategy,
                              dedupSort: try hints.dedupSort.map { DedupSort(column: try naming.normalizePath($0.column), order: $0.order) },
                              hardDelete: try hints.hardDelete.map { try naming.normalizePath($0) })
-    }
-
-    private var keyCache: [[String]: (primary: [String], merge: [String])] = [:]
-
-    /// The hints' key columns, normalized (cached: they are needed for every row).
-    private func keyColumns(_ hints: TableHints) throws -> (primary: [String], merge: [String]) {
-        let cacheKey = hints.primaryKey + ["\u{0}"] + hints.mergeKey
-        if let cached = keyCache[cacheKey] { return cached }
-        let keys = (primary: try hints.primaryKey.map(naming.normalizePath), merge: try hints.mergeKey.map(naming.normalizePath))
-        keyCache[cacheKey] = keys
-        return keys
-    }
-
-    private func childTable(_ name: String, parent: String, resource: String, contract: SchemaContract, position: Int) throws -> TableSchema {
-        if let existing = tables[name] { return existing }
-        try admitTable(name, resource: resource, contract: contract, position: position)
-        createdThisRow.insert(name)
-        let table = TableSchema(name: name, parent: parent)
-        tables[name] = table
-        return table
     }
 
     private var nameCache: [String: String] = [:]
@@ -478,6 +443,78 @@ final class Normalizer {
         case .null: "null"
         default: JSONText.encode(value)
         }
+    }
+}
+
+/// The columns the normalizer adds to every row.
+private enum SystemColumn: Int, CaseIterable {
+    case loadID, rowID, parentID, listIndex, rootID
+
+    var name: String {
+        switch self {
+        case .loadID: "_dlt_load_id"
+        case .rowID: "_dlt_id"
+        case .parentID: "_dlt_parent_id"
+        case .listIndex: "_dlt_list_idx"
+        case .rootID: "_dlt_root_id"
+        }
+    }
+}
+
+/// One table being normalized: its schema as the data evolves it, its buffered rows, and what
+/// is remembered about the shape of its rows.
+private final class TableState {
+    let name: String
+    var schema: TableSchema
+    var buffer: TableBuffer
+    /// Rows normalized into the table, over all batches.
+    var rowCount = 0
+    /// The schema revision last copied into the normalizer's `Schema`.
+    var syncedRevision = -1
+    /// The key list of the table's rows (objects), and of its scalar `value` rows (child tables).
+    var rootShape: Shape?
+    var valueShape: Shape?
+    /// Buffer positions of the system columns (`SystemColumn` order), -1 until known.
+    var systemSlots = Array(repeating: -1, count: SystemColumn.allCases.count)
+
+    init(_ schema: TableSchema) {
+        name = schema.name
+        self.schema = schema
+        buffer = TableBuffer(table: schema.name)
+    }
+
+    /// After buffer columns were dropped, no remembered position can be trusted.
+    func forgetPositions() {
+        rootShape = nil
+        valueShape = nil
+        systemSlots = Array(repeating: -1, count: SystemColumn.allCases.count)
+    }
+}
+
+/// One object key list and what was learned placing it: each key's column name, the buffer
+/// position its value went to last (-1: not yet), the shapes of nested objects, and the child
+/// tables of nested lists.
+private final class Shape {
+    let keys: [String]
+    let names: [String]
+    var slots: [Int]
+    var nested: [Shape?]
+    var children: [TableState?]
+
+    init(keys: [String], names: [String]) {
+        self.keys = keys
+        self.names = names
+        slots = Array(repeating: -1, count: names.count)
+        nested = Array(repeating: nil, count: names.count)
+        children = Array(repeating: nil, count: names.count)
+    }
+
+    /// Rows of one source mostly share their objects' key lists: compared key by key (the
+    /// parser interns keys, so equal keys are mostly the same string).
+    func matches(_ fields: [(key: String, value: IngestValue)]) -> Bool {
+        guard keys.count == fields.count else { return false }
+        for index in keys.indices where keys[index] != fields[index].key { return false }
+        return true
     }
 }
 

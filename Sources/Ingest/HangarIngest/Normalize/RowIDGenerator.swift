@@ -25,15 +25,31 @@ struct RowIDGenerator {
     /// 10 random bytes in unpadded base64: 14 characters.
     mutating func next() -> String {
         let a = nextWord(), b = nextWord()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(10)
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: a >> UInt64(shift))) }
-        bytes.append(UInt8(truncatingIfNeeded: b))
-        bytes.append(UInt8(truncatingIfNeeded: b >> 8))
-        return StableHash.base64(bytes)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { bytes in
+            for index in 0..<8 { bytes[index] = UInt8(truncatingIfNeeded: a >> UInt64(56 - 8 * index)) }
+            bytes[8] = UInt8(truncatingIfNeeded: b)
+            bytes[9] = UInt8(truncatingIfNeeded: b >> 8)
+            return StableHash.base64(UnsafeBufferPointer(bytes))
+        }
     }
 
+    /// The digest of `<parent id>_<table>_<index>`, fed in parts rather than built as a string.
     static func childID(parentID: String, table: String, index: Int) -> String {
-        StableHash.base64Digest(of: "\(parentID)_\(table)_\(index)", bytes: 10)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var value = index.magnitude, count = 0
+            repeat {
+                digits[19 - count] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            if index < 0 { digits[19 - count] = UInt8(ascii: "-"); count += 1 }
+            var digest = StableHash.Digest(length: parentID.utf8.count + table.utf8.count + 2 + count)
+            digest.add(parentID)
+            digest.add(UInt8(ascii: "_"))
+            digest.add(table)
+            digest.add(UInt8(ascii: "_"))
+            for position in (20 - count)..<20 { digest.add(digits[position]) }
+            return digest.base64(bytes: 10)
+        }
     }
 }

@@ -62,6 +62,23 @@ struct TableBuffer {
         return true
     }
 
+    /// The non-null value the current row set for `column`, nil when it set none (or NULL).
+    func currentValue(of column: String) -> IngestValue? {
+        guard let index = positions[column], buffers[index].count > rowCount else { return nil }
+        switch buffers[index] {
+        case .bigint(let v): return v[rowCount].map(IngestValue.int)
+        case .double(let v): return v[rowCount].map(IngestValue.double)
+        case .bool(let v): return v[rowCount].map(IngestValue.bool)
+        case .text(let v): return v[rowCount].map(IngestValue.string)
+        case .timestamp(let v): return v[rowCount].map(IngestValue.timestamp)
+        case .date(let v): return v[rowCount].map(IngestValue.date)
+        case .time(let v): return v[rowCount].map(IngestValue.time)
+        case .decimal(let v): return v[rowCount].map(IngestValue.decimal)
+        case .json(let v): return v[rowCount].map { (try? JSONReader.value(from: Data($0.utf8))) ?? .string($0) }
+        case .binary(let v): return v[rowCount].map(IngestValue.binary)
+        }
+    }
+
     /// Closes the current row: columns it did not set get NULL.
     mutating func endRow() {
         rowCount += 1

@@ -46,17 +46,23 @@ extension Pipeline {
                     parts.append(.init(resource: entry, url: file.url, layout: file.layout, typed: file.typed, bytes: bytes))
                 }
             }
+            Trace.mark("normalize start")
             let base = try currentSchema()
+            Trace.mark("currentSchema")
             let workers = try normalizeParts(parts, schema: base, loadID: loadID, jobs: jobs, format: format)
             guard var schema = workers.count == 1 ? workers[0].schema : NormalizeWorker.merge(workers.compactMap(\.schema)) else {
                 throw IngestError(.invalidData, message: "normalize produced no schema")
             }
+            Trace.mark("workers done")
+            var jobColumns: [String: [ColumnSchema]] = [:]
+            for worker in workers { jobColumns.merge(worker.jobColumns) { first, _ in first } }
             if try stateChanged(state) {
                 schema.update(SystemTables.pipelineStateTable)
-                try workers[0].writers.write(stateBatch(state, loadID: loadID))
+                let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes)
+                try writers.write(stateBatch(state, loadID: loadID))
+                jobColumns.merge(try writers.finish()) { first, _ in first }
             }
-            var jobColumns: [String: [ColumnSchema]] = [:]
-            for worker in workers { jobColumns.merge(try worker.writers.finish()) { first, _ in first } }
+            Trace.mark("writers finished")
             try JobWriters.writeManifest(jobColumns, package: partial)
             let normalizers = workers.map(\.normalizer)
             var changes: [SchemaChange] = []
@@ -77,6 +83,10 @@ extension Pipeline {
             try folders.publish(partial, as: loadID, in: folders.normalized)
             try FileManager.default.removeItem(at: extracted)
             try rememberSchema(schema)
+            // The workers' rows are freed by now, but glibc keeps freed memory in each thread's
+            // arena; give it back before the load, which needs memory of its own.
+            MemoryRelease.returnFreedMemory()
+            Trace.mark("normalize end")
             return outcome
         } catch {
             try? FileManager.default.removeItem(at: partial)

@@ -6,7 +6,7 @@ public struct PipelineOptions: Sendable {
     public var replaceStrategy: ReplaceStrategy = .truncateAndInsert
     /// Loader files rotate when they reach this size; parquet rows wait in memory until their
     /// file is written, so this also bounds normalize's memory.
-    public var maxFileBytes: Int = 16 << 20
+    public var maxFileBytes: Int = 12 << 20
     /// Rows a table buffers in normalize before they go to a loader file.
     public var batchRows: Int = 20_000
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
