@@ -21,20 +21,22 @@ enum HangarIncrementalWorkload {
         }
         let database = arguments[1], home = URL(fileURLWithPath: arguments[2], isDirectory: true)
         let pages = arguments.count > 3 ? max(1, Int(arguments[3]) ?? 10) : 10
-        let data = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
-        var records = 0
-        data.withUnsafeBytes { bytes in for byte in bytes where byte == 0x0A { records += 1 } }
+        let records = try countLines(file)
         let pageRows = max(1, (records + pages - 1) / pages)
 
         let resource = Resource(DltComparison.table, hints: TableHints(table: DltComparison.table),
                                 incremental: Incremental(cursorPath: "pushed_at")) { emit in
             var page: [IngestValue] = []
             page.reserveCapacity(pageRows)
-            try JSONReader.rows(from: data) { row, _ in
-                page.append(row)
-                if page.count == pageRows {
-                    try emit.rows(page)
-                    page.removeAll(keepingCapacity: true)
+            // Read in chunks of whole lines, as dlt's side reads the file line by line: the file
+            // is never in memory whole.
+            try forEachChunkOfLines(file) { chunk in
+                try JSONReader.rows(from: chunk, layout: .lines) { row, _ in
+                    page.append(row)
+                    if page.count == pageRows {
+                        try emit.rows(page)
+                        page.removeAll(keepingCapacity: true)
+                    }
                 }
             }
             if !page.isEmpty { try emit.rows(page) }
@@ -46,6 +48,29 @@ enum HangarIncrementalWorkload {
             return String(decoding: try info.jsonData(), as: UTF8.self)
         }
         print(output)
+    }
+
+    private static let chunkBytes = 4 << 20
+
+    private static func countLines(_ file: String) throws -> Int {
+        var lines = 0
+        try forEachChunkOfLines(file) { chunk in chunk.withUnsafeBytes { bytes in for byte in bytes where byte == 0x0A { lines += 1 } } }
+        return lines
+    }
+
+    /// Calls `body` with successive pieces of the file that end at a line end (the last piece
+    /// with whatever follows the last line end).
+    private static func forEachChunkOfLines(_ file: String, _ body: (Data) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw BenchFailure("cannot read \(file)") }
+        defer { try? handle.close() }
+        var carry = Data()
+        while let chunk = try handle.read(upToCount: chunkBytes), !chunk.isEmpty {
+            carry.append(chunk)
+            guard let lastNewline = carry.lastIndex(of: 0x0A) else { continue }
+            try body(carry[carry.startIndex...lastNewline])
+            carry = Data(carry[(lastNewline + 1)...])
+        }
+        if !carry.isEmpty { try body(carry) }
     }
 
     /// Runs `body` on the concurrency runtime and waits for it; HangarBench's top level is synchronous.

@@ -28,7 +28,7 @@ final class PackageLoader {
                 // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
                 // large loads write through to the file and keeps memory flat however big the package.
                 Trace.mark("before open")
-                connection = try Database(path: path, configuration: Configuration(memoryLimit: options.destinationMemoryLimit)).connect()
+                connection = try Database(path: path, configuration: Configuration(threads: 1, memoryLimit: options.destinationMemoryLimit)).connect()
                 Trace.mark("open")
             } catch let error as DuckDBError {
                 throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")

@@ -1,7 +1,7 @@
 import DuckDB
 import Foundation
 
-/// Parquet files written by DuckDB's own writer (zstd): the rows of the open file are held as
+/// Parquet files written by DuckDB's own writer (snappy, as pyarrow writes dlt's): the rows of the open file are held as
 /// appender columns in Swift, then `COPY`'d to the file when it closes, read straight from them
 /// by a chunk-producing table function. (Staging them in a DuckDB table first cost a second
 /// copy into table storage, with its locks and statistics, about half of the writer's time.)
@@ -65,7 +65,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         let select = staged.columns.map { column in
             column.dataType == .json ? "CAST(\(quoteIdentifier(column.name)) AS JSON) AS \(quoteIdentifier(column.name))" : quoteIdentifier(column.name)
         }
-        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(Self.stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION zstd)",
+        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(Self.stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION snappy)",
                 file: url)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { throw IngestError(.loaderFile, message: "DuckDB did not write the parquet file \(url.path)") }
         return size

@@ -1,13 +1,33 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#endif
 
 /// The files of a package being extracted: typed JSON lines per resource, rotated at a size,
 /// and raw JSON documents copied as they came.
-final class ExtractFiles {
+///
+/// Rows are written on a background queue, a batch at a time, so that turning them into typed
+/// JSON lines overlaps with the resource producing the next ones (on two cores that halves an
+/// extract of rows). Everything that touches the files runs on that queue, in call order; a
+/// failure there is thrown by the next call, or by `finish`.
+final class ExtractFiles: @unchecked Sendable {
     let folder: URL
     private var jobs: URL { folder.appendingPathComponent("new_jobs", isDirectory: true) }
+    // Used on `queue` only.
     private var writers: [Int: TypedJSONLWriter] = [:]
     private var fileNumbers: [Int: Int] = [:]
     private let flushBytes: Int
+    // Used by the caller's thread only.
+    private var batch: [IngestValue] = []
+    private var batchResource = 0
+    private static let batchRows = 1_000
+
+    private let queue = DispatchQueue(label: "hangar.extract-files")
+    /// Bounds the batches handed over but not yet written, and so the memory they hold.
+    private let inFlight = DispatchSemaphore(value: 24)
+    private let failureLock = NSLock()
+    private var failure: (any Error)?
 
     init(folder: URL, flushBytes: Int = 8 << 20) throws {
         self.folder = folder
@@ -16,25 +36,79 @@ final class ExtractFiles {
     }
 
     func append(_ row: IngestValue, resource: Int) throws {
+        if resource != batchResource {
+            try handOverBatch()
+            batchResource = resource
+        }
+        batch.append(row)
+        if batch.count >= Self.batchRows { try handOverBatch() }
+    }
+
+    private func handOverBatch() throws {
+        try rethrowFailure()
+        guard !batch.isEmpty else { return }
+        let rows = batch, resource = batchResource
+        batch = []
+        batch.reserveCapacity(Self.batchRows)
+        inFlight.wait()
+        queue.async { [self] in
+            defer { inFlight.signal() }
+            guard !hasFailed else { return }
+            do {
+                try writeRows(rows, resource: resource)
+            } catch {
+                record(error)
+            }
+        }
+    }
+
+    private func writeRows(_ rows: [IngestValue], resource: Int) throws {
         var writer = writers[resource] ?? TypedJSONLWriter()
         writers[resource] = nil  // keep the buffer uniquely referenced while appending
-        writer.write(row)
-        if writer.bytes.count >= flushBytes {
-            try write(writer.bytes, resource: resource, kind: "typed-jsonl")
-            writer = TypedJSONLWriter()
+        for row in rows {
+            writer.write(row)
+            if writer.bytes.count >= flushBytes {
+                try writer.bytes.withUnsafeBytes { try write($0, resource: resource, kind: "typed-jsonl") }
+                // The buffer is reused: a fresh one would fault in its pages again.
+                writer.emptyKeepingCapacity()
+            }
         }
         writers[resource] = writer
     }
 
+    /// Runs `body` on the queue after every batch handed over so far, and rethrows any failure.
+    private func inOrder<T>(_ body: () throws -> T) throws -> T {
+        try handOverBatch()
+        let result = try queue.sync { try body() }
+        try rethrowFailure()
+        return result
+    }
+
+    private var hasFailed: Bool { failureLock.withLock { failure != nil } }
+
+    private func record(_ error: any Error) {
+        failureLock.withLock { if failure == nil { failure = error } }
+    }
+
+    private func rethrowFailure() throws {
+        if let failure = failureLock.withLock({ failure }) { throw failure }
+    }
+
     func appendJSON(_ data: Data, resource: Int) throws {
-        try flush(resource)
-        try write(data, resource: resource, kind: "json")
+        try inOrder {
+            try flush(resource)
+            try write(data, resource: resource, kind: "json")
+        }
     }
 
     /// A JSON file, copied into the package by the kernel (no pass through this process's
     /// memory). JSON lines are split into parts of about `flushBytes` at line ends, so normalize
     /// never holds more than one of them; any other JSON document is copied whole.
     func appendJSONFile(_ url: URL, resource: Int) throws {
+        try inOrder { try copyJSONFile(url, resource: resource) }
+    }
+
+    private func copyJSONFile(_ url: URL, resource: Int) throws {
         try flush(resource)
         let input = open(url.path, O_RDONLY)
         guard input >= 0 else {
@@ -104,15 +178,25 @@ final class ExtractFiles {
         return data[newline...].contains { !(32 == $0 || 9 == $0 || 10 == $0 || 13 == $0) }
     }
 
+    /// Stops writing and waits for the queue, so the folder can be removed after a failed extract.
+    func abandon() {
+        record(CancellationError())
+        queue.sync {}
+    }
+
     /// Writes what is buffered; call before the package is published.
     func finish() throws {
-        for resource in writers.keys.sorted() { try flush(resource) }
+        try inOrder {
+            for resource in writers.keys.sorted() { try flush(resource) }
+        }
     }
 
     private func flush(_ resource: Int) throws {
-        guard let writer = writers[resource], !writer.bytes.isEmpty else { return }
-        try write(writer.bytes, resource: resource, kind: "typed-jsonl")
-        writers[resource] = TypedJSONLWriter()
+        guard var writer = writers[resource], !writer.bytes.isEmpty else { return }
+        writers[resource] = nil
+        try writer.bytes.withUnsafeBytes { try write($0, resource: resource, kind: "typed-jsonl") }
+        writer.emptyKeepingCapacity()
+        writers[resource] = writer
     }
 
     /// Files are `<resource index>.<number>.<kind>`, numbered in the order rows arrived.
@@ -122,14 +206,23 @@ final class ExtractFiles {
         return jobs.appendingPathComponent("\(resource).\(String(format: "%05d", number)).\(kind)")
     }
 
-    private func write<Bytes: DataProtocol>(_ bytes: Bytes, resource: Int, kind: String) throws {
+    private func write(_ data: Data, resource: Int, kind: String) throws {
+        try data.withUnsafeBytes { try write($0, resource: resource, kind: kind) }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer, resource: Int, kind: String) throws {
         let url = nextPart(resource: resource, kind: kind)
-        do {
-            try Data(bytes).write(to: url)
-            CrashPoint.duringExtract.reached()
-        } catch {
-            throw storageError(url, error.localizedDescription)
+        let output = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard output >= 0 else { throw storageError(url, String(cString: strerror(errno))) }
+        defer { close(output) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(output, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw storageError(url, written < 0 ? String(cString: strerror(errno)) : "nothing was written") }
+            offset += written
         }
+        CrashPoint.duringExtract.reached()
     }
 
 

@@ -6,8 +6,10 @@ extension Pipeline {
     func extract(_ source: Source, loadID: String) async throws {
         var state = try currentState()
         let partial = try folders.partial(loadID, in: folders.extracted)
+        var extractFiles: ExtractFiles?
         do {
             let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes)
+            extractFiles = files
             var entries: [PackageManifest.ResourceEntry] = []
             for (index, resource) in source.resources.enumerated() {
                 entries.append(.init(index: index, name: resource.name, hints: resource.hints))
@@ -31,6 +33,7 @@ extension Pipeline {
             try manifest.write(to: partial)
             try folders.publish(partial, as: loadID, in: folders.extracted)
         } catch {
+            extractFiles?.abandon()
             try? FileManager.default.removeItem(at: partial)
             throw error
         }

@@ -105,6 +105,8 @@ public actor Pipeline {
         options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
         try await extract(source, loadID: loadID)
         info.extractSeconds = (ContinuousClock.now - started).seconds
+        // The source's rows are written and freed; their memory goes back before normalize.
+        MemoryRelease.returnFreedMemory()
         let outcome = try normalizeTimed(loadID, format: format, into: &info)
         info.rowCounts = outcome.rowCounts
         info.discardedRows = outcome.discardedRows

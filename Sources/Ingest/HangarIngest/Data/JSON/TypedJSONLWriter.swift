@@ -38,6 +38,11 @@ public struct TypedJSONLWriter: Sendable {
         rowCount += 1
     }
 
+    /// Forgets the lines written, keeping the buffer's capacity.
+    mutating func emptyKeepingCapacity() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Writes the buffered lines to `file` and empties the buffer, keeping its capacity.
     public mutating func flush(to file: FileHandle) throws {
         guard !bytes.isEmpty else { return }
