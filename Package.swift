@@ -27,7 +27,7 @@ let package = Package(
         .library(name: "HangarFlights", targets: ["HangarFlights"]),
         .library(name: "HangarRuntime", targets: ["HangarRuntime"]),
         .library(name: "FlightKit", type: .dynamic, targets: ["FlightKit"]),
-        .executable(name: "hangar", targets: ["HangarCLI"]),
+        .executable(name: "hangar", targets: ["HangarMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -143,8 +143,9 @@ let package = Package(
             path: "Sources/Surfaces/HangarHTTP",
             resources: [.copy("Dashboard")]
         ),
-        // Surfaces: the command-line tool.
-        .executableTarget(
+        // Surfaces: the command-line tool (a library, so tests can reach its commands) and the
+        // `hangar` executable, which alone links the faster allocator.
+        .target(
             name: "HangarCLI",
             dependencies: [
                 "DuckDB",
@@ -158,7 +159,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/Surfaces/HangarCLI",
+            path: "Sources/Surfaces/HangarCLI"
+        ),
+        .executableTarget(
+            name: "HangarMain",
+            dependencies: ["HangarCLI"],
+            path: "Sources/Surfaces/HangarMain",
             linkerSettings: fastAllocator
         ),
         // `swift run IngestExample`: nested JSON into a local DuckDB file.

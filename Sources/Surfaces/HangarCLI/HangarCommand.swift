@@ -1,11 +1,13 @@
 import ArgumentParser
 import DuckDB
 
-@main
-struct HangarCommand: AsyncParsableCommand {
+/// The `hangar` command; `Sources/Surfaces/HangarMain` runs it.
+public struct HangarCommand: AsyncParsableCommand {
+    public init() {}
+
     // Computed rather than stored: the DuckDB version comes from the loaded library at run
     // time, so a binary linked against a newer DuckDB reports the one it really uses.
-    static var configuration: CommandConfiguration {
+    public static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "hangar",
             abstract: "Hangar: run data-ingest flights on demand and on a schedule, loading into DuckDB.",

@@ -38,7 +38,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .customLong("primary-key"), help: ArgumentHelp("Primary key columns, comma-separated.", valueName: "col[,col]"))
     var primaryKey: String?
 
-    @Option(name: .customLong("merge-strategy"), help: "With merge: delete-insert (default), upsert or insert-only.")
+    @Option(name: .customLong("merge-strategy"), help: "With merge: delete-insert (default), upsert, insert-only or scd2 (history: rows valid from/to).")
     var mergeStrategy: MergeStrategy = .deleteInsert
 
     @Option(name: .customLong("merge-key"), help: ArgumentHelp("With merge: replace all rows sharing these columns' values.", valueName: "col[,col]"))

@@ -204,6 +204,10 @@ struct DltComparison {
     private func hangarStages(_ output: String) -> String {
         guard let start = output.range(of: "{\n")?.lowerBound ?? output.firstIndex(of: "{"), let end = output.lastIndex(of: "}"),
               let object = try? JSONSerialization.jsonObject(with: Data(output[start...end].utf8)) as? [String: Any] else { return "" }
+        if object["normalized_while_extracting"] as? Bool == true {
+            return String(format: " (extract and normalize side by side %.2f s, load %.2f s)", object["extract_seconds"] as? Double ?? 0,
+                          object["load_seconds"] as? Double ?? 0)
+        }
         return String(format: " (extract %.2f s, normalize %.2f s, load %.2f s)", object["extract_seconds"] as? Double ?? 0,
                       object["normalize_seconds"] as? Double ?? 0, object["load_seconds"] as? Double ?? 0)
     }

@@ -5,7 +5,10 @@
 /// row loaded last), delete destination rows — and, through `_dlt_root_id`, their child rows —
 /// whose primary or merge key is staged, drop hard-deleted rows, insert the rest.
 /// upsert: the same without dedup, refusing duplicate keys. insert-only: staged rows whose key
-/// already exists are dropped; nothing is deleted.
+/// already exists are dropped; nothing is deleted. scd2: current rows (`_dlt_valid_to` NULL) that
+/// the load does not hold retire at the load's time — with a merge key, only those whose key the
+/// load holds — and staged rows that are not current already are inserted, valid from then, with
+/// their child rows.
 struct MergeStatements {
     let root: TableSchema
     /// Every descendant of `root` in the schema, parents before children.
@@ -14,6 +17,9 @@ struct MergeStatements {
     let existing: Set<String>
     let destination: (String) -> String
     let staging: (String) -> String
+
+    /// The package's load id, a Unix time: when scd2 rows become valid or retire.
+    var loadID = ""
 
     /// The family was empty before this package: jobs load straight into the destination and
     /// are deduplicated there, skipping the staging copy (a first load of a large table).
@@ -44,7 +50,40 @@ struct MergeStatements {
     }
 
     func statements() -> [String] {
-        direct ? directStatements() : stagedStatements()
+        if settings.strategy == .scd2 { return scd2Statements() }
+        return direct ? directStatements() : stagedStatements()
+    }
+
+    private func scd2Statements() -> [String] {
+        var sql: [String] = []
+        let stagedRoot = staging(root.name), target = destination(root.name)
+        // Load ids are decimal Unix times; anything else (never expected) falls back to now.
+        let time = Double(loadID) != nil && loadID.allSatisfy({ $0.isNumber || $0 == "." }) ? "to_timestamp(\(loadID))" : "now()"
+        // Identical rows of one load are one row.
+        sql.append("""
+            DELETE FROM \(stagedRoot) WHERE rowid IN (SELECT rowid FROM (
+              SELECT rowid, row_number() OVER (PARTITION BY _dlt_id ORDER BY rowid DESC) AS survivor FROM \(stagedRoot)) WHERE survivor > 1)
+            """)
+        let exists = existing.contains(root.name)
+        let current = "SELECT _dlt_id FROM \(target) WHERE _dlt_valid_to IS NULL"
+        let new = exists ? "SELECT _dlt_id FROM \(stagedRoot) WHERE _dlt_id NOT IN (\(current))" : "SELECT _dlt_id FROM \(stagedRoot)"
+        // Children first: whether their root is new is decided before the roots go in.
+        for child in descendants where existing.contains(child.name) && staged.contains(child.name) {
+            let filter = child.column(named: "_dlt_root_id") != nil ? " WHERE _dlt_root_id IN (\(new))" : ""
+            sql.append("INSERT INTO \(destination(child.name)) BY NAME SELECT * FROM \(staging(child.name))\(filter)")
+        }
+        if exists {
+            let scope = root.mergeKey.isEmpty ? "" : " AND \(tuple(root.mergeKey)) IN (SELECT \(tuple(root.mergeKey)) FROM \(stagedRoot))"
+            sql.append("UPDATE \(target) SET _dlt_valid_to = \(time) WHERE _dlt_valid_to IS NULL AND _dlt_id NOT IN (SELECT _dlt_id FROM \(stagedRoot))\(scope)")
+        }
+        sql.append("""
+            INSERT INTO \(target) BY NAME SELECT * REPLACE (\(time) AS _dlt_valid_from, NULL::TIMESTAMPTZ AS _dlt_valid_to)
+            FROM \(stagedRoot) WHERE _dlt_id IN (\(new))
+            """)
+        for table in [root] + descendants where staged.contains(table.name) {
+            sql.append("DROP TABLE \(staging(table.name))")
+        }
+        return sql
     }
 
     private func dedup(_ table: String) -> String {

@@ -27,13 +27,11 @@ final class PackageLoader {
             do {
                 // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
                 // large loads write through to the file and keeps memory flat however big the package.
-                Trace.mark("before open")
                 connection = try Database(path: path, configuration: Configuration(threads: 1, memoryLimit: options.destinationMemoryLimit)).connect()
-                Trace.mark("open")
             } catch let error as DuckDBError {
                 throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")
             }
-            defer { connection = nil; Trace.mark("closed") }
+            defer { connection = nil }
             result = try body()
         }
         return result!
@@ -68,7 +66,6 @@ final class PackageLoader {
         while true {
             do {
                 try loadOnce(loadID, folder: folder, manifest: manifest, schema: schema, combineJobs: combineJobs)
-                Trace.mark("committed")
                 CrashPoint.afterCommit.reached()
                 let jobs = try finishJobs(in: folder)
                 try folders.publish(folder, as: loadID, in: folders.loaded)
@@ -101,7 +98,6 @@ final class PackageLoader {
         let jobs = try startJobs(in: folder)
         let format = manifest.loaderFileFormat ?? .parquet
         let jobColumns = try JobWriters.columns(inPackage: folder)
-        Trace.mark("startJobs")
         try connection.transaction { c in
             for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
             let written = Set(manifest.tables)
@@ -120,8 +116,11 @@ final class PackageLoader {
                 for table in [root] + family where existing[table.name] != nil {
                     if try c.scalar("SELECT count(*) FROM \(qualified(table.name))", as: Int.self) != 0 { empty = false; break }
                 }
-                merge.direct = empty
-                merge.staged = empty ? [] : Set(([root] + family).map(\.name).filter { written.contains($0) })
+                // scd2 always compares with the table, so it always stages.
+                let direct = empty && root.merge?.strategy != .scd2
+                merge.direct = direct
+                merge.loadID = loadID
+                merge.staged = direct ? [] : Set(([root] + family).map(\.name).filter { written.contains($0) })
                 merges.append(merge)
             }
             var staged = Set(merges.flatMap(\.staged))
@@ -136,7 +135,6 @@ final class PackageLoader {
                     try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
                 }
             }
-            Trace.mark("prepared")
             for (index, group) in JobGroup.groups(jobs, combining: combineJobs && format == .parquet).enumerated() {
                 if index == 1 { CrashPoint.betweenJobs.reached() }
                 guard let table = schema.table(named: group.table) else {
@@ -151,7 +149,6 @@ final class PackageLoader {
                         try JobWriters.load(job, format: format, table: table.name, columns: jobColumns[job.lastPathComponent] ?? table.columns,
                                             into: target, on: c)
                     }
-                    Trace.mark("group \(group.table) \(group.jobs.count)")
                 } catch let error as DuckDBError {
                     // Which file failed is what the package's record needs: find it file by file.
                     if group.jobs.count > 1 { throw CombinedLoadFailed() }
@@ -177,11 +174,9 @@ final class PackageLoader {
                         throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
                     }
                 }
-                for statement in merge.statements() { try c.execute(statement); Trace.mark(statement) }
+                for statement in merge.statements() { try c.execute(statement) }
             }
-            Trace.mark("merged")
             try recordSchema(schema, connection: c)
-            Trace.mark("recordSchema")
             try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
                           [loadID, schema.name, schema.versionHash])
             CrashPoint.insideLoadTransaction.reached()

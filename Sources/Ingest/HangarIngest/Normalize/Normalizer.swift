@@ -131,8 +131,10 @@ final class Normalizer {
         let state: TableState
         let primaryKey: [String]
         let mergeKey: [String]
-        /// Upserts address rows by key, so the row id derives from the key; others are random.
+        /// Upserts address rows by key, so the row id derives from the key; scd2 rows by their
+        /// values, so the id is a digest of them; others are random.
         let upsert: Bool
+        let scd2: Bool
         /// Merge tables give child rows their root row's id, so children follow their root on delete.
         let writesRootIDs: Bool
     }
@@ -142,7 +144,7 @@ final class Normalizer {
         let plan = try rootPlan(resource: resource, hints: hints, contract: contract, position: position)
         let root = plan.state
         let context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max, contract: contract)
-        var rowID = plan.upsert ? "" : rootIDs.next()
+        var rowID = plan.upsert || plan.scd2 ? "" : rootIDs.next()
         let lists = pendingLists.count
         root.rootShape = try place(fields, shape: root.rootShape, prefix: "", sourcePrefix: "", depth: 0, into: root, context: context)
         var keyValues: [String] = []
@@ -155,6 +157,7 @@ final class Normalizer {
         }
         for column in plan.mergeKey where root.schema.column(named: column) != nil { root.schema.markMergeKey(column) }
         if plan.upsert { rowID = StableHash.base64Digest(of: keyValues.joined(separator: "\u{1F}"), bytes: 10) }
+        if plan.scd2 { rowID = root.buffer.currentRowDigest() }
         setSystem(.loadID, .string(loadID), in: root)
         setSystem(.rowID, .string(rowID), in: root)
         endRow(root)
@@ -390,9 +393,18 @@ final class Normalizer {
             state = TableState(table)
             addState(state)
         }
+        if hints.writeDisposition == .merge && hints.mergeStrategy == .scd2 {
+            // The validity columns are set by the load, for the rows a load inserts or retires.
+            for name in ["_dlt_valid_from", "_dlt_valid_to"] where state.schema.column(named: name) == nil {
+                let column = ColumnSchema(name: name, dataType: .timestamp)
+                state.schema.add(column)
+                changes.append(.addColumn(table: state.name, column: column))
+            }
+        }
         let plan = RootPlan(hints: hints, state: state, primaryKey: try hints.primaryKey.map(naming.normalizePath),
                             mergeKey: try hints.mergeKey.map(naming.normalizePath),
                             upsert: hints.writeDisposition == .merge && hints.mergeStrategy == .upsert,
+                            scd2: hints.writeDisposition == .merge && hints.mergeStrategy == .scd2,
                             writesRootIDs: hints.writeDisposition == .merge)
         // A table made by this row is undone with the row if a contract drops it: plan again then.
         if !createdThisRow.contains(name) { plans[resource] = plan }

@@ -79,6 +79,18 @@ struct TableBuffer {
         }
     }
 
+    /// A digest of the current row's values (its data columns, by name, NULL left out), the
+    /// `_dlt_id` of scd2 rows: equal rows get equal ids whatever the order of their keys, and a
+    /// column that appears later, NULL in old rows, does not change old rows' ids.
+    func currentRowDigest() -> String {
+        var parts: [String] = []
+        for column in columns where !column.name.hasPrefix("_dlt_") {
+            guard let value = currentValue(of: column.name) else { continue }
+            parts.append(column.name + "=" + JSONText.encode(value))
+        }
+        return StableHash.base64Digest(of: parts.sorted().joined(separator: "\u{1F}"), bytes: 10)
+    }
+
     /// Closes the current row: columns it did not set get NULL.
     mutating func endRow() {
         rowCount += 1

@@ -23,19 +23,35 @@ final class ExtractFiles: @unchecked Sendable {
     private var batchResource = 0
     private static let batchRows = 1_000
 
+    /// Set when rows may be normalized as they come (see `InlineNormalizer`); the run's first
+    /// data decide whether they are.
+    private let inline: InlineNormalizer?
+    private enum Mode { case undecided, inline, files }
+    private var mode = Mode.undecided
+    /// Whether the rows went to the inline normalizer: the package is normalized already.
+    var normalizedInline: Bool { mode == .inline }
+
     private let queue = DispatchQueue(label: "hangar.extract-files")
     /// Bounds the batches handed over but not yet written, and so the memory they hold.
     private let inFlight = DispatchSemaphore(value: 24)
     private let failureLock = NSLock()
     private var failure: (any Error)?
 
-    init(folder: URL, flushBytes: Int = 8 << 20) throws {
+    init(folder: URL, flushBytes: Int = 8 << 20, inline: InlineNormalizer? = nil) throws {
         self.folder = folder
         self.flushBytes = flushBytes
+        self.inline = inline
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("new_jobs"), withIntermediateDirectories: true)
     }
 
+    /// Tells the inline normalizer about a resource before its rows come.
+    func register(_ entry: PackageManifest.ResourceEntry) throws {
+        guard let inline else { return }
+        try inOrder { inline.register(entry) }
+    }
+
     func append(_ row: IngestValue, resource: Int) throws {
+        if mode == .undecided { mode = inline == nil ? .files : .inline }
         if resource != batchResource {
             try handOverBatch()
             batchResource = resource
@@ -47,7 +63,7 @@ final class ExtractFiles: @unchecked Sendable {
     private func handOverBatch() throws {
         try rethrowFailure()
         guard !batch.isEmpty else { return }
-        let rows = batch, resource = batchResource
+        let rows = batch, resource = batchResource, inline = mode == .inline ? inline : nil
         batch = []
         batch.reserveCapacity(Self.batchRows)
         inFlight.wait()
@@ -55,7 +71,11 @@ final class ExtractFiles: @unchecked Sendable {
             defer { inFlight.signal() }
             guard !hasFailed else { return }
             do {
-                try writeRows(rows, resource: resource)
+                if let inline {
+                    try inline.normalize(rows, resource: resource)
+                } else {
+                    try writeRows(rows, resource: resource)
+                }
             } catch {
                 record(error)
             }
@@ -95,6 +115,10 @@ final class ExtractFiles: @unchecked Sendable {
     }
 
     func appendJSON(_ data: Data, resource: Int) throws {
+        if mode == .undecided { mode = .files }
+        if mode == .inline, let inline {
+            return try inOrder { try inline.normalizeJSON(data, layout: .automatic, resource: resource) }
+        }
         try inOrder {
             try flush(resource)
             try write(data, resource: resource, kind: "json")
@@ -105,6 +129,17 @@ final class ExtractFiles: @unchecked Sendable {
     /// memory). JSON lines are split into parts of about `flushBytes` at line ends, so normalize
     /// never holds more than one of them; any other JSON document is copied whole.
     func appendJSONFile(_ url: URL, resource: Int) throws {
+        if mode == .undecided { mode = .files }
+        if mode == .inline, let inline {
+            let data: Data
+            do {
+                data = try Data(contentsOf: url, options: .alwaysMapped)
+            } catch {
+                throw IngestError(.invalidData, message: "cannot read \(url.path): \(error.localizedDescription)")
+            }
+            let layout: JSONLayout = Self.looksLikeJSONLines(data.prefix(1 << 20)) ? .lines : .automatic
+            return try inOrder { try inline.normalizeJSON(data, layout: layout, resource: resource) }
+        }
         try inOrder { try copyJSONFile(url, resource: resource) }
     }
 

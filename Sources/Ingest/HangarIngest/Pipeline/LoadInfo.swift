@@ -37,12 +37,15 @@ public struct LoadInfo: Sendable, Codable, Equatable, CustomStringConvertible {
     /// Rows and values a schema contract dropped, per table.
     public var discardedRows: [String: Int] = [:]
     public var discardedValues: [String: Int] = [:]
+    /// The rows were normalized while they were extracted (`extractSeconds` covers both).
+    public var normalizedWhileExtracting: Bool?
 
     enum CodingKeys: String, CodingKey {
         case pipelineName = "pipeline_name", destinationName = "destination_name", destinationLocation = "destination_location"
         case datasetName = "dataset_name", packages, rowCounts = "row_counts", extractSeconds = "extract_seconds"
         case normalizeSeconds = "normalize_seconds", loadSeconds = "load_seconds", warnings
         case discardedRows = "discarded_rows", discardedValues = "discarded_values"
+        case normalizedWhileExtracting = "normalized_while_extracting"
     }
 
     public var hasFailedJobs: Bool { packages.contains { !$0.failedJobs.isEmpty } }
@@ -68,7 +71,11 @@ public struct LoadInfo: Sendable, Codable, Equatable, CustomStringConvertible {
             let values = discardedValues.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) values" }
             lines.append("Discarded by the schema contract: " + (rows + values).joined(separator: ", "))
         }
-        lines.append(String(format: "Stages: extract %.2fs, normalize %.2fs, load %.2fs", extractSeconds, normalizeSeconds, loadSeconds))
+        if normalizedWhileExtracting == true {
+            lines.append(String(format: "Stages: extract and normalize side by side %.2fs, load %.2fs", extractSeconds, loadSeconds))
+        } else {
+            lines.append(String(format: "Stages: extract %.2fs, normalize %.2fs, load %.2fs", extractSeconds, normalizeSeconds, loadSeconds))
+        }
         for warning in warnings { lines.append("Warning: \(warning)") }
         return lines.joined(separator: "\n")
     }

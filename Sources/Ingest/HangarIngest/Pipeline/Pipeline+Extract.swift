@@ -3,16 +3,25 @@ import Foundation
 extension Pipeline {
     /// Runs every resource, writing its rows into a new extracted package. The package appears
     /// only when complete; a crash leaves nothing behind but a hidden partial folder.
-    func extract(_ source: Source, loadID: String) async throws {
+    ///
+    /// When the run's first data are rows, they are normalized as they come (`InlineNormalizer`)
+    /// and the package appears normalized instead; then the outcome of normalizing is returned.
+    func extract(_ source: Source, loadID: String, format: LoaderFileFormat) async throws -> NormalizeOutcome? {
         var state = try currentState()
         let partial = try folders.partial(loadID, in: folders.extracted)
         var extractFiles: ExtractFiles?
+        var inline: InlineNormalizer?
         do {
-            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes)
+            if options.normalizeWhileExtracting {
+                inline = try InlineNormalizer(partial: try folders.partial(loadID, in: folders.normalized), schema: try currentSchema(),
+                                              naming: naming, loadID: loadID, options: options, format: format)
+            }
+            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes, inline: inline)
             extractFiles = files
             var entries: [PackageManifest.ResourceEntry] = []
             for (index, resource) in source.resources.enumerated() {
                 entries.append(.init(index: index, name: resource.name, hints: resource.hints))
+                try files.register(entries[index])
                 let emitter = try ResourceEmitter(resource: resource.name, index: index, source: source.name, state: state, files: files,
                                                   incremental: resource.incremental, primaryKey: resource.hints.primaryKey)
                 do {
@@ -27,15 +36,32 @@ extension Pipeline {
                 state.setSource(source.name, to: emitter.sourceState)
             }
             try files.finish()
-            try PackageFiles.write(try state.jsonData(), to: partial.appendingPathComponent("state.json"))
             let manifest = PackageManifest(state: "extracted", createdAt: Date(), sourceName: source.name, resources: entries,
                                            loaderFileFormat: nil, rowCounts: [:], replaceTables: [], tables: [])
+            if files.normalizedInline, let inline {
+                let outcome = try publishInline(inline, manifest: manifest, state: state, loadID: loadID, format: format)
+                try? FileManager.default.removeItem(at: partial)
+                return outcome
+            }
+            if let inline { try? FileManager.default.removeItem(at: inline.partial) }
+            try PackageFiles.write(try state.jsonData(), to: partial.appendingPathComponent("state.json"))
             try manifest.write(to: partial)
             try folders.publish(partial, as: loadID, in: folders.extracted)
+            return nil
         } catch {
             extractFiles?.abandon()
             try? FileManager.default.removeItem(at: partial)
+            if let inline { try? FileManager.default.removeItem(at: inline.partial) }
             throw error
         }
+    }
+
+    private func publishInline(_ inline: InlineNormalizer, manifest: PackageManifest, state: PipelineState, loadID: String,
+                               format: LoaderFileFormat) throws -> NormalizeOutcome {
+        let (schema, jobColumns) = try inline.finish()
+        let replaceTables = try manifest.resources.filter { $0.hints.writeDisposition == .replace }.map { try naming.normalizePath($0.hints.table) }
+        return try publishNormalized(partial: inline.partial, manifest: manifest, schema: schema, jobColumns: jobColumns,
+                                     normalizers: [inline.normalizer], stateData: try state.jsonData(), loadID: loadID,
+                                     format: format, replaceTables: replaceTables)
     }
 }

@@ -30,9 +30,8 @@ extension Pipeline {
     /// table, the evolved schema and the state row.
     func normalize(_ loadID: String, format: LoaderFileFormat) throws -> NormalizeOutcome {
         let extracted = folders.extracted.appendingPathComponent(loadID, isDirectory: true)
-        var manifest = try PackageManifest.read(from: extracted)
+        let manifest = try PackageManifest.read(from: extracted)
         let stateData = try Data(contentsOf: extracted.appendingPathComponent("state.json"))
-        let state = try PipelineState.from(jsonData: stateData)
         let partial = try folders.partial(loadID, in: folders.normalized)
         let jobs = partial.appendingPathComponent("new_jobs", isDirectory: true)
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
@@ -46,52 +45,60 @@ extension Pipeline {
                     parts.append(.init(resource: entry, url: file.url, layout: file.layout, typed: file.typed, bytes: bytes))
                 }
             }
-            Trace.mark("normalize start")
             let base = try currentSchema()
-            Trace.mark("currentSchema")
             let workers = try normalizeParts(parts, schema: base, loadID: loadID, jobs: jobs, format: format)
-            guard var schema = workers.count == 1 ? workers[0].schema : NormalizeWorker.merge(workers.compactMap(\.schema)) else {
+            guard let schema = workers.count == 1 ? workers[0].schema : NormalizeWorker.merge(workers.compactMap(\.schema)) else {
                 throw IngestError(.invalidData, message: "normalize produced no schema")
             }
-            Trace.mark("workers done")
-            var jobColumns: [String: [ColumnSchema]] = [:]
-            for worker in workers { jobColumns.merge(worker.jobColumns) { first, _ in first } }
-            if try stateChanged(state) {
-                schema.update(SystemTables.pipelineStateTable)
-                let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes)
-                try writers.write(stateBatch(state, loadID: loadID))
-                jobColumns.merge(try writers.finish()) { first, _ in first }
-            }
-            Trace.mark("writers finished")
-            try JobWriters.writeManifest(jobColumns, package: partial)
-            let normalizers = workers.map(\.normalizer)
-            var changes: [SchemaChange] = []
-            for change in normalizers.flatMap(\.changes) where !changes.contains(change) { changes.append(change) }
-            let outcome = NormalizeOutcome(
-                rowCounts: normalizers.reduce(into: [:]) { total, n in total.merge(n.rowCounts, uniquingKeysWith: +) },
-                discardedRows: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedRows, uniquingKeysWith: +) },
-                discardedValues: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedValues, uniquingKeysWith: +) })
-            try PackageFiles.write(try schema.jsonData(), to: partial.appendingPathComponent("schema.json"))
-            try PackageFiles.write(try SchemaChange.jsonData(changes), to: partial.appendingPathComponent("schema_updates.json"))
-            try PackageFiles.write(stateData, to: partial.appendingPathComponent("state.json"))
-            manifest.state = "normalized"
-            manifest.loaderFileFormat = format
-            manifest.rowCounts = outcome.rowCounts
-            manifest.replaceTables = replaceTables
-            manifest.tables = Set(jobColumns.keys.map { JobName.table(of: URL(fileURLWithPath: $0)) }).sorted()
-            try manifest.write(to: partial)
-            try folders.publish(partial, as: loadID, in: folders.normalized)
+            let outcome = try publishNormalized(partial: partial, manifest: manifest, schema: schema,
+                                                jobColumns: workers.reduce(into: [:]) { all, worker in all.merge(worker.jobColumns) { first, _ in first } },
+                                                normalizers: workers.map(\.normalizer), stateData: stateData, loadID: loadID, format: format,
+                                                replaceTables: replaceTables)
             try FileManager.default.removeItem(at: extracted)
-            try rememberSchema(schema)
             // The workers' rows are freed by now, but glibc keeps freed memory in each thread's
             // arena; give it back before the load, which needs memory of its own.
             MemoryRelease.returnFreedMemory()
-            Trace.mark("normalize end")
             return outcome
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error
         }
+    }
+
+    /// Completes a normalized package whose loader files are written: the state row (when the
+    /// state changed), the job list, schema, schema changes, state and manifest; then publishes
+    /// it and adopts its schema.
+    func publishNormalized(partial: URL, manifest: PackageManifest, schema: Schema, jobColumns: [String: [ColumnSchema]],
+                           normalizers: [Normalizer], stateData: Data, loadID: String, format: LoaderFileFormat,
+                           replaceTables: [String]) throws -> NormalizeOutcome {
+        var schema = schema, manifest = manifest, jobColumns = jobColumns
+        let state = try PipelineState.from(jsonData: stateData)
+        if try stateChanged(state) {
+            schema.update(SystemTables.pipelineStateTable)
+            let writers = JobWriters(folder: partial.appendingPathComponent("new_jobs", isDirectory: true), format: format,
+                                     maxFileBytes: options.maxFileBytes)
+            try writers.write(stateBatch(state, loadID: loadID))
+            jobColumns.merge(try writers.finish()) { first, _ in first }
+        }
+        try JobWriters.writeManifest(jobColumns, package: partial)
+        var changes: [SchemaChange] = []
+        for change in normalizers.flatMap(\.changes) where !changes.contains(change) { changes.append(change) }
+        let outcome = NormalizeOutcome(
+            rowCounts: normalizers.reduce(into: [:]) { total, n in total.merge(n.rowCounts, uniquingKeysWith: +) },
+            discardedRows: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedRows, uniquingKeysWith: +) },
+            discardedValues: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedValues, uniquingKeysWith: +) })
+        try PackageFiles.write(try schema.jsonData(), to: partial.appendingPathComponent("schema.json"))
+        try PackageFiles.write(try SchemaChange.jsonData(changes), to: partial.appendingPathComponent("schema_updates.json"))
+        try PackageFiles.write(stateData, to: partial.appendingPathComponent("state.json"))
+        manifest.state = "normalized"
+        manifest.loaderFileFormat = format
+        manifest.rowCounts = outcome.rowCounts
+        manifest.replaceTables = replaceTables
+        manifest.tables = Set(jobColumns.keys.map { JobName.table(of: URL(fileURLWithPath: $0)) }).sorted()
+        try manifest.write(to: partial)
+        try folders.publish(partial, as: loadID, in: folders.normalized)
+        try rememberSchema(schema)
+        return outcome
     }
 
     /// Normalizes the parts on two threads when there is enough to share, each half into its own
@@ -128,7 +135,7 @@ extension Pipeline {
     }
 
     /// The state row is written only when the state differs from what the destination holds.
-    private func stateChanged(_ state: PipelineState) throws -> Bool {
+    func stateChanged(_ state: PipelineState) throws -> Bool {
         state.versionHash != (try currentState()).versionHash || state.version == 0 && !state.sources.isEmpty
     }
 

@@ -75,10 +75,15 @@ public actor Pipeline {
         }
         for index in source.resources.indices where source.resources[index].hints.writeDisposition == .merge {
             let hints = source.resources[index].hints
-            if hints.primaryKey.isEmpty && hints.mergeKey.isEmpty {
+            if hints.primaryKey.isEmpty && hints.mergeKey.isEmpty && hints.mergeStrategy != .scd2 {
                 warnings.append("resource \(source.resources[index].name): merge without a primary or merge key appends instead")
                 source.resources[index].hints.writeDisposition = .append
-            } else if hints.primaryKey.isEmpty && hints.mergeStrategy != .deleteInsert {
+            } else if hints.mergeStrategy == .scd2 && hints.hardDelete != nil {
+                throw IngestError(.invalidData, message: """
+                    resource \(source.resources[index].name): the scd2 merge strategy does not take a hard_delete column (a row that \
+                    leaves the source retires by itself); nothing was extracted or loaded
+                    """)
+            } else if hints.primaryKey.isEmpty && [.upsert, .insertOnly].contains(hints.mergeStrategy) {
                 throw IngestError(.invalidData, message: """
                     resource \(source.resources[index].name): the \(hints.mergeStrategy.rawValue) merge strategy needs a primary key; \
                     nothing was extracted or loaded
@@ -103,11 +108,12 @@ public actor Pipeline {
         let loadID = LoadIDs.next(after: lastLoadID())
         let started = ContinuousClock.now
         options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
-        try await extract(source, loadID: loadID)
+        let normalizedInline = try await extract(source, loadID: loadID, format: format)
         info.extractSeconds = (ContinuousClock.now - started).seconds
-        // The source's rows are written and freed; their memory goes back before normalize.
+        // The source's rows are written and freed; their memory goes back before what follows.
         MemoryRelease.returnFreedMemory()
-        let outcome = try normalizeTimed(loadID, format: format, into: &info)
+        if normalizedInline != nil { info.normalizedWhileExtracting = true }
+        let outcome = try normalizedInline ?? normalizeTimed(loadID, format: format, into: &info)
         info.rowCounts = outcome.rowCounts
         info.discardedRows = outcome.discardedRows
         info.discardedValues = outcome.discardedValues

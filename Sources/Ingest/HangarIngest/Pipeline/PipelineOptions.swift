@@ -16,6 +16,10 @@ public struct PipelineOptions: Sendable {
     public var normalizeWorkers: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Packages smaller than this normalize in one thread: sharing would cost more than it saves.
     public var parallelNormalizeBytes: Int = 4 << 20
+    /// Rows (not raw JSON) are normalized while they are extracted, straight into loader files,
+    /// instead of being stored as extracted files and read again. Off, every package is extracted
+    /// to files first, as dlt does.
+    public var normalizeWhileExtracting = true
     /// Extracted rows and JSON lines are stored in parts of about this size.
     public var extractPartBytes: Int = 8 << 20
     /// DuckDB's memory limit while loading (a DuckDB size like "512MB"); data beyond it goes

@@ -7,6 +7,12 @@ public enum MergeStrategy: String, Sendable, Codable, CaseIterable {
     case upsert
     /// Insert only rows whose primary key is not in the table yet.
     case insertOnly = "insert-only"
+    /// Keep history (slowly changing dimension, type 2): `_dlt_id` is a digest of the row's
+    /// values; a load inserts the rows that are new, valid from the load's time
+    /// (`_dlt_valid_from`), and retires current rows it no longer holds (`_dlt_valid_to` set to
+    /// the load's time). With a merge key only current rows whose key the load holds can retire,
+    /// so a load may be partial. Needs no primary key.
+    case scd2
 }
 
 /// Which row survives when one load holds several rows with the same primary key.

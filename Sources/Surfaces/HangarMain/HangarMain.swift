@@ -1,0 +1,8 @@
+import HangarCLI
+
+@main
+enum HangarMain {
+    static func main() async {
+        await HangarCommand.main()
+    }
+}
