@@ -33,7 +33,7 @@ final class ExtractFiles: @unchecked Sendable {
 
     private let queue = DispatchQueue(label: "hangar.extract-files")
     /// Bounds the batches handed over but not yet written, and so the memory they hold.
-    private let inFlight = DispatchSemaphore(value: 24)
+    private let inFlight = DispatchSemaphore(value: 8)
     private let failureLock = NSLock()
     private var failure: (any Error)?
 
