@@ -5,12 +5,12 @@ private let systemWrite = Glibc.write
 #endif
 
 /// The files of a package being extracted: typed JSON lines per resource, rotated at a size,
-/// and raw JSON documents copied as they came.
+/// and raw JSON documents copied as they came — or, when the run's first data are rows and an
+/// `InlineNormalizer` is given, the rows normalized straight into loader files instead.
 ///
-/// Rows are written on a background queue, a batch at a time, so that turning them into typed
-/// JSON lines overlaps with the resource producing the next ones (on two cores that halves an
-/// extract of rows). Everything that touches the files runs on that queue, in call order; a
-/// failure there is thrown by the next call, or by `finish`.
+/// Rows are handed to a background queue a batch at a time, so that writing (or normalizing)
+/// them overlaps with the resource producing the next ones. Everything that touches the files
+/// runs on that queue, in call order; a failure there is thrown by the next call, or by `finish`.
 final class ExtractFiles: @unchecked Sendable {
     let folder: URL
     private var jobs: URL { folder.appendingPathComponent("new_jobs", isDirectory: true) }
