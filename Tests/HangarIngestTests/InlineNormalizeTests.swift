@@ -75,4 +75,23 @@ struct InlineNormalizeTests {
         #expect(next.packages.count == 1)
         #expect(try sandbox.count("github.t") == 2)
     }
+
+    struct SourceWentAway: Error {}
+
+    @Test func aResourceFailingHalfwayLeavesNoFoldersBehind() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline(options: Self.options(inline: true))
+        let failing = Resource("repos", hints: TableHints(table: "repos")) { emit in
+            // Enough rows that loader files are being written when the resource fails.
+            for i in 0..<5_000 { try emit.row(.object([(key: "id", value: .int(Int64(i))), (key: "name", value: .string("repo \(i)"))])) }
+            throw SourceWentAway()
+        }
+        let error = await #expect(throws: IngestError.self) { try await pipeline.run(failing) }
+        #expect(error?.message.contains("SourceWentAway") == true, "\(error?.message ?? "")")
+        for stage in ["normalize/extracted", "load/normalized"] {
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.pipelines.appendingPathComponent("repos_pipeline/\(stage)").path)) ?? []
+            #expect(left.isEmpty, "\(stage) holds \(left)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath), "the destination was never touched")
+    }
 }

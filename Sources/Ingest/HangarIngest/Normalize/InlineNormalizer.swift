@@ -77,6 +77,12 @@ final class InlineNormalizer: @unchecked Sendable {
         if rows % 100_000 == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: rows)) }
     }
 
+    /// Waits for the loader file being written, after a failed extract, so that the package
+    /// folder can be removed.
+    func abandon() {
+        try? handOff.drain()
+    }
+
     /// Hands the last rows to the writers and closes every file; returns the schema and each
     /// file's columns.
     func finish() throws -> (schema: Schema, jobColumns: [String: [ColumnSchema]]) {

@@ -51,7 +51,10 @@ extension Pipeline {
         } catch {
             extractFiles?.abandon()
             try? FileManager.default.removeItem(at: partial)
-            if let inline { try? FileManager.default.removeItem(at: inline.partial) }
+            if let inline {
+                inline.abandon()
+                try? FileManager.default.removeItem(at: inline.partial)
+            }
             throw error
         }
     }
