@@ -126,7 +126,8 @@ final class Normalizer {
     }
 
     /// A resource's root table and what its hints mean for every row.
-    private struct RootPlan {
+    /// A class: it is fetched for every row, and a struct of this size costs a copy each time.
+    private final class RootPlan {
         let hints: TableHints
         let state: TableState
         let primaryKey: [String]
@@ -137,6 +138,16 @@ final class Normalizer {
         let scd2: Bool
         /// Merge tables give child rows their root row's id, so children follow their root on delete.
         let writesRootIDs: Bool
+
+        init(hints: TableHints, state: TableState, primaryKey: [String], mergeKey: [String], upsert: Bool, scd2: Bool, writesRootIDs: Bool) {
+            self.hints = hints
+            self.state = state
+            self.primaryKey = primaryKey
+            self.mergeKey = mergeKey
+            self.upsert = upsert
+            self.scd2 = scd2
+            self.writesRootIDs = writesRootIDs
+        }
     }
 
     private func normalizeRow(_ fields: [(key: String, value: IngestValue)], resource: String, hints: TableHints,
