@@ -81,9 +81,4 @@ enum StableHash {
             return written
         }
     }
-
-    static func base64<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let array = Array(bytes)
-        return array.withUnsafeBufferPointer { base64($0) }
-    }
 }

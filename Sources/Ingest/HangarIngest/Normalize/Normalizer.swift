@@ -540,10 +540,3 @@ private final class Shape {
         return true
     }
 }
-
-extension IngestValue {
-    var isNullValue: Bool {
-        if case .null = self { return true }
-        return false
-    }
-}
