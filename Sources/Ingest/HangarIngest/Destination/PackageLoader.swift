@@ -343,15 +343,15 @@ final class PackageLoader {
 /// (`read_parquet([...])`), which lets DuckDB scan them in parallel and write the table once.
 struct JobGroup {
     let table: String
-    let jobs: [URL]
+    private(set) var jobs: [URL]
 
     /// Consecutive jobs of one table form a group when `combining`; else every job is its own.
     static func groups(_ jobs: [URL], combining: Bool) -> [JobGroup] {
         var groups: [JobGroup] = []
         for job in jobs {
             let table = JobName.table(of: job)
-            if combining, let last = groups.last, last.table == table {
-                groups[groups.count - 1] = JobGroup(table: table, jobs: last.jobs + [job])
+            if combining, groups.last?.table == table {
+                groups[groups.count - 1].jobs.append(job)
             } else {
                 groups.append(JobGroup(table: table, jobs: [job]))
             }

@@ -62,9 +62,8 @@ extension Pipeline {
     private func publishInline(_ inline: InlineNormalizer, manifest: PackageManifest, state: PipelineState, loadID: String,
                                format: LoaderFileFormat) throws -> NormalizeOutcome {
         let (schema, jobColumns) = try inline.finish()
-        let replaceTables = try manifest.resources.filter { $0.hints.writeDisposition == .replace }.map { try naming.normalizePath($0.hints.table) }
         return try publishNormalized(partial: inline.partial, manifest: manifest, schema: schema, jobColumns: jobColumns,
                                      normalizers: [inline.normalizer], stateData: try state.jsonData(), loadID: loadID,
-                                     format: format, replaceTables: replaceTables)
+                                     format: format)
     }
 }

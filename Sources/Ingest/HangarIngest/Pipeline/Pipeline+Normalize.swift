@@ -36,10 +36,8 @@ extension Pipeline {
         let jobs = partial.appendingPathComponent("new_jobs", isDirectory: true)
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
         do {
-            var replaceTables: [String] = []
             var parts: [NormalizeWorker.Part] = []
             for entry in manifest.resources where entry.hints.writeDisposition != .skip {
-                if entry.hints.writeDisposition == .replace { replaceTables.append(try naming.normalizePath(entry.hints.table)) }
                 for file in ExtractFiles.files(in: extracted, resource: entry.index) {
                     let bytes = (try? FileManager.default.attributesOfItem(atPath: file.url.path)[.size] as? Int) ?? 0
                     parts.append(.init(resource: entry, url: file.url, layout: file.layout, typed: file.typed, bytes: bytes))
@@ -52,11 +50,10 @@ extension Pipeline {
             }
             let outcome = try publishNormalized(partial: partial, manifest: manifest, schema: schema,
                                                 jobColumns: workers.reduce(into: [:]) { all, worker in all.merge(worker.jobColumns) { first, _ in first } },
-                                                normalizers: workers.map(\.normalizer), stateData: stateData, loadID: loadID, format: format,
-                                                replaceTables: replaceTables)
+                                                normalizers: workers.map(\.normalizer), stateData: stateData, loadID: loadID, format: format)
             try FileManager.default.removeItem(at: extracted)
-            // The workers' rows are freed by now, but glibc keeps freed memory in each thread's
-            // arena; give it back before the load, which needs memory of its own.
+            // The workers' rows are freed by now, but the allocator keeps their memory for reuse;
+            // give it back before the load, which needs memory of its own.
             MemoryRelease.returnFreedMemory()
             return outcome
         } catch {
@@ -69,8 +66,7 @@ extension Pipeline {
     /// state changed), the job list, schema, schema changes, state and manifest; then publishes
     /// it and adopts its schema.
     func publishNormalized(partial: URL, manifest: PackageManifest, schema: Schema, jobColumns: [String: [ColumnSchema]],
-                           normalizers: [Normalizer], stateData: Data, loadID: String, format: LoaderFileFormat,
-                           replaceTables: [String]) throws -> NormalizeOutcome {
+                           normalizers: [Normalizer], stateData: Data, loadID: String, format: LoaderFileFormat) throws -> NormalizeOutcome {
         var schema = schema, manifest = manifest, jobColumns = jobColumns
         let state = try PipelineState.from(jsonData: stateData)
         if try stateChanged(state) {
@@ -93,7 +89,8 @@ extension Pipeline {
         manifest.state = "normalized"
         manifest.loaderFileFormat = format
         manifest.rowCounts = outcome.rowCounts
-        manifest.replaceTables = replaceTables
+        manifest.replaceTables = try manifest.resources.filter { $0.hints.writeDisposition == .replace }
+            .map { try naming.normalizePath($0.hints.table) }
         manifest.tables = Set(jobColumns.keys.map { JobName.table(of: URL(fileURLWithPath: $0)) }).sorted()
         try manifest.write(to: partial)
         try folders.publish(partial, as: loadID, in: folders.normalized)
