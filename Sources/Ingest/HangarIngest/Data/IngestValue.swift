@@ -1,7 +1,7 @@
 import Foundation
 
 /// One value of source data, JSON-like plus the types Swift code can build directly.
-public indirect enum IngestValue: Sendable, Hashable {
+public enum IngestValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int64)

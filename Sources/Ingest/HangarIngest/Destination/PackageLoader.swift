@@ -102,6 +102,9 @@ final class PackageLoader {
             for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
             let written = Set(manifest.tables)
             let replaced = descendants(of: manifest.replaceTables, in: schema)
+            let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
+            let storedBefore = try existingColumns(c).keys.filter { written.contains($0) || replaced.contains($0) }.sorted()
+                .map { try DeletedRowsCompaction.storedRows(of: qualified($0), on: c) }
             try migrate(schema.tables.filter { written.contains($0.name) }, connection: c)
             let existing = try existingColumns(c)
             // Tables whose jobs load into `<dataset>_staging` first: replaced ones (with that
@@ -176,6 +179,7 @@ final class PackageLoader {
                 }
                 for statement in merge.statements() { try c.execute(statement) }
             }
+            try compaction.apply(due: compaction.isDue(storedBefore), on: c)
             try recordSchema(schema, connection: c)
             try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
                           [loadID, schema.name, schema.versionHash])

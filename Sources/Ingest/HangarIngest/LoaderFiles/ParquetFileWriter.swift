@@ -44,7 +44,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
     }
 
     func write(_ batch: TableBatch, rows: Range<Int>, byteLimit: Int) throws -> Int {
-        let end = lastRow(of: batch, rows: rows, byteLimit: byteLimit)
+        let (end, bytes) = lastRow(of: batch, rows: rows, byteLimit: byteLimit)
         let slice = rows.lowerBound..<end
         let positions = Dictionary(batch.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         // Held columns the batch lacks are NULL for its rows (nil here).
@@ -53,7 +53,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
             return try batch.buffers[index].columnValues(slice, column: column)
         }
         staged.segments.append(StagedRows.Segment(values: values, count: slice.count))
-        byteCount += batch.buffers.reduce(0) { $0 + $1.estimatedBytes(slice) }
+        byteCount += bytes
         return end
     }
 
@@ -71,17 +71,18 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         return size
     }
 
-    /// The end of the rows from `rows.lowerBound` that fit the file: all of them when they fit,
-    /// else up to and including the row that reaches the limit (at least one row).
-    private func lastRow(of batch: TableBatch, rows: Range<Int>, byteLimit: Int) -> Int {
+    /// The end of the rows from `rows.lowerBound` that fit the file — all of them when they fit,
+    /// else up to and including the row that reaches the limit (at least one row) — and their size.
+    private func lastRow(of batch: TableBatch, rows: Range<Int>, byteLimit: Int) -> (end: Int, bytes: Int) {
         let remaining = byteLimit - byteCount
-        if batch.buffers.reduce(0, { $0 + $1.estimatedBytes(rows) }) < remaining { return rows.upperBound }
+        let all = batch.buffers.reduce(0, { $0 + $1.estimatedBytes(rows) })
+        if all < remaining { return (rows.upperBound, all) }
         var total = 0
         for row in rows {
             total += batch.buffers.reduce(0) { $0 + $1.estimatedBytes(row..<(row + 1)) }
-            if total >= remaining { return row + 1 }
+            if total >= remaining { return (row + 1, total) }
         }
-        return rows.upperBound
+        return (rows.upperBound, total)
     }
 
     /// The column types of the table function: JSON as text, cast in the COPY.

@@ -43,12 +43,14 @@ final class NormalizeWorker {
                 let data = try Data(contentsOf: part.url, options: .alwaysMapped)
                 let rowsBefore = positions[part.resource.index, default: 0]
                 var position = rowsBefore
+                // Read once per part: copying the hints for every row cost a retain per field.
+                let resource = part.resource.name, hints = part.resource.hints
                 do {
                     try JSONReader.rows(from: data, layout: part.layout, typed: part.typed) { row, _ in
                         position += 1
                         rows += 1
                         if rows % 100_000 == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: rows)) }
-                        try normalizer.normalize(row, resource: part.resource.name, hints: part.resource.hints, position: position)
+                        try normalizer.normalize(row, resource: resource, hints: hints, position: position)
                         if position == 1 { CrashPoint.duringNormalize.reached() }
                     }
                 } catch let error as IngestError where error.code == .malformedJSON {

@@ -157,7 +157,9 @@ final class Normalizer {
         let context = RowContext(resource: resource, position: position, maxNesting: hints.maxTableNesting ?? Int.max, contract: contract)
         var rowID = plan.upsert || plan.scd2 ? "" : rootIDs.next()
         let lists = pendingLists.count
-        root.rootShape = try place(fields, shape: root.rootShape, prefix: "", sourcePrefix: "", depth: 0, into: root, context: context)
+        let known = root.rootShape
+        let shape = try place(fields, shape: known, prefix: "", sourcePrefix: "", depth: 0, into: root, context: context)
+        if shape !== known { root.rootShape = shape }
         var keyValues: [String] = []
         for column in plan.primaryKey {
             guard let value = root.buffer.currentValue(of: column) else {
@@ -177,29 +179,41 @@ final class Normalizer {
 
     /// Places the fields of one object (the row itself, or an object nested in it) into the
     /// current row of `state`, returning the object's shape to reuse for the next row.
-    private func place(_ fields: [(key: String, value: IngestValue)], shape cached: Shape?, prefix: String, sourcePrefix: String,
+    /// `sourcePrefix` (the object's dotted path in the source row) is only built when a new
+    /// shape needs it for an error message.
+    private func place(_ fields: [(key: String, value: IngestValue)], shape cached: Shape?, prefix: String,
+                       sourcePrefix: @autoclosure () -> String,
                        depth: Int, into state: TableState, context: RowContext) throws -> Shape {
-        let shape = try cached.flatMap { $0.matches(fields) ? $0 : nil }
-            ?? makeShape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix, table: state.name, context: context)
+        let shape: Shape
+        if let cached, cached.matches(fields) {
+            shape = cached
+        } else {
+            shape = try makeShape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix(), table: state.name, context: context)
+        }
         for index in fields.indices {
-            let value = fields[index].value
-            switch value {
+            switch fields[index].value {
             case .object(let nested) where depth < context.maxNesting:
-                let source = sourcePrefix.isEmpty ? fields[index].key : sourcePrefix + "." + fields[index].key
-                shape.nested[index] = try place(nested, shape: shape.nested[index], prefix: shape.names[index], sourcePrefix: source,
-                                                depth: depth + 1, into: state, context: context)
+                let known = shape.nested[index]
+                let placed = try place(nested, shape: known, prefix: shape.names[index],
+                                       sourcePrefix: Self.sourcePath(sourcePrefix(), fields[index].key),
+                                       depth: depth + 1, into: state, context: context)
+                if placed !== known { shape.nested[index] = placed }
             case .array(let items) where depth < context.maxNesting:
                 guard !items.isEmpty else { continue }
                 pendingLists.append(PendingList(items: items, shape: shape, field: index, parent: state, depth: depth + 1))
             default:
                 // A value that fits the column it went to last time needs no schema work at all.
                 let slot = shape.slots[index]
-                if slot >= 0, slot < state.buffer.columnCount, state.buffer.appendExact(value, at: slot) { continue }
-                try placeWithSchema(value, column: shape.names[index], into: state, context: context)
+                if slot >= 0, slot < state.buffer.columnCount, state.buffer.appendExact(fields[index].value, at: slot) { continue }
+                try placeWithSchema(fields[index].value, column: shape.names[index], into: state, context: context)
                 shape.slots[index] = state.buffer.index(of: shape.names[index]) ?? -1
             }
         }
         return shape
+    }
+
+    private static func sourcePath(_ prefix: String, _ key: String) -> String {
+        prefix.isEmpty ? key : prefix + "." + key
     }
 
     /// The slow path: the value evolves the schema (a new column, a widening, a variant) or is

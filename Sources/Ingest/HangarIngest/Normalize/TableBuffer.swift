@@ -7,6 +7,10 @@ struct TableBuffer {
     let table: String
     private(set) var columns: [ColumnSchema] = []
     private var buffers: [ColumnBuffer] = []
+    /// Per column: the type its buffer holds, and how many values it holds. Kept beside the
+    /// buffers so that the per-value checks read plain integers instead of the buffer enum.
+    private var types: [DataType] = []
+    private var counts: [Int] = []
     private var positions: [String: Int] = [:]
     private(set) var rowCount = 0
 
@@ -26,10 +30,12 @@ struct TableBuffer {
             positions[column.name] = index
             columns.append(column)
             buffers.append(.empty(column.dataType))
+            types.append(column.dataType)
+            counts.append(0)
             padWithNulls(index, to: rowCount)
         }
-        guard buffers[index].count == rowCount else { return }  // a duplicate key in one row: first wins
-        Self.append(value, to: &buffers[index])
+        guard counts[index] == rowCount else { return }  // a duplicate key in one row: first wins
+        append(value, at: index)
     }
 
     /// The position of a column, stable until `restore` drops columns.
@@ -42,29 +48,25 @@ struct TableBuffer {
     /// judgement (coercion, widening, variants). The fast path for rows shaped like the last.
     @inline(__always)
     mutating func appendExact(_ value: IngestValue, at index: Int) -> Bool {
-        guard buffers[index].count == rowCount else { return true }  // a duplicate key in one row: first wins
-        let fitting: IngestValue
-        switch (buffers[index], value) {
+        guard counts[index] == rowCount else { return true }  // a duplicate key in one row: first wins
+        switch (types[index], value) {
         case (_, .null), (.bigint, .int), (.double, .int), (.double, .double), (.text, .string), (.bool, .bool), (.timestamp, .timestamp):
-            fitting = value
+            append(value, at: index)
         case (.timestamp, .string(let text)):
             // ISO-8601 text in a timestamp column, as sources send them: the coercion the
             // schema evolution would make, without its lookups (text that does not parse takes
             // the slow path to its variant column).
             guard let micros = ISO8601Timestamp.parse(text) else { return false }
-            fitting = .timestamp(micros)
+            append(.timestamp(micros), at: index)
         default:
             return false
         }
-        // Appended after the switch, which holds a copy of the column while it runs: appending
-        // inside it would copy the whole column every time.
-        Self.append(fitting, to: &buffers[index])
         return true
     }
 
     /// The non-null value the current row set for `column`, nil when it set none (or NULL).
     func currentValue(of column: String) -> IngestValue? {
-        guard let index = positions[column], buffers[index].count > rowCount else { return nil }
+        guard let index = positions[column], counts[index] > rowCount else { return nil }
         switch buffers[index] {
         case .bigint(let v): return v[rowCount].map(IngestValue.int)
         case .double(let v): return v[rowCount].map(IngestValue.double)
@@ -94,8 +96,8 @@ struct TableBuffer {
     /// Closes the current row: columns it did not set get NULL.
     mutating func endRow() {
         rowCount += 1
-        for index in buffers.indices where buffers[index].count < rowCount {
-            Self.append(.null, to: &buffers[index])
+        for index in counts.indices where counts[index] < rowCount {
+            append(.null, at: index)
         }
     }
 
@@ -103,6 +105,7 @@ struct TableBuffer {
     mutating func takeBatch() -> TableBatch {
         let batch = TableBatch(table: table, columns: columns, buffers: buffers)
         buffers = columns.map { .empty($0.dataType) }
+        counts = Array(repeating: 0, count: columns.count)
         rowCount = 0
         return batch
     }
@@ -112,8 +115,13 @@ struct TableBuffer {
         while columns.count > columnCount {
             positions[columns.removeLast().name] = nil
             buffers.removeLast()
+            types.removeLast()
+            counts.removeLast()
         }
-        for index in buffers.indices { buffers[index].truncate(to: rowCount) }
+        for index in buffers.indices {
+            buffers[index].truncate(to: rowCount)
+            counts[index] = buffers[index].count
+        }
         self.rowCount = rowCount
     }
 
@@ -121,14 +129,21 @@ struct TableBuffer {
     var estimatedBytes: Int { rowCount * max(columns.count, 1) * 16 }
 
     private mutating func padWithNulls(_ index: Int, to count: Int) {
-        while buffers[index].count < count { Self.append(.null, to: &buffers[index]) }
+        while counts[index] < count { append(.null, at: index) }
     }
 
     private mutating func widen(_ index: Int, to column: ColumnSchema) {
         columns[index] = column
         if case .bigint(let values) = buffers[index], column.dataType == .double {
             buffers[index] = .double(values.map { $0.map(Double.init) })
+            types[index] = .double
         }
+    }
+
+    @inline(__always)
+    private mutating func append(_ value: IngestValue, at index: Int) {
+        Self.append(value, to: &buffers[index])
+        counts[index] += 1
     }
 
     private static func append(_ value: IngestValue, to buffer: inout ColumnBuffer) {

@@ -25,6 +25,10 @@ public struct PipelineOptions: Sendable {
     /// DuckDB's memory limit while loading (a DuckDB size like "512MB"); data beyond it goes
     /// through to disk instead of growing the process.
     public var destinationMemoryLimit: String = "128MB"
+    /// Deleted rows (left by merges and replacements) wait in the destination's tables until they
+    /// are this share of a table the load writes; that load's checkpoint then compacts them.
+    /// 0 compacts at every load, as DuckDB does by itself.
+    public var compactDeletedRowsShare: Double = 0.2
 
     /// Wraps every use of the destination file (a package load, reading state back), so that the
     /// caller can hold an inter-process lease meanwhile: DuckDB allows one writing process.
