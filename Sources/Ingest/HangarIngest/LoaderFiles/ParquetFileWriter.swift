@@ -9,21 +9,23 @@ import Foundation
 /// The size limit counts the held rows' in-memory size (`ColumnBuffer.estimatedBytes`),
 /// because the file only exists once it is complete.
 final class ParquetFileWriter: LoaderFileFormatWriter {
-    private let database: Database
     private let connection: Connection
     private let staged = StagedRows()
     private var url: URL?
     private(set) var byteCount = 0
+    /// This writer's table function: functions live in the database's catalog, shared by all
+    /// writers, so each has a name of its own.
+    private let stagedRowsFunction: String
 
-    private static let stagedRowsFunction = "hangar_staged_rows"
+    private static let shared = SharedDatabase()
 
     init() throws {
         do {
-            // One thread: the loader runs many writers side by side, and COPY keeps row order.
-            database = try Database(.inMemory, configuration: Configuration(threads: 1))
+            let (database, number) = try Self.shared.acquire()
+            stagedRowsFunction = "hangar_staged_rows_\(number)"
             connection = try database.connect()
             let staged = staged
-            try connection.register(TableFunction(name: Self.stagedRowsFunction) { _ in
+            try connection.register(TableFunction(name: stagedRowsFunction) { _ in
                 TableFunctionResult(columns: staged.columns.map { ($0.name, Self.stagingType($0.dataType)) }) { chunk in
                     try staged.fill(chunk)
                 }
@@ -65,7 +67,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         let select = staged.columns.map { column in
             column.dataType == .json ? "CAST(\(quoteIdentifier(column.name)) AS JSON) AS \(quoteIdentifier(column.name))" : quoteIdentifier(column.name)
         }
-        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(Self.stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION snappy)",
+        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION snappy)",
                 file: url)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { throw IngestError(.loaderFile, message: "DuckDB did not write the parquet file \(url.path)") }
         return size
@@ -157,5 +159,26 @@ private final class StagedRows: @unchecked Sendable {
             }
         }
         return row
+    }
+}
+
+/// One in-memory DuckDB for the writers that exist at once (a writer per table and normalize
+/// worker), each on its own connection: opening a database costs about 10 ms. It closes, handing
+/// its memory back, when the last writer using it is gone. One thread: writers run side by side
+/// on the workers' threads, and COPY keeps row order.
+private final class SharedDatabase: @unchecked Sendable {
+    private let lock = NSLock()
+    private weak var current: Database?
+    private var writers = 0
+
+    /// The database, and a number for the writer's function name.
+    func acquire() throws -> (Database, Int) {
+        try lock.withLock {
+            writers += 1
+            if let current { return (current, writers) }
+            let database = try Database(.inMemory, configuration: Configuration(threads: 1))
+            current = database
+            return (database, writers)
+        }
     }
 }

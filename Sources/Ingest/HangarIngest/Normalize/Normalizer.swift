@@ -128,7 +128,7 @@ final class Normalizer {
     /// A resource's root table and what its hints mean for every row.
     /// A class: it is fetched for every row, and a struct of this size costs a copy each time.
     private final class RootPlan {
-        let hints: TableHints
+        private var hints: TableHints
         let state: TableState
         let primaryKey: [String]
         let mergeKey: [String]
@@ -148,6 +148,11 @@ final class Normalizer {
             self.scd2 = scd2
             self.writesRootIDs = writesRootIDs
         }
+
+        /// Asked for every row: compares in place, where reading `hints` out would copy them.
+        func isFor(_ other: TableHints) -> Bool {
+            withUnsafeMutablePointer(to: &hints) { $0.pointee == other }
+        }
     }
 
     private func normalizeRow(_ fields: [(key: String, value: IngestValue)], resource: String, hints: TableHints,
@@ -162,7 +167,7 @@ final class Normalizer {
         if shape !== known { root.rootShape = shape }
         var keyValues: [String] = []
         for column in plan.primaryKey {
-            guard let value = root.buffer.currentValue(of: column) else {
+            guard let value = root.buffer.currentValueInPlace(of: column) else {
                 throw IngestError(.invalidData, message: "resource \(resource), table \(root.name), row \(position): the primary key column \(column) is missing or null")
             }
             if plan.upsert { keyValues.append(JSONText.encode(value)) }
@@ -393,7 +398,7 @@ final class Normalizer {
     /// The resource's plan, made on its first row (and again if its hints change): the root
     /// table, created if the contract allows, with the resource's disposition and merge settings.
     private func rootPlan(resource: String, hints: TableHints, contract: SchemaContract, position: Int) throws -> RootPlan {
-        if let plan = plans[resource], plan.hints == hints { return plan }
+        if let plan = plans[resource], plan.isFor(hints) { return plan }
         let name = try normalizedTableName(hints.table, resource: resource)
         let merge = try mergeSettings(hints)
         let state: TableState

@@ -49,18 +49,32 @@ struct TableBuffer {
     @inline(__always)
     mutating func appendExact(_ value: IngestValue, at index: Int) -> Bool {
         guard counts[index] == rowCount else { return true }  // a duplicate key in one row: first wins
-        switch (types[index], value) {
-        case (_, .null), (.bigint, .int), (.double, .int), (.double, .double), (.text, .string), (.bool, .bool), (.timestamp, .timestamp):
-            append(value, at: index)
-        case (.timestamp, .string(let text)):
-            // ISO-8601 text in a timestamp column, as sources send them: the coercion the
-            // schema evolution would make, without its lookups (text that does not parse takes
-            // the slow path to its variant column).
-            guard let micros = ISO8601Timestamp.parse(text) else { return false }
-            append(.timestamp(micros), at: index)
+        let type = types[index]
+        switch value {
+        case .null:
+            break
+        case .int:
+            guard type == .bigint || type == .double else { return false }
+        case .double:
+            guard type == .double else { return false }
+        case .bool:
+            guard type == .bool else { return false }
+        case .timestamp:
+            guard type == .timestamp else { return false }
+        case .string(let text):
+            if type == .timestamp {
+                // ISO-8601 text in a timestamp column, as sources send them: the coercion the
+                // schema evolution would make, without its lookups (text that does not parse
+                // takes the slow path to its variant column).
+                guard let micros = ISO8601Timestamp.parse(text) else { return false }
+                append(.timestamp(micros), at: index)
+                return true
+            }
+            guard type == .text else { return false }
         default:
             return false
         }
+        append(value, at: index)
         return true
     }
 
@@ -80,6 +94,10 @@ struct TableBuffer {
         case .binary(let v): return v[rowCount].map(IngestValue.binary)
         }
     }
+
+    /// `currentValue(of:)` for a buffer held in a class: a mutating call works on the buffer in
+    /// place, where a non-mutating one copies it (retaining every column) first.
+    mutating func currentValueInPlace(of column: String) -> IngestValue? { currentValue(of: column) }
 
     /// A digest of the current row's values (its data columns, by name, NULL left out), the
     /// `_dlt_id` of scd2 rows: equal rows get equal ids whatever the order of their keys, and a
