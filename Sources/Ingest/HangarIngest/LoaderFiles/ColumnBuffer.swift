@@ -67,6 +67,22 @@ public struct TableBatch: Sendable {
 }
 
 extension ColumnBuffer {
+    /// Drops the last value (emptying the case first, so that the array is changed in place).
+    mutating func removeLast() {
+        switch self {
+        case .bigint(var v): self = .bigint([]); v.removeLast(); self = .bigint(v)
+        case .double(var v): self = .double([]); v.removeLast(); self = .double(v)
+        case .bool(var v): self = .bool([]); v.removeLast(); self = .bool(v)
+        case .text(var v): self = .text([]); v.removeLast(); self = .text(v)
+        case .timestamp(var v): self = .timestamp([]); v.removeLast(); self = .timestamp(v)
+        case .date(var v): self = .date([]); v.removeLast(); self = .date(v)
+        case .time(var v): self = .time([]); v.removeLast(); self = .time(v)
+        case .decimal(var v): self = .decimal([]); v.removeLast(); self = .decimal(v)
+        case .json(var v): self = .json([]); v.removeLast(); self = .json(v)
+        case .binary(var v): self = .binary([]); v.removeLast(); self = .binary(v)
+        }
+    }
+
     /// Keeps the first `count` values.
     mutating func truncate(to count: Int) {
         guard self.count > count else { return }

@@ -45,14 +45,27 @@ final class NormalizeWorker {
                 var position = rowsBefore
                 // Read once per part: copying the hints for every row cost a retain per field.
                 let resource = part.resource.name, hints = part.resource.hints
-                do {
-                    try JSONReader.rows(from: data, layout: part.layout, typed: part.typed) { row, _ in
-                        position += 1
-                        rows += 1
-                        if rows % 100_000 == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: rows)) }
-                        try normalizer.normalize(row, resource: resource, hints: hints, position: position)
-                        if position == 1 { CrashPoint.duringNormalize.reached() }
+                func counted(_ normalize: () throws -> Bool) rethrows -> Bool {
+                    position += 1
+                    guard try normalize() else {
+                        position -= 1
+                        return false
                     }
+                    rows += 1
+                    if rows % 100_000 == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: rows)) }
+                    if position == 1 { CrashPoint.duringNormalize.reached() }
+                    return true
+                }
+                do {
+                    // Rows shaped like the ones before are normalized straight from the bytes.
+                    try JSONReader.rows(from: data, layout: part.layout, typed: part.typed, inPlace: { parser in
+                        try counted { try normalizer.normalizeInPlace(&parser, resource: resource, hints: hints, position: position) }
+                    }, body: { row, _ in
+                        _ = try counted {
+                            try normalizer.normalize(row, resource: resource, hints: hints, position: position)
+                            return true
+                        }
+                    })
                 } catch let error as IngestError where error.code == .malformedJSON {
                     // Large inputs are split into parts at extract; the reader counts within a part.
                     let place = rowsBefore > 0 ? "in the part after its first \(rowsBefore) rows, " : ""

@@ -61,6 +61,9 @@ struct TableBuffer {
             guard type == .bool else { return false }
         case .timestamp:
             guard type == .timestamp else { return false }
+        case .object, .array:
+            // Nested data beyond the nesting limit, kept as JSON text.
+            guard type == .json else { return false }
         case .string(let text):
             if type == .timestamp {
                 // ISO-8601 text in a timestamp column, as sources send them: the coercion the
@@ -126,6 +129,14 @@ struct TableBuffer {
         counts = Array(repeating: 0, count: columns.count)
         rowCount = 0
         return batch
+    }
+
+    /// Drops the values the current row has set so far (it added no columns).
+    mutating func discardCurrentRow() {
+        for index in counts.indices where counts[index] > rowCount {
+            buffers[index].removeLast()
+            counts[index] = rowCount
+        }
     }
 
     /// Drops rows and columns added since the buffer held `rowCount` rows and `columnCount` columns.

@@ -259,6 +259,89 @@ struct JSONParser: ~Copyable {
         }
     }
 
+    // MARK: - Rows read in place
+
+    /// Reads JSON Lines rows, offering each to `inPlace` first: it may read the row member by
+    /// member (``beginObject()``, ``nextMemberKey(first:)``, ``value(depth:)``) and return true, or
+    /// return false having consumed nothing, and the row is read whole and handed to `body`.
+    /// Lines of other layouts are read whole.
+    mutating func readRows(layout: JSONLayout, inPlace: (inout JSONParser) throws -> Bool,
+                           body: (IngestValue, RowPosition) throws -> Void) throws {
+        guard case .lines = layout else { return try readRows(layout: layout, body: body) }
+        skipByteOrderMark()
+        var row = 0
+        while true {
+            skipWhitespace()
+            guard index < count else { return }
+            row += 1
+            context = .inRow(row)
+            let position = RowPosition(row: row, line: line, byteOffset: index)
+            if try !inPlace(&self) {
+                let value = try parseValue(depth: 0)
+                context = .afterRow(row)
+                try expectLineEnd()
+                try body(value, position)
+                continue
+            }
+            context = .afterRow(row)
+            try expectLineEnd()
+        }
+    }
+
+    /// Where reading stands, to read a value again from its start.
+    struct Mark {
+        fileprivate let index: Int
+        fileprivate let line: Int
+    }
+
+    var mark: Mark { Mark(index: index, line: line) }
+
+    mutating func rewind(to mark: Mark) {
+        index = mark.index
+        line = mark.line
+    }
+
+    /// Consumes the `{` that starts the next value and returns true; false, consuming nothing but
+    /// whitespace, when the next value is not an object.
+    mutating func beginObject() -> Bool {
+        skipWhitespace()
+        guard index < count, base[index] == UInt8(ascii: "{") else { return false }
+        index += 1
+        return true
+    }
+
+    /// The first byte of the next value, nil at the end of the input.
+    mutating func nextValueByte() -> UInt8? {
+        skipWhitespace()
+        return index < count ? base[index] : nil
+    }
+
+    /// The name of the next member of the object being read (its value comes next), or nil
+    /// after consuming the object's `}`. `first`: right after ``beginObject()``. Repeated keys are
+    /// not merged here: a reader of members must not expect them.
+    mutating func nextMemberKey(first: Bool) throws(IngestError) -> String? {
+        if first {
+            skipWhitespace()
+            if index < count, base[index] == UInt8(ascii: "}") {
+                index += 1
+                return nil
+            }
+        } else if try !moreMembers() {
+            return nil
+        }
+        guard index < count, base[index] == JSONBytes.quote else {
+            throw failure(expected: first ? "a member name in double quotes" : "a member name in double quotes after ','")
+        }
+        let key = try parseKey()
+        try expectColon()
+        return key.name
+    }
+
+    /// The next value, whole, `depth` levels into the row.
+    mutating func value(depth: Int) throws(IngestError) -> IngestValue {
+        try parseValue(depth: depth)
+    }
+
     // MARK: - Values
 
     private mutating func parseValue(depth: Int) throws(IngestError) -> IngestValue {

@@ -39,6 +39,23 @@ public enum JSONReader {
         }
     }
 
+    /// ``rows(from:layout:typed:body:)``, offering each JSON Lines row to `inPlace` first, which
+    /// reads it straight from the parser or returns false, having consumed nothing, to have it
+    /// read whole and passed to `body`.
+    static func rows(
+        from bytes: some ContiguousBytes,
+        layout: JSONLayout,
+        typed: Bool,
+        inPlace: (inout JSONParser) throws -> Bool,
+        body: (IngestValue, RowPosition) throws -> Void
+    ) throws {
+        try bytes.withUnsafeBytes { buffer in
+            try withParser(over: buffer, typed: typed) { parser in
+                try parser.readRows(layout: layout, inPlace: inPlace, body: body)
+            }
+        }
+    }
+
     /// All rows of `bytes`, in order. Prefer ``rows(from:layout:typed:body:)`` for large inputs.
     public static func rows(
         from bytes: some ContiguousBytes,

@@ -1,0 +1,131 @@
+import Foundation
+@testable import HangarIngest
+import Testing
+
+/// Rows shaped like the ones before are normalized straight from their JSON bytes
+/// (`Normalizer.normalizeInPlace`); every other row is read whole. Both ways must give the same
+/// batches and schema, whatever the rows do to each other.
+struct InPlaceNormalizeTests {
+    /// Upsert hints: row ids derive from the key, so both ways give the same ids.
+    static let hints = TableHints(table: "repos", writeDisposition: .merge, primaryKey: ["id"], mergeStrategy: .upsert)
+
+    struct Outcome {
+        var batches: [TableBatch] = []
+        var schema: Schema?
+        var changes: [SchemaChange] = []
+        var inPlace = 0
+
+        /// Every row of `table` as column name → value, across batches, and each batch's columns.
+        func rows(_ table: String) -> [[String: IngestValue]] {
+            batches.filter { $0.table == table }.flatMap { batch in
+                (0..<batch.rowCount).map { row in
+                    Dictionary(uniqueKeysWithValues: zip(batch.columns, batch.buffers).map { ($0.name, $1.value(at: row)) })
+                }
+            }
+        }
+
+        var shapes: [String] { batches.map { "\($0.table): " + $0.columns.map { "\($0.name) \($0.dataType.rawValue)" }.joined(separator: ", ") } }
+    }
+
+    final class Box { var outcome = Outcome() }
+
+    func normalize(_ lines: String, inPlace: Bool, hints: TableHints = Self.hints, batchRows: Int = 50_000) throws -> Outcome {
+        let box = Box()
+        let normalizer = Normalizer(schema: Schema(name: "test"), naming: NamingConvention(), loadID: "1700000000.000001",
+                                    batchRows: batchRows) { box.outcome.batches.append($0) }
+        var position = 0
+        try JSONReader.rows(from: Data(lines.utf8), layout: .lines, typed: false, inPlace: { parser in
+            guard inPlace else { return false }
+            position += 1
+            guard try normalizer.normalizeInPlace(&parser, resource: "repos", hints: hints, position: position) else {
+                position -= 1
+                return false
+            }
+            box.outcome.inPlace += 1
+            return true
+        }, body: { row, _ in
+            position += 1
+            try normalizer.normalize(row, resource: "repos", hints: hints, position: position)
+        })
+        box.outcome.schema = try normalizer.finish()
+        box.outcome.changes = normalizer.changes
+        return box.outcome
+    }
+
+    func expectSameWays(_ lines: String, hints: TableHints = Self.hints, batchRows: Int = 50_000,
+                        sourceLocation: SourceLocation = #_sourceLocation) throws -> Outcome {
+        let whole = try normalize(lines, inPlace: false, hints: hints, batchRows: batchRows)
+        let fast = try normalize(lines, inPlace: true, hints: hints, batchRows: batchRows)
+        #expect(whole.inPlace == 0, sourceLocation: sourceLocation)
+        #expect(fast.shapes == whole.shapes, sourceLocation: sourceLocation)
+        for table in Set(whole.batches.map(\.table)) {
+            #expect(fast.rows(table) == whole.rows(table), "rows of \(table)", sourceLocation: sourceLocation)
+        }
+        #expect(fast.schema == whole.schema, sourceLocation: sourceLocation)
+        #expect(fast.changes == whole.changes, sourceLocation: sourceLocation)
+        return fast
+    }
+
+    @Test func rowsShapedAlikeGoInPlaceWithTheirNestedObjectsAndLists() throws {
+        let lines = (1...5).map { id in
+            #"{"id": \#(id), "name": "repo \#(id)", "owner": {"login": "o\#(id)", "geo": {"lat": \#(id).5}}, "topics": ["a", "b\#(id)"], "releases": [{"tag": "v\#(id)", "assets": [{"name": "x"}]}], "pushed_at": "2026-11-0\#(id)T10:00:00Z", "fork": false, "license": null}"#
+        }.joined(separator: "\n")
+        let fast = try expectSameWays(lines)
+        // The first row creates the table, so the resource's plan is kept from the second on.
+        #expect(fast.inPlace == 3, "every row after the second")
+        let root = fast.rows("repos")
+        #expect(root.map { $0["owner__geo__lat"] } == (1...5).map { .double(Double($0) + 0.5) })
+        #expect(root.first?["pushed_at"] == .timestamp(ISO8601Timestamp.parse("2026-11-01T10:00:00Z")!))
+        #expect(fast.rows("repos__releases__assets").count == 5)
+    }
+
+    @Test func rowsThatDifferAreReadWholeAndLeaveNothingBehind() throws {
+        let lines = [
+            #"{"id": 1, "name": "a", "stars": 3, "owner": {"login": "x"}, "license": null}"#,
+            #"{"id": 2, "name": "b", "stars": 4, "owner": {"login": "y"}, "license": null}"#,
+            // A value that needs the schema after two members went in already: a variant column.
+            #"{"id": 3, "name": "c", "stars": "many", "owner": {"login": "z"}, "license": null}"#,
+            // Widening, then keys in another order, a missing key and a new one.
+            #"{"id": 4, "name": "d", "stars": 4.5, "owner": {"login": "w"}, "license": null}"#,
+            #"{"name": "e", "id": 5, "stars": 6, "owner": {"login": "v"}, "license": null}"#,
+            #"{"id": 6, "name": "f", "owner": {"login": "u"}}"#,
+            #"{"id": 7, "name": "g", "stars": 7, "owner": {"login": "t", "site_admin": true}, "license": null, "archived": false}"#,
+            // An object where null was, null where an object was, an empty object, a repeated key.
+            #"{"id": 8, "name": "h", "stars": 8, "owner": null, "license": {"key": "mit"}}"#,
+            #"{"id": 9, "name": "i", "stars": 9, "owner": {}, "license": {"key": "apache"}}"#,
+            #"{"id": 10, "name": "j", "stars": 10, "stars": 11, "owner": {"login": "s"}, "license": {"key": "bsd"}}"#,
+            #"{"id": 11, "name": "k\n\"quoted\" \u00e9", "stars": 12, "owner": {"login": "r"}, "license": {"key": "bsd"}}"#,
+            #"{"id": 12, "name": "l", "stars": 13, "owner": {"login": "q"}, "license": {"key": "isc"}}"#,
+        ].joined(separator: "\n")
+        let fast = try expectSameWays(lines)
+        #expect(fast.inPlace > 0 && fast.inPlace < 11)
+        let root = fast.rows("repos")
+        #expect(root.count == 12)
+        #expect(root[2]["stars__v_text"] == .string("many"))
+        #expect(root[9]["stars"] == .double(11), "a repeated key keeps its last value")
+        #expect(root[10]["name"] == .string("k\n\"quoted\" é"))
+    }
+
+    @Test func batchesHandOverAtTheSameRowsAndDeepValuesStayJSON() throws {
+        let lines = (1...10).map { id in
+            #"{"id": \#(id), "meta": {"deep": {"deeper": [\#(id), {"x": 1}]}}, "tags": [[1, 2], [3]]}"#
+        }.joined(separator: "\n")
+        var hints = Self.hints
+        hints.maxTableNesting = 1
+        let fast = try expectSameWays(lines, hints: hints, batchRows: 3)
+        #expect(fast.inPlace == 8)
+        #expect(fast.rows("repos").first?["meta__deep"] != nil, "below the nesting limit an object is a JSON column")
+        #expect(fast.batches.filter { $0.table == "repos" }.map(\.rowCount) == [3, 3, 3, 1])
+    }
+
+    @Test func aRowThatIsNotAnObjectFailsTheSameWay() throws {
+        let lines = "{\"id\": 1}\n{\"id\": 2}\n[1, 2]\n"
+        for inPlace in [false, true] {
+            #expect {
+                _ = try normalize(lines, inPlace: inPlace)
+            } throws: { error in
+                (error as? IngestError)?.message.contains("row 3: expected an object") == true
+            }
+        }
+    }
+}
