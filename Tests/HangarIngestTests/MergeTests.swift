@@ -164,4 +164,26 @@ struct MergeTests {
         ])
         #expect(try sandbox.count("flights_demo_dlt._dlt_loads WHERE status = 0") == 3)
     }
+
+    /// A load without repeated keys or hard deletes merges from its parquet files, with no
+    /// staging copy; one with a repeated key is staged to be deduplicated. Both replace child rows.
+    @Test func aLoadWithoutRepeatedKeysMergesFromItsFilesAndOneWithThemIsStaged() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        let hints = TableHints(table: "repos", writeDisposition: .merge, primaryKey: ["id"])
+        let stagingSchemas = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'github_staging'"
+        _ = try await merge(pipeline, [repoRow(1, topics: ["a", "b"]), repoRow(2, topics: ["c"]), repoRow(3, topics: [])], hints: hints)
+        _ = try await merge(pipeline, [repoRow(2, topics: ["x", "y"]), repoRow(4, topics: ["d"])], hints: hints)
+        #expect(try sandbox.query(stagingSchemas) == [[.bigint(0)]], "nothing was staged")
+        let topics = """
+            SELECT r.id, string_agg(t.value, ',' ORDER BY t._dlt_list_idx) FROM github.repos r LEFT JOIN github.repos__topics t ON t._dlt_root_id = r._dlt_id
+            GROUP BY r.id ORDER BY r.id
+            """
+        #expect(try sandbox.query(topics) == [[.bigint(1), .varchar("a,b")], [.bigint(2), .varchar("x,y")], [.bigint(3), .null], [.bigint(4), .varchar("d")]])
+
+        _ = try await merge(pipeline, [repoRow(1, topics: ["p"]), repoRow(1, topics: ["q"])], hints: hints)
+        #expect(try sandbox.query(stagingSchemas) == [[.bigint(1)]], "a repeated key is deduplicated in staging")
+        #expect(try sandbox.query(topics) == [[.bigint(1), .varchar("q")], [.bigint(2), .varchar("x,y")], [.bigint(3), .null], [.bigint(4), .varchar("d")]])
+        #expect(try sandbox.count("github.repos__topics") == 4)
+    }
 }

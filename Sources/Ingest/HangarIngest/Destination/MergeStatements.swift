@@ -1,3 +1,6 @@
+import DuckDB
+import Foundation
+
 /// The SQL that merges a root table and its child tables from staging into the dataset, run in
 /// the package's transaction after every job is loaded into staging.
 ///
@@ -9,6 +12,11 @@
 /// the load does not hold retire at the load's time — with a merge key, only those whose key the
 /// load holds — and staged rows that are not current already are inserted, valid from then, with
 /// their child rows.
+///
+/// delete-insert without duplicate keys in the load and without hard deletes (the scheduled
+/// re-fetch of a source, the common case) skips staging: the rows to replace are deleted by the
+/// keys read from the root's parquet files before any job loads, and the jobs then load straight
+/// into the destination (`rootFiles`). That spares writing and reading a staging copy of the load.
 struct MergeStatements {
     let root: TableSchema
     /// Every descendant of `root` in the schema, parents before children.
@@ -50,6 +58,7 @@ struct MergeStatements {
     }
 
     func statements() -> [String] {
+        if rootFiles != nil { return [] }
         if settings.strategy == .scd2 { return scd2Statements() }
         return direct ? directStatements() : stagedStatements()
     }
@@ -143,4 +152,36 @@ struct MergeStatements {
 
     /// Tables that have a staging copy.
     var staged: Set<String> = []
+
+    /// The root's parquet job files when the family merges from them (see above): nothing is
+    /// staged, `preloadStatements` replace, `statements` has nothing left to do.
+    var rootFiles: [URL]?
+
+    /// Whether the family could merge from its root's files: it depends on the load's keys too
+    /// (`duplicateKeysSQL`).
+    var canMergeFromFiles: Bool {
+        settings.strategy == .deleteInsert && hardDeleteCondition == nil && !deleteKey.isEmpty && existing.contains(root.name) && !direct
+    }
+
+    private func readFiles(_ files: [URL]) -> String {
+        "read_parquet([" + files.map { quoteLiteral($0.path) }.joined(separator: ", ") + "], union_by_name = true)"
+    }
+
+    /// Counts the rows of `files` that repeat a primary key, which only staging deduplicates;
+    /// nil when the table has no primary key (nothing is deduplicated then).
+    func duplicateKeysSQL(_ files: [URL]) -> String? {
+        guard !primaryKey.isEmpty else { return nil }
+        let key = tuple(primaryKey)
+        return "SELECT count(*) - count(DISTINCT \(key)) FROM \(readFiles(files))"
+    }
+
+    /// Deletes the rows the load replaces, and their child rows, by the keys in the root's files;
+    /// run before the family's jobs load.
+    func preloadStatements() -> [String] {
+        guard let rootFiles else { return [] }
+        let keys = "SELECT \(tuple(deleteKey)) FROM \(readFiles(rootFiles))"
+        let matched = "SELECT _dlt_id FROM \(destination(root.name)) WHERE \(tuple(deleteKey)) IN (\(keys))"
+        return familyWithRootIDs.map { "DELETE FROM \(destination($0.name)) WHERE _dlt_root_id IN (\(matched))" }
+            + ["DELETE FROM \(destination(root.name)) WHERE \(tuple(deleteKey)) IN (\(keys))"]
+    }
 }

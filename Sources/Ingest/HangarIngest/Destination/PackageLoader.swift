@@ -124,6 +124,21 @@ final class PackageLoader {
                 merge.direct = direct
                 merge.loadID = loadID
                 merge.staged = direct ? [] : Set(([root] + family).map(\.name).filter { written.contains($0) })
+                if combineJobs, format == .parquet, merge.canMergeFromFiles {
+                    let rootJobs = jobs.filter { JobName.table(of: $0) == root.name }
+                    if !rootJobs.isEmpty {
+                        do {
+                            let duplicates = try merge.duplicateKeysSQL(rootJobs).map { try c.scalar($0, as: Int.self) ?? 0 } ?? 0
+                            if duplicates == 0 {
+                                merge.rootFiles = rootJobs
+                                merge.staged = []
+                            }
+                        } catch is DuckDBError {
+                            // A file that cannot be read: loading file by file names it.
+                            throw CombinedLoadFailed()
+                        }
+                    }
+                }
                 merges.append(merge)
             }
             var staged = Set(merges.flatMap(\.staged))
@@ -137,6 +152,13 @@ final class PackageLoader {
                 for table in staged.sorted() {
                     try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
                 }
+            }
+            do {
+                for merge in merges {
+                    for statement in merge.preloadStatements() { try c.execute(statement) }
+                }
+            } catch is DuckDBError {
+                throw CombinedLoadFailed()
             }
             for (index, group) in JobGroup.groups(jobs, combining: combineJobs && format == .parquet).enumerated() {
                 if index == 1 { CrashPoint.betweenJobs.reached() }
