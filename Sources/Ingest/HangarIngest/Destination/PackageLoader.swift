@@ -103,9 +103,10 @@ final class PackageLoader {
             let written = Set(manifest.tables)
             let replaced = descendants(of: manifest.replaceTables, in: schema)
             let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
-            let storedBefore = try existingColumns(c).keys.filter { written.contains($0) || replaced.contains($0) }.sorted()
+            let before = try existingColumns(c)
+            let storedBefore = try before.keys.filter { written.contains($0) || replaced.contains($0) }.sorted()
                 .map { try DeletedRowsCompaction.storedRows(of: qualified($0), on: c) }
-            try migrate(schema.tables.filter { written.contains($0.name) }, connection: c)
+            try migrate(schema.tables.filter { written.contains($0.name) }, existing: before, connection: c)
             let existing = try existingColumns(c)
             // Tables whose jobs load into `<dataset>_staging` first: replaced ones (with that
             // strategy) and every written table of a merge family.
@@ -233,8 +234,7 @@ final class PackageLoader {
     }
 
     /// Creates missing tables and columns and widens bigint columns that became double.
-    private func migrate(_ tables: [TableSchema], connection c: Connection) throws {
-        let existing = try existingColumns(c)
+    private func migrate(_ tables: [TableSchema], existing: [String: [String: String]], connection c: Connection) throws {
         for table in tables {
             guard let columns = existing[table.name] else {
                 let definitions = table.columns.map { column in

@@ -205,7 +205,9 @@ struct JSONParser: ~Copyable {
         }
     }
 
-    private mutating func readLineRows(firstRow: Int, _ body: (IngestValue, RowPosition) throws -> Void) throws {
+    /// `inPlace`: see ``readRows(layout:inPlace:body:)``.
+    private mutating func readLineRows(firstRow: Int, inPlace: (inout JSONParser) throws -> Bool = { _ in false },
+                                       _ body: (IngestValue, RowPosition) throws -> Void) throws {
         var row = firstRow - 1
         while true {
             skipWhitespace()
@@ -213,6 +215,11 @@ struct JSONParser: ~Copyable {
             row += 1
             context = .inRow(row)
             let position = RowPosition(row: row, line: line, byteOffset: index)
+            if try inPlace(&self) {
+                context = .afterRow(row)
+                try expectLineEnd()
+                continue
+            }
             let value = try parseValue(depth: 0)
             context = .afterRow(row)
             try expectLineEnd()
@@ -269,23 +276,7 @@ struct JSONParser: ~Copyable {
                            body: (IngestValue, RowPosition) throws -> Void) throws {
         guard case .lines = layout else { return try readRows(layout: layout, body: body) }
         skipByteOrderMark()
-        var row = 0
-        while true {
-            skipWhitespace()
-            guard index < count else { return }
-            row += 1
-            context = .inRow(row)
-            let position = RowPosition(row: row, line: line, byteOffset: index)
-            if try !inPlace(&self) {
-                let value = try parseValue(depth: 0)
-                context = .afterRow(row)
-                try expectLineEnd()
-                try body(value, position)
-                continue
-            }
-            context = .afterRow(row)
-            try expectLineEnd()
-        }
+        try readLineRows(firstRow: 1, inPlace: inPlace, body)
     }
 
     /// Where reading stands, to read a value again from its start.
