@@ -264,4 +264,25 @@ struct PipelineProgressTests {
                               .init(stage: .load, loadID: loadID, rows: nil)])
         #expect(steps.all.map(\.description) == ["extract \(loadID)", "normalize \(loadID)", "load \(loadID)"])
     }
+
+    /// dlt's `delete_completed_jobs`: the loaded package keeps its record but not its files.
+    @Test func deleteCompletedJobsKeepsThePackagesRecordButNotItsFiles() async throws {
+        let sandbox = try IngestSandbox()
+        var options = PipelineOptions()
+        options.deleteCompletedJobs = true
+        let pipeline = try sandbox.pipeline(options: options)
+        let info = try await pipeline.run([repoRow(1, topics: ["a", "b"]), repoRow(2)], table: "repos")
+        let loadID = try #require(info.packages.first?.loadID)
+        #expect(info.packages.first?.jobs.map(\.table).sorted() == ["_dlt_pipeline_state", "repos", "repos__topics"])
+        let package = sandbox.pipelines.appendingPathComponent("repos_pipeline/load/loaded/\(loadID)", isDirectory: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: package.appendingPathComponent("completed_jobs").path).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: package.appendingPathComponent("schema.json").path))
+        #expect(try sandbox.count("github.repos") == 2)
+        #expect(try sandbox.count("github.repos__topics") == 3)
+
+        // Without the option the files stay, as in dlt.
+        let kept = try await sandbox.pipeline().run([repoRow(3)], table: "repos")
+        let keptPackage = sandbox.pipelines.appendingPathComponent("repos_pipeline/load/loaded/\(try #require(kept.packages.first?.loadID))/completed_jobs")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: keptPackage.path).isEmpty)
+    }
 }

@@ -56,6 +56,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-table-nesting"), help: "Nested data deeper than this stays JSON.")
     var maxTableNesting: Int?
 
+    @Flag(name: .customLong("delete-completed-jobs"), help: "Delete the loader files of packages once they are loaded (dlt's delete_completed_jobs); the package's record stays.")
+    var deleteCompletedJobs = false
+
     @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
     var home: String?
 
@@ -108,6 +111,7 @@ struct IngestCommand: AsyncParsableCommand {
         }
         do {
             var options = PipelineOptions()
+            options.deleteCompletedJobs = deleteCompletedJobs
             let holder = LeaseHolder(purpose: "hangar ingest into \(table) (pipeline \(pipelineName))"), timeout = leaseTimeout
             // Other processes (flights, SQL sessions) take turns on the file: hold its lease per package load.
             options.destinationAccess = { work in

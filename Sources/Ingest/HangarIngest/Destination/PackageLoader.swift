@@ -59,6 +59,7 @@ final class PackageLoader {
         if try alreadyLoaded(loadID) {
             let jobs = try finishJobs(in: folder)
             try folders.publish(folder, as: loadID, in: folders.loaded)
+            if options.deleteCompletedJobs { deleteCompletedJobs(of: loadID) }
             return LoadInfo.Package(loadID: loadID, state: "loaded before", jobs: jobs)
         }
         var attempt = 0
@@ -69,6 +70,7 @@ final class PackageLoader {
                 CrashPoint.afterCommit.reached()
                 let jobs = try finishJobs(in: folder)
                 try folders.publish(folder, as: loadID, in: folders.loaded)
+                if options.deleteCompletedJobs { deleteCompletedJobs(of: loadID) }
                 return LoadInfo.Package(loadID: loadID, state: "loaded", jobs: jobs)
             } catch is CombinedLoadFailed {
                 // The transaction rolled back; loading file by file names the job that fails.
@@ -298,6 +300,15 @@ final class PackageLoader {
             jobs.append(LoadInfo.Job(table: JobName.table(of: completed.appendingPathComponent(name)), file: name, state: "completed"))
         }
         return jobs
+    }
+
+    /// Deletes a loaded package's loader files (`deleteCompletedJobs`). The load committed
+    /// already, so a file that cannot be deleted is left behind rather than failing the run.
+    private func deleteCompletedJobs(of loadID: String) {
+        let completed = jobsFolder(folders.loaded.appendingPathComponent(loadID, isDirectory: true), "completed_jobs")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: completed.path)) ?? [] {
+            try? FileManager.default.removeItem(at: completed.appendingPathComponent(name))
+        }
     }
 
     /// A job failed for good: it moves to `failed_jobs` with its error beside it, the package to

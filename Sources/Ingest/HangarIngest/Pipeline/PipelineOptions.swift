@@ -29,6 +29,10 @@ public struct PipelineOptions: Sendable {
     /// are this share of a table the load writes; that load's checkpoint then compacts them.
     /// 0 compacts at every load, as DuckDB does by itself.
     public var compactDeletedRowsShare: Double = 0.2
+    /// dlt's `delete_completed_jobs`: once a package is loaded, its loader files are deleted and
+    /// the package keeps only its record (schema, state, job list). Off, as in dlt, the files stay
+    /// in `load/loaded/` for inspection.
+    public var deleteCompletedJobs = false
 
     /// Wraps every use of the destination file (a package load, reading state back), so that the
     /// caller can hold an inter-process lease meanwhile: DuckDB allows one writing process.
