@@ -67,36 +67,22 @@ public struct TableBatch: Sendable {
 }
 
 extension ColumnBuffer {
-    /// Drops the last value (emptying the case first, so that the array is changed in place).
-    mutating func removeLast() {
-        switch self {
-        case .bigint(var v): self = .bigint([]); v.removeLast(); self = .bigint(v)
-        case .double(var v): self = .double([]); v.removeLast(); self = .double(v)
-        case .bool(var v): self = .bool([]); v.removeLast(); self = .bool(v)
-        case .text(var v): self = .text([]); v.removeLast(); self = .text(v)
-        case .timestamp(var v): self = .timestamp([]); v.removeLast(); self = .timestamp(v)
-        case .date(var v): self = .date([]); v.removeLast(); self = .date(v)
-        case .time(var v): self = .time([]); v.removeLast(); self = .time(v)
-        case .decimal(var v): self = .decimal([]); v.removeLast(); self = .decimal(v)
-        case .json(var v): self = .json([]); v.removeLast(); self = .json(v)
-        case .binary(var v): self = .binary([]); v.removeLast(); self = .binary(v)
-        }
-    }
-
-    /// Keeps the first `count` values.
+    /// Keeps the first `count` values, in place (the case is emptied first so that its array
+    /// is uniquely held and shrinks without a copy).
     mutating func truncate(to count: Int) {
-        guard self.count > count else { return }
+        let drop = self.count - count
+        guard drop > 0 else { return }
         switch self {
-        case .bigint(let v): self = .bigint(Array(v.prefix(count)))
-        case .double(let v): self = .double(Array(v.prefix(count)))
-        case .bool(let v): self = .bool(Array(v.prefix(count)))
-        case .text(let v): self = .text(Array(v.prefix(count)))
-        case .timestamp(let v): self = .timestamp(Array(v.prefix(count)))
-        case .date(let v): self = .date(Array(v.prefix(count)))
-        case .time(let v): self = .time(Array(v.prefix(count)))
-        case .decimal(let v): self = .decimal(Array(v.prefix(count)))
-        case .json(let v): self = .json(Array(v.prefix(count)))
-        case .binary(let v): self = .binary(Array(v.prefix(count)))
+        case .bigint(var v): self = .bigint([]); v.removeLast(drop); self = .bigint(v)
+        case .double(var v): self = .double([]); v.removeLast(drop); self = .double(v)
+        case .bool(var v): self = .bool([]); v.removeLast(drop); self = .bool(v)
+        case .text(var v): self = .text([]); v.removeLast(drop); self = .text(v)
+        case .timestamp(var v): self = .timestamp([]); v.removeLast(drop); self = .timestamp(v)
+        case .date(var v): self = .date([]); v.removeLast(drop); self = .date(v)
+        case .time(var v): self = .time([]); v.removeLast(drop); self = .time(v)
+        case .decimal(var v): self = .decimal([]); v.removeLast(drop); self = .decimal(v)
+        case .json(var v): self = .json([]); v.removeLast(drop); self = .json(v)
+        case .binary(var v): self = .binary([]); v.removeLast(drop); self = .binary(v)
         }
     }
 }

@@ -174,16 +174,17 @@ private final class StagedRows: @unchecked Sendable {
 private final class SharedDatabase: @unchecked Sendable {
     private let lock = NSLock()
     private weak var current: Database?
-    private var writers = 0
+    /// Writers numbered so far: each names its table function by its number.
+    private var numbered = 0
 
     /// The database, and a number for the writer's function name.
     func acquire() throws -> (Database, Int) {
         try lock.withLock {
-            writers += 1
-            if let current { return (current, writers) }
+            numbered += 1
+            if let current { return (current, numbered) }
             let database = try Database(.inMemory, configuration: Configuration(threads: 1))
             current = database
-            return (database, writers)
+            return (database, numbered)
         }
     }
 }

@@ -134,7 +134,7 @@ struct TableBuffer {
     /// Drops the values the current row has set so far (it added no columns).
     mutating func discardCurrentRow() {
         for index in counts.indices where counts[index] > rowCount {
-            buffers[index].removeLast()
+            buffers[index].truncate(to: rowCount)
             counts[index] = rowCount
         }
     }

@@ -43,11 +43,6 @@ struct JSONParser: ~Copyable {
     private var seenStamps: [UInt32] = []
     private var stamp: UInt32 = 0
 
-    // `.bool` payloads are boxed (IngestValue is indirect); sharing two boxes saves an allocation
-    // per boolean.
-    private let trueValue = IngestValue.bool(true)
-    private let falseValue = IngestValue.bool(false)
-
     /// `bytes` must stay valid for the parser's lifetime; with `count` 0 it is never read.
     init(bytes: UnsafePointer<UInt8>, count: Int, typed: Bool) {
         base = bytes
@@ -349,10 +344,10 @@ struct JSONParser: ~Copyable {
             return try parseNumber()
         case UInt8(ascii: "t"):
             try expectLiteral("true")
-            return trueValue
+            return .bool(true)
         case UInt8(ascii: "f"):
             try expectLiteral("false")
-            return falseValue
+            return .bool(false)
         case UInt8(ascii: "n"):
             try expectLiteral("null")
             return .null
