@@ -141,6 +141,7 @@ public actor Pipeline {
         if loader == nil { loader = try makeLoader() }
         options.progress?(PipelineProgress(stage: .load, loadID: loadID, rows: nil))
         info.packages.append(try loader!.load(loadID))
+        for warning in loader!.warnings where !info.warnings.contains(warning) { info.warnings.append(warning) }
         info.loadSeconds += (ContinuousClock.now - started).seconds
         try afterLoad(loadID)
     }

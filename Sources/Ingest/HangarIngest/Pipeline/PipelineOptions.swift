@@ -24,7 +24,7 @@ public struct PipelineOptions: Sendable {
     public var extractPartBytes: Int = 8 << 20
     /// DuckDB's memory limit while loading (a DuckDB size like "512MB"); data beyond it goes
     /// through to disk instead of growing the process.
-    public var destinationMemoryLimit: String = "128MB"
+    public var destinationMemoryLimit: String = "64MB"
     /// Deleted rows (left by merges and replacements) wait in the destination's tables until they
     /// are this share of a table the load writes; that load's checkpoint then compacts them.
     /// 0 compacts at every load, as DuckDB does by itself.
