@@ -23,7 +23,8 @@ public struct PipelineOptions: Sendable {
     /// Extracted rows and JSON lines are stored in parts of about this size.
     public var extractPartBytes: Int = 8 << 20
     /// DuckDB's memory limit while loading (a DuckDB size like "512MB"); data beyond it goes
-    /// through to disk instead of growing the process.
+    /// through to disk instead of growing the process. A load that runs out of it is tried again
+    /// with four times as much (up to DuckDB's default, 80% of RAM), and LoadInfo warns.
     public var destinationMemoryLimit: String = "64MB"
     /// Deleted rows (left by merges and replacements) wait in the destination's tables until they
     /// are this share of a table the load writes; that load's checkpoint then compacts them.
