@@ -31,6 +31,12 @@ struct DestinationMemoryLimitTests {
         #expect(DestinationMemoryLimit("lots").raised() == nil, "DuckDB rejects it when the destination opens")
     }
 
+    @Test func aCommitThatRanOutOfMemoryCountsAsRunningOutOfMemory() {
+        #expect(DestinationMemoryLimit.isOutOfMemory(DuckDBError(.outOfMemory, message: "could not allocate block of size 256.0 KiB")))
+        #expect(DestinationMemoryLimit.isOutOfMemory(DuckDBError(.transaction, message: "Failed to commit: failed to pin block of size 256.0 KiB (30.3 MiB/30.5 MiB used)")))
+        #expect(!DestinationMemoryLimit.isOutOfMemory(DuckDBError(.transaction, message: "Conflict on update")))
+    }
+
     @Test func aLoadThatRunsOutOfMemoryIsTriedAgainWithMoreAndSaysSo() async throws {
         let sandbox = try IngestSandbox()
         var options = PipelineOptions()

@@ -1,3 +1,4 @@
+import DuckDB
 import Foundation
 
 /// DuckDB's memory limit while a package loads: low by default, so that a load adds little to
@@ -35,6 +36,12 @@ struct DestinationMemoryLimit: Equatable {
         // Whole MiB, rounded down: the last step may land just below the ceiling, and must not repeat.
         let next = DestinationMemoryLimit(bytes: min(Self.ceiling, bytes.multipliedReportingOverflow(by: 4).partialValue))
         return next.bytes! > bytes ? next : nil
+    }
+
+    /// Whether DuckDB failed for want of memory. A COMMIT that runs out reports a transaction
+    /// error ("Failed to commit: failed to pin block …") rather than an out-of-memory one.
+    static func isOutOfMemory(_ error: DuckDBError) -> Bool {
+        error.kind == .outOfMemory || error.message.contains("Out of Memory") || error.message.contains("failed to pin block")
     }
 
     /// A DuckDB size ("64MB", "1.5 GiB", "512kb", "1000000"): decimal units count in thousands,

@@ -78,10 +78,20 @@ final class PackageLoader {
                 if options.deleteCompletedJobs { deleteCompletedJobs(of: loadID) }
                 return LoadInfo.Package(loadID: loadID, state: "loaded", jobs: jobs)
             } catch let failure as CommitFailed {
-                // The commit checkpoints (see `checkpoint_threshold` above), so a failure may come
-                // after DuckDB applied it; trying again on this connection could load it twice.
-                // The next run reopens the database and finds out from `_dlt_loads`.
-                throw IngestError(.loadFailed, message: "committing package \(loadID) into \(dataset) failed: \(failure.error.message). The package stays pending; the next run loads it unless it committed")
+                // The commit checkpoints (see `checkpoint_threshold` below), so it could fail after
+                // DuckDB applied the transaction. Applied, it must not load twice: whether it is on
+                // disk is known once the database is reopened, by the next run.
+                if try alreadyLoaded(loadID) {
+                    throw IngestError(.loadFailed, message: "committing package \(loadID) into \(dataset) reported an error (\(failure.error.message)); the package stays pending and the next run finds out whether it committed")
+                }
+                // DuckDB rolled it back: like any failed load.
+                if try raiseMemoryLimit(after: failure.error) { continue }
+                let transient = JobFailure.isTransient(failure.error)
+                if transient && attempt < options.transientRetries {
+                    attempt += 1
+                    continue
+                }
+                throw IngestError(.loadFailed, message: "committing package \(loadID) into \(dataset) failed: \(failure.error.message). \(transient ? "The package stays pending and the next run tries again" : "The destination is unchanged")")
             } catch let failure as CombinedLoadFailed {
                 // The transaction rolled back; loading file by file names the job that fails.
                 if let cause = failure.cause, try raiseMemoryLimit(after: cause) { continue }
@@ -113,7 +123,7 @@ final class PackageLoader {
     /// try and says so in the run's warnings. False when the error is another or the limit is
     /// already at its ceiling.
     private func raiseMemoryLimit(after error: DuckDBError) throws -> Bool {
-        guard error.kind == .outOfMemory, let raised = memoryLimit.raised() else { return false }
+        guard DestinationMemoryLimit.isOutOfMemory(error), let raised = memoryLimit.raised() else { return false }
         try connection.execute("SET memory_limit = '\(raised.setting)'")
         warnings.append("the load ran out of DuckDB's memory limit of \(memoryLimit.setting) and was tried again with \(raised.setting); "
                         + "set the destination's memory limit (PipelineOptions.destinationMemoryLimit) to at least that to spare the retry")
