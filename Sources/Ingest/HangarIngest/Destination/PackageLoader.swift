@@ -262,6 +262,8 @@ final class PackageLoader {
             try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
                           [loadID, schema.name, schema.versionHash])
             CrashPoint.insideLoadTransaction.reached()
+            // The statements' freed memory goes back before the commit's checkpoint takes its own.
+            MemoryRelease.returnFreedMemory()
             bodyDone()
         }
     }

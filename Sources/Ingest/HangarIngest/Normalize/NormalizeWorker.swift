@@ -79,6 +79,9 @@ final class NormalizeWorker {
         } catch {
             failure = error
         }
+        // What this thread freed stays in its allocator heap until the thread itself collects;
+        // the load, which follows, would otherwise run on top of it.
+        MemoryRelease.returnFreedMemory()
     }
 
     /// The schemas of workers that ran side by side, as one; nil when they disagree in a way
