@@ -219,6 +219,11 @@ final class ExtractFiles: @unchecked Sendable {
         queue.sync {}
     }
 
+    /// Waits until every row handed over so far is written (or normalized).
+    func waitUntilWritten() throws {
+        try inOrder {}
+    }
+
     /// Writes what is buffered; call before the package is published.
     func finish() throws {
         try inOrder {

@@ -25,7 +25,7 @@ extension Pipeline {
                 let emitter = try ResourceEmitter(resource: resource.name, index: index, source: source.name, state: state, files: files,
                                                   incremental: resource.incremental, primaryKey: resource.hints.primaryKey)
                 do {
-                    try await resource.produce(emitter)
+                    try await Self.produce(resource, into: emitter, files: files)
                 } catch let error as IngestError {
                     throw error
                 } catch {
@@ -57,6 +57,17 @@ extension Pipeline {
             }
             throw error
         }
+    }
+
+    /// Runs a resource, then, still on the thread it finished on, waits until its rows are
+    /// written and returns the memory they took. The rows are freed by the thread that writes
+    /// them, into the allocator pages of the thread that built them, and only that thread can
+    /// give those back: otherwise a page of rows (30 MB in workload 3) stays resident through
+    /// the load.
+    private static func produce(_ resource: Resource, into emitter: ResourceEmitter, files: ExtractFiles) async throws {
+        try await resource.produce(emitter)
+        try files.waitUntilWritten()
+        MemoryRelease.returnFreedMemory()
     }
 
     private func publishInline(_ inline: InlineNormalizer, manifest: PackageManifest, state: PipelineState, loadID: String,
