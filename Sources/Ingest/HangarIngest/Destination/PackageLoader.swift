@@ -296,7 +296,8 @@ final class PackageLoader {
         for table in tables {
             guard let columns = existing[table.name] else {
                 let definitions = table.columns.map { column in
-                    SystemTables.quote(column.name) + " " + column.dataType.duckDBType + (column.nullable ? "" : " NOT NULL")
+                    SystemTables.quote(column.name) + " " + column.dataType.duckDBType + SystemColumnCompression.clause(for: column)
+                        + (column.nullable ? "" : " NOT NULL")
                 }
                 try c.execute("CREATE TABLE \(qualified(table.name)) (\(definitions.joined(separator: ", ")))")
                 continue
