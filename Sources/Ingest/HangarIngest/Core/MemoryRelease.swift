@@ -39,6 +39,18 @@ enum MemoryRelease {
         #endif
     }()
 
+    /// `returnFreedMemory` on a serial queue's thread, after the work queued so far: its blocks
+    /// run on a pool thread, whose allocator pages a collection on the caller's thread does not
+    /// reach. (`sync` would run the block on the caller's thread instead.)
+    static func returnFreedMemory(on queue: DispatchQueue) {
+        let done = DispatchSemaphore(value: 0)
+        queue.async {
+            returnFreedMemory()
+            done.signal()
+        }
+        done.wait()
+    }
+
     /// Returns memory the calling thread freed to the system. Allocators keep freed memory for
     /// reuse (glibc in each thread's arena, mimalloc in the pages of the thread that allocated
     /// it); after a stage that used many threads that is most of the resident size. Each thread

@@ -121,7 +121,7 @@ private final class BatchHandOff: @unchecked Sendable {
     }
 
     func drain() throws {
-        queue.sync {}
+        MemoryRelease.returnFreedMemory(on: queue)
         try rethrow()
     }
 

@@ -32,8 +32,10 @@ final class ExtractFiles: @unchecked Sendable {
     var normalizedInline: Bool { mode == .inline }
 
     private let queue = DispatchQueue(label: "hangar.extract-files")
-    /// Bounds the batches handed over but not yet written, and so the memory they hold.
-    private let inFlight = DispatchSemaphore(value: 8)
+    /// Bounds the batches handed over but not yet written, and so the memory they hold. 16
+    /// (16,000 rows) lets the normalizer keep going while a resource builds its next page: w3
+    /// 2.38 -> 2.28 s for about 5 MB; 24 was no faster.
+    private let inFlight = DispatchSemaphore(value: 16)
     private let failureLock = NSLock()
     private var failure: (any Error)?
 
@@ -229,6 +231,7 @@ final class ExtractFiles: @unchecked Sendable {
         try inOrder {
             for resource in writers.keys.sorted() { try flush(resource) }
         }
+        MemoryRelease.returnFreedMemory(on: queue)
     }
 
     private func flush(_ resource: Int) throws {
