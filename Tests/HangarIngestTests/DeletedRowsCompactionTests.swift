@@ -18,13 +18,13 @@ struct DeletedRowsCompactionTests {
         let compaction = DeletedRowsCompaction(threshold: 0.2)
 
         // A load deletes 30% of the rows; before it, none were deleted: compaction is not due.
-        let beforeFirst = try DeletedRowsCompaction.storedRows(of: "t", on: connection)
+        let beforeFirst = try DeletedRowsCompaction.storedRows(schema: "main", table: "t", on: connection)
         #expect(beforeFirst == .init(stored: 600_000, live: 600_000))
         #expect(!compaction.isDue([beforeFirst]))
         try connection.execute("DELETE FROM t WHERE id % 10 < 3")
         try compaction.apply(due: false, on: connection)
         try connection.execute("CHECKPOINT")
-        let afterFirst = try DeletedRowsCompaction.storedRows(of: "t", on: connection)
+        let afterFirst = try DeletedRowsCompaction.storedRows(schema: "main", table: "t", on: connection)
         #expect(afterFirst == .init(stored: 600_000, live: 420_000), "the deleted rows are kept")
         #expect(try connection.scalar("SELECT count(*) FROM t WHERE id % 10 < 3", as: Int.self) == 0)
 
@@ -33,7 +33,7 @@ struct DeletedRowsCompactionTests {
         try connection.execute("DELETE FROM t WHERE id = 5")
         try compaction.apply(due: true, on: connection)
         try connection.execute("CHECKPOINT")
-        let afterSecond = try DeletedRowsCompaction.storedRows(of: "t", on: connection)
+        let afterSecond = try DeletedRowsCompaction.storedRows(schema: "main", table: "t", on: connection)
         #expect(afterSecond.live == 419_999)
         #expect(afterSecond.stored < 500_000, "row groups were merged without their deleted rows")
         #expect(try connection.scalar("SELECT sum(id) FROM t", as: Int.self)

@@ -23,15 +23,15 @@ struct DeletedRowsCompaction {
         var deletedShare: Double { stored == 0 ? 0 : Double(stored - live) / Double(stored) }
     }
 
-    /// Reads what `table` (qualified) holds as committed; call it before the load changes the
+    /// Reads what `table` of `schema` holds as committed; call it before the load changes the
     /// table, since rows the transaction appends or deletes are not in storage yet.
-    static func storedRows(of table: String, on connection: Connection) throws -> StoredRows {
-        // Column 0's own segments (path `[0]`, not its validity mask) count every stored row once.
-        let stored = try connection.scalar("""
-            SELECT coalesce(sum(count), 0)::BIGINT FROM pragma_storage_info('\(table.replacingOccurrences(of: "'", with: "''"))')
-            WHERE column_id = 0 AND column_path = '[0]'
-            """, as: Int.self) ?? 0
-        let live = try connection.scalar("SELECT count(*) FROM \(table)", as: Int.self) ?? 0
+    static func storedRows(schema: String, table: String, on connection: Connection) throws -> StoredRows {
+        // `estimated_size` is the rows the table's row groups hold, deleted ones included (what
+        // `pragma_storage_info` adds up, without reading every column's segments: 6 ms on a
+        // 30-column table).
+        let stored = try connection.scalar(
+            "SELECT estimated_size FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table], as: Int.self) ?? 0
+        let live = try connection.scalar("SELECT count(*) FROM \(SystemTables.quote(schema)).\(SystemTables.quote(table))", as: Int.self) ?? 0
         return StoredRows(stored: stored, live: live)
     }
 

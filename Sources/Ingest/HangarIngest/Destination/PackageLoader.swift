@@ -154,7 +154,7 @@ final class PackageLoader {
             let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
             let before = try existingColumns(c)
             let storedBefore = try before.keys.filter { written.contains($0) || replaced.contains($0) }.sorted()
-                .map { try DeletedRowsCompaction.storedRows(of: qualified($0), on: c) }
+                .map { try DeletedRowsCompaction.storedRows(schema: dataset, table: $0, on: c) }
             try migrate(schema.tables.filter { written.contains($0.name) }, existing: before, connection: c)
             let existing = try existingColumns(c)
             // Tables whose jobs load into `<dataset>_staging` first: replaced ones (with that

@@ -35,6 +35,8 @@ extension Pipeline {
         let partial = try folders.partial(loadID, in: folders.normalized)
         let jobs = partial.appendingPathComponent("new_jobs", isDirectory: true)
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        let databaseAhead = format == .parquet ? ParquetFileWriter.openDatabaseAhead() : nil
+        defer { withExtendedLifetime(databaseAhead) {} }
         do {
             var parts: [NormalizeWorker.Part] = []
             for entry in manifest.resources where entry.hints.writeDisposition != .skip {
