@@ -9,6 +9,9 @@ struct ChildRun {
     let seconds: Double
     let peakRSSBytes: Int
     let output: String
+    /// Every run's time, when this is the median of several (`DltComparison`).
+    var allSeconds: [Double] = []
+    var allPeakRSSBytes: [Int] = []
 
     static func run(_ executable: String, _ arguments: [String]) throws -> ChildRun {
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-bench-\(getpid())-\(UUID().uuidString).out")

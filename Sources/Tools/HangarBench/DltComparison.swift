@@ -22,6 +22,9 @@ import Glibc
 /// - `HANGAR_BENCH_RECORDS` (default 200000): records of workloads 1–3
 /// - `HANGAR_BENCH_BIG_RECORDS` (default 2000000): records of workload 4
 /// - `HANGAR_BENCH_DLT_WORKLOADS` (default `1,2,3,4`): which workloads run (2 implies 1)
+/// - `HANGAR_BENCH_REPEATS` (default 3): how often each side of workloads 1–3, and `read_json`,
+///   runs from the same starting state; the median time and median peak RSS are reported, with
+///   every run's beside them. A run of a few tenths of a second varies by 10% on a shared VM.
 /// - `HANGAR_DLT_VENV`: a ready virtual environment with dlt, instead of `scripts/dlt-venv`'s
 ///
 /// Data is generated once by `bench/generate_github_repos.py` into `.build/bench-data/` and
@@ -34,6 +37,7 @@ struct DltComparison {
     let records: Int
     let bigRecords: Int
     let workloads: Set<Int>
+    let repeats: Int
     let hangar: String
     let bench: String
     let dataFolder = URL(fileURLWithPath: ".build/bench-data", isDirectory: true)
@@ -46,6 +50,7 @@ struct DltComparison {
             .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
         if selected.contains(2) { selected.insert(1) }
         workloads = selected
+        repeats = max(1, Int(environment["HANGAR_BENCH_REPEATS"] ?? "") ?? 3)
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         bench = executable.path
         hangar = executable.deletingLastPathComponent().appendingPathComponent("hangar").path
@@ -82,8 +87,10 @@ struct DltComparison {
 
             // Workloads 1 and 2: merge on id, the update merged into the table from 1.
             if workloads.contains(1) {
-                reference = try ChildRun.run(hangar, ["sql", work.appendingPathComponent("read_json.duckdb").path, "-c",
-                                                      "CREATE TABLE t AS SELECT * FROM read_json('\(base.path)')"])
+                let readJSONDB = work.appendingPathComponent("read_json.duckdb")
+                reference = try medianRun(reset: { try remove([readJSONDB]) }) {
+                    try ChildRun.run(hangar, ["sql", readJSONDB.path, "-c", "CREATE TABLE t AS SELECT * FROM read_json('\(base.path)')"])
+                }
                 say("DuckDB read_json → CREATE TABLE AS on workload 1's file: \(describe(reference!))")
                 let update = workloads.contains(2) ? try updateFile(records) : nil
                 let updateRecords = try update.map { try countRecords($0) } ?? 0
@@ -98,15 +105,28 @@ struct DltComparison {
                     let dltDB = work.appendingPathComponent("w12-dlt.duckdb"), hangarDB = work.appendingPathComponent("w12-hangar.duckdb")
                     let dltDir = work.appendingPathComponent("w12-dlt-pipelines"), home = work.appendingPathComponent("w12-hangar-home")
                     var one = Result(number: 1, label: oneLabel, records: records)
-                    one.dlt = try runDlt(python, "merge", base, dltDB, dltDir, expectRows: records, workload: 1)
-                    one.hangar = try runHangarIngest(base, hangarDB, home, merge: true, expectRows: records, workload: 1)
+                    one.dlt = try medianRun(reset: { try remove([dltDB, dltDir]) }) {
+                        try runDlt(python, "merge", base, dltDB, dltDir, expectRows: records, workload: 1)
+                    }
+                    one.hangar = try medianRun(reset: { try remove([hangarDB, home]) }) {
+                        try runHangarIngest(base, hangarDB, home, merge: true, expectRows: records, workload: 1)
+                    }
                     results.append(one)
                     if let mismatch = try compare(workload: 1, dltDB, hangarDB, expectRows: records) { mismatches.append(mismatch) }
                     if let update {
                         let newRecords = Int(Double(records) * 0.01)
                         var two = Result(number: 2, label: twoLabel, records: updateRecords)
-                        two.dlt = try runDlt(python, "merge", update, dltDB, dltDir, expectRows: updateRecords, workload: 2)
-                        two.hangar = try runHangarIngest(update, hangarDB, home, merge: true, expectRows: updateRecords, workload: 2)
+                        // Every run of workload 2 starts from the tables workload 1 left.
+                        let afterOne = work.appendingPathComponent("w12-after-workload-1", isDirectory: true)
+                        let dltState = [dltDB, dltDir], hangarState = [hangarDB, home]
+                        try save(dltState + hangarState, in: afterOne)
+                        two.dlt = try medianRun(reset: { try restore(dltState, from: afterOne) }) {
+                            try runDlt(python, "merge", update, dltDB, dltDir, expectRows: updateRecords, workload: 2)
+                        }
+                        two.hangar = try medianRun(reset: { try restore(hangarState, from: afterOne) }) {
+                            try runHangarIngest(update, hangarDB, home, merge: true, expectRows: updateRecords, workload: 2)
+                        }
+                        try? FileManager.default.removeItem(at: afterOne)
                         results.append(two)
                         if let mismatch = try compare(workload: 2, dltDB, hangarDB, expectRows: records + newRecords) { mismatches.append(mismatch) }
                     }
@@ -121,13 +141,16 @@ struct DltComparison {
                     three.notRun = "the Hangar side is not built in, see above"
                 } else {
                     let dltDB = work.appendingPathComponent("w3-dlt.duckdb"), hangarDB = work.appendingPathComponent("w3-hangar.duckdb")
-                    three.dlt = try runDlt(python, "incremental", base, dltDB, work.appendingPathComponent("w3-dlt-pipelines"),
-                                           expectRows: records, workload: 3)
-                    let hangarRun = try ChildRun.run(bench, ["hangar-incremental", base.path, hangarDB.path,
-                                                             work.appendingPathComponent("w3-hangar-home").path, String(Self.pages)])
-                    try check(rowCounts: hangarRowCounts(hangarRun.output), expectRows: records, side: "Hangar", workload: 3, run: hangarRun)
-                    say("workload 3 Hangar: \(describe(hangarRun))\(hangarStages(hangarRun.output))")
-                    three.hangar = hangarRun
+                    let dltDir = work.appendingPathComponent("w3-dlt-pipelines"), home = work.appendingPathComponent("w3-hangar-home")
+                    three.dlt = try medianRun(reset: { try remove([dltDB, dltDir]) }) {
+                        try runDlt(python, "incremental", base, dltDB, dltDir, expectRows: records, workload: 3)
+                    }
+                    three.hangar = try medianRun(reset: { try remove([hangarDB, home]) }) {
+                        let hangarRun = try ChildRun.run(bench, ["hangar-incremental", base.path, hangarDB.path, home.path, String(Self.pages)])
+                        try check(rowCounts: hangarRowCounts(hangarRun.output), expectRows: records, side: "Hangar", workload: 3, run: hangarRun)
+                        say("workload 3 Hangar: \(describe(hangarRun))\(hangarStages(hangarRun.output))")
+                        return hangarRun
+                    }
                     if let mismatch = try compare(workload: 3, dltDB, hangarDB, expectRows: records) { mismatches.append(mismatch) }
                 }
                 results.append(three)
@@ -168,6 +191,48 @@ struct DltComparison {
     }
 
     // MARK: - Running each side
+
+    /// Runs `body` `repeats` times, each after `reset` set up the starting state, and returns
+    /// the median time and the median peak RSS (the output of the run with the median time),
+    /// listing every run's figures with them. The files are left as the last run wrote them.
+    private func medianRun(reset: () throws -> Void, _ body: () throws -> ChildRun) throws -> ChildRun {
+        var runs: [ChildRun] = []
+        for _ in 0..<repeats {
+            try reset()
+            runs.append(try body())
+        }
+        let byTime = runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
+        var median = ChildRun(seconds: byTime.seconds, peakRSSBytes: runs.map(\.peakRSSBytes).sorted()[runs.count / 2],
+                              output: byTime.output)
+        median.allSeconds = runs.map(\.seconds)
+        median.allPeakRSSBytes = runs.map(\.peakRSSBytes)
+        if runs.count > 1 { say("  median of \(runs.count): \(describe(median))") }
+        return median
+    }
+
+    /// Removes databases (with their WAL) and folders, for a run that starts from nothing.
+    private func remove(_ items: [URL]) throws {
+        for item in items + items.filter { $0.pathExtension == "duckdb" }.map { URL(fileURLWithPath: $0.path + ".wal") } {
+            if FileManager.default.fileExists(atPath: item.path) { try FileManager.default.removeItem(at: item) }
+        }
+    }
+
+    /// Copies `items` into `folder`, to `restore` before each run that starts from them.
+    private func save(_ items: [URL], in folder: URL) throws {
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for item in items where FileManager.default.fileExists(atPath: item.path) {
+            try FileManager.default.copyItem(at: item, to: folder.appendingPathComponent(item.lastPathComponent))
+        }
+    }
+
+    private func restore(_ items: [URL], from folder: URL) throws {
+        try remove(items)
+        for item in items {
+            let saved = folder.appendingPathComponent(item.lastPathComponent)
+            if FileManager.default.fileExists(atPath: saved.path) { try FileManager.default.copyItem(at: saved, to: item) }
+        }
+    }
 
     private func runDlt(_ python: String, _ mode: String, _ file: URL, _ database: URL, _ pipelines: URL,
                         expectRows: Int, workload: Int) throws -> ChildRun {
@@ -359,6 +424,9 @@ struct DltComparison {
                         grouped(Int(Double(records) / reference.seconds)), "—", megabytes(reference.peakRSSBytes)]))
         }
         say("ratio = dlt seconds / Hangar seconds (= Hangar rows/s ÷ dlt rows/s); RSS = peak resident memory of the process")
+        if repeats > 1 {
+            say("workloads 1–3 and read_json: each side ran \(repeats) times from the same start; the median time and the median peak RSS are shown")
+        }
         say("")
         func verdict(_ met: Bool) -> String { met ? "met" : "MISSED" }
         for number in [1, 2, 3] {
@@ -451,7 +519,10 @@ struct DltComparison {
     }
 
     private func describe(_ run: ChildRun) -> String {
-        "\(seconds(run.seconds)) s, peak RSS \(megabytes(run.peakRSSBytes))"
+        let all = run.allSeconds.count > 1
+            ? " (runs: \(run.allSeconds.map(seconds).joined(separator: ", ")) s; \(run.allPeakRSSBytes.map(megabytes).joined(separator: ", ")))"
+            : ""
+        return "\(seconds(run.seconds)) s, peak RSS \(megabytes(run.peakRSSBytes))\(all)"
     }
 }
 
