@@ -20,7 +20,9 @@ struct SystemColumnCompressionTests {
     /// DuckDB takes the clause beside NOT NULL, and the table loads, appends and reads as before.
     @Test func rowIDsAreStoredUncompressedAndParentIDsAsADictionary() async throws {
         let sandbox = try IngestSandbox()
-        let rows = (0..<5_000).map { repoRow($0, topics: ["sql", "duckdb", "ingest"]) }
+        // One topic per repository: every child row's parent and root ids are distinct, where
+        // DuckDB left to itself does not choose a dictionary.
+        let rows = (0..<5_000).map { repoRow($0, topics: ["sql"]) }
         // A merge: its child rows carry `_dlt_root_id` as well.
         _ = try await sandbox.pipeline().run(rows, table: "repos", writeDisposition: .merge, primaryKey: ["id"])
         func compressions(_ table: String, _ column: String) throws -> Set<String> {
@@ -36,7 +38,7 @@ struct SystemColumnCompressionTests {
         #expect(try compressions("repos__topics", "_dlt_id") == ["Uncompressed"])
         #expect(try compressions("repos__topics", "_dlt_parent_id") == ["Dictionary"])
         #expect(try compressions("repos__topics", "_dlt_root_id") == ["Dictionary"])
-        #expect(try sandbox.count("github.repos__topics") == 15_000)
+        #expect(try sandbox.count("github.repos__topics") == 5_000)
         // A later load appends under the same storage.
         _ = try await sandbox.pipeline().run((4_000..<6_000).map { repoRow($0) }, table: "repos", writeDisposition: .merge, primaryKey: ["id"])
         #expect(try compressions("repos", "_dlt_id") == ["Uncompressed"])

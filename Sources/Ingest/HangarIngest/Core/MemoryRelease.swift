@@ -13,9 +13,9 @@ enum MemoryRelease {
         typealias OptionGet = @convention(c) (Int32) -> Int
         typealias OptionSet = @convention(c) (Int32, Int) -> Void
         let collect: Collect
-        /// Get and set of `mi_option_decommit_delay` (called `purge_delay` from 2.1, same number),
-        /// when the version is one whose option numbering is known (2.x).
-        let decommitDelay: (get: OptionGet, set: OptionSet)?
+        /// Set of `mi_option_decommit_delay` (called `purge_delay` from 2.1, same number) and its
+        /// value at start, when the version is one whose option numbering is known (2.x).
+        let decommitDelay: (set: OptionSet, usual: Int)?
 
         /// mimalloc 2's number for the decommit delay option.
         static let decommitDelayOption: Int32 = 15
@@ -28,16 +28,20 @@ enum MemoryRelease {
         }
         guard let collect = symbol("mi_collect", as: Mimalloc.Collect.self) else { return nil }
         typealias Version = @convention(c) () -> Int32
-        var decommitDelay: (get: Mimalloc.OptionGet, set: Mimalloc.OptionSet)?
+        var decommitDelay: (set: Mimalloc.OptionSet, usual: Int)?
         if let version = symbol("mi_version", as: Version.self)?(), (200..<300).contains(version),
            let get = symbol("mi_option_get", as: Mimalloc.OptionGet.self), let set = symbol("mi_option_set", as: Mimalloc.OptionSet.self) {
-            decommitDelay = (get, set)
+            decommitDelay = (set, get(Mimalloc.decommitDelayOption))
         }
         return Mimalloc(collect: collect, decommitDelay: decommitDelay)
         #else
         return nil
         #endif
     }()
+
+    /// The delay is process-wide: threads collecting at once take turns, so that none restores
+    /// the zero another set (a delay left at zero made workload 3 a quarter slower).
+    private static let zeroDelay = NSLock()
 
     /// `returnFreedMemory` on a serial queue's thread, after the work queued so far: its blocks
     /// run on a pool thread, whose allocator pages a collection on the caller's thread does not
@@ -65,10 +69,11 @@ enum MemoryRelease {
         // mimalloc decommits freed pages only a delay after they were freed, and collecting does
         // not shorten it: a third of what a thread freed stayed resident (96 MB freed, 32 MB kept).
         // With the delay at zero for the collection, all of it goes back.
-        let previous = delay.get(Mimalloc.decommitDelayOption)
-        delay.set(Mimalloc.decommitDelayOption, 0)
-        mimalloc.collect(true)
-        delay.set(Mimalloc.decommitDelayOption, previous)
+        zeroDelay.withLock {
+            delay.set(Mimalloc.decommitDelayOption, 0)
+            mimalloc.collect(true)
+            delay.set(Mimalloc.decommitDelayOption, delay.usual)
+        }
         #endif
     }
 }

@@ -176,16 +176,12 @@ extension ParquetFileWriter {
     }
 }
 
-/// Keeps the database `openDatabaseAhead` opened.
+/// Keeps the database `openDatabaseAhead` opened. (Written once, by the block that holds it.)
 final class DatabaseAhead: @unchecked Sendable {
-    private let lock = NSLock()
     private var database: Database?
 
     fileprivate init(_ shared: SharedDatabase) {
-        DispatchQueue.global().async { [self] in
-            let opened = try? shared.acquire().0
-            lock.withLock { database = opened }
-        }
+        DispatchQueue.global().async { [self] in database = try? shared.acquire().0 }
     }
 }
 

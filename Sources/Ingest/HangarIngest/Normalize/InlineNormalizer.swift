@@ -47,7 +47,7 @@ final class InlineNormalizer: @unchecked Sendable {
 
     func normalize(_ batch: [IngestValue], resource: Int) throws {
         guard let entry = resources[resource], entry.hints.writeDisposition != .skip else { return }
-        if databaseAhead == nil, format == .parquet { databaseAhead = ParquetFileWriter.openDatabaseAhead() }
+        openDatabaseAhead()
         var position = positions[resource, default: 0]
         defer { positions[resource] = position }
         for row in batch {
@@ -56,10 +56,14 @@ final class InlineNormalizer: @unchecked Sendable {
         }
     }
 
+    private func openDatabaseAhead() {
+        if databaseAhead == nil, format == .parquet { databaseAhead = ParquetFileWriter.openDatabaseAhead() }
+    }
+
     /// Raw JSON of a resource, parsed and normalized row by row.
     func normalizeJSON(_ data: Data, layout: JSONLayout, resource: Int) throws {
         guard let entry = resources[resource], entry.hints.writeDisposition != .skip else { return }
-        if databaseAhead == nil, format == .parquet { databaseAhead = ParquetFileWriter.openDatabaseAhead() }
+        openDatabaseAhead()
         var position = positions[resource, default: 0]
         let before = position
         defer { positions[resource] = position }
