@@ -29,12 +29,13 @@ struct InPlaceNormalizeTests {
 
     final class Box { var outcome = Outcome() }
 
-    func normalize(_ lines: String, inPlace: Bool, hints: TableHints = Self.hints, batchRows: Int = 50_000) throws -> Outcome {
+    func normalize(_ lines: String, layout: JSONLayout = .lines, inPlace: Bool, hints: TableHints = Self.hints,
+                   batchRows: Int = 50_000) throws -> Outcome {
         let box = Box()
         let normalizer = Normalizer(schema: Schema(name: "test"), naming: NamingConvention(), loadID: "1700000000.000001",
                                     batchRows: batchRows) { box.outcome.batches.append($0) }
         var position = 0
-        try JSONReader.rows(from: Data(lines.utf8), layout: .lines, typed: false, inPlace: { parser in
+        try JSONReader.rows(from: Data(lines.utf8), layout: layout, typed: false, inPlace: { parser in
             guard inPlace else { return false }
             position += 1
             guard try normalizer.normalizeInPlace(&parser, resource: "repos", hints: hints, position: position) else {
@@ -52,10 +53,10 @@ struct InPlaceNormalizeTests {
         return box.outcome
     }
 
-    func expectSameWays(_ lines: String, hints: TableHints = Self.hints, batchRows: Int = 50_000,
+    func expectSameWays(_ lines: String, layout: JSONLayout = .lines, hints: TableHints = Self.hints, batchRows: Int = 50_000,
                         sourceLocation: SourceLocation = #_sourceLocation) throws -> Outcome {
-        let whole = try normalize(lines, inPlace: false, hints: hints, batchRows: batchRows)
-        let fast = try normalize(lines, inPlace: true, hints: hints, batchRows: batchRows)
+        let whole = try normalize(lines, layout: layout, inPlace: false, hints: hints, batchRows: batchRows)
+        let fast = try normalize(lines, layout: layout, inPlace: true, hints: hints, batchRows: batchRows)
         #expect(whole.inPlace == 0, sourceLocation: sourceLocation)
         #expect(fast.shapes == whole.shapes, sourceLocation: sourceLocation)
         for table in Set(whole.batches.map(\.table)) {
@@ -77,6 +78,20 @@ struct InPlaceNormalizeTests {
         #expect(root.map { $0["owner__geo__lat"] } == (1...5).map { .double(Double($0) + 0.5) })
         #expect(root.first?["pushed_at"] == .timestamp(ISO8601Timestamp.parse("2026-11-01T10:00:00Z")!))
         #expect(fast.rows("repos__releases__assets").count == 5)
+    }
+
+    @Test func rowsOfArraysAndEnvelopesGoInPlaceToo() throws {
+        let rows = (1...6).map { id in
+            #"{"id": \#(id), "owner": {"login": "o\#(id)"},\#n "topics": ["a", "b\#(id)"], "stars": \#(id * 10)}"#
+        }
+        let array = "[\n" + rows.joined(separator: ",\n") + "\n]"
+        let fromArray = try expectSameWays(array, layout: .automatic)
+        #expect(fromArray.inPlace == 4, "every row after the second, though each spans two lines")
+        #expect(fromArray.rows("repos").map { $0["stars"] } == (1...6).map { .int(Int64($0 * 10)) })
+        let envelope = #"{"total": 6, "items": "# + array + #", "next": null}"#
+        let fromEnvelope = try expectSameWays(envelope, layout: .automatic)
+        #expect(fromEnvelope.inPlace == 4)
+        #expect(fromEnvelope.rows("repos__topics").count == 12)
     }
 
     @Test func rowsThatDifferAreReadWholeAndLeaveNothingBehind() throws {

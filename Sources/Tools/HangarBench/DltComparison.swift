@@ -13,8 +13,11 @@ import Glibc
 /// 1. HANGAR_BENCH_RECORDS records merged on `id` into an empty table (DuckDB's own `read_json`
 ///    runs on the same file for the "within 2×" target)
 /// 2. an update of them (10% changed, 1% new) merged into the table from 1
-/// 3. the records yielded in 10 pages by a resource with an incremental cursor on `pushed_at`,
-///    appended into an empty table (append, so that the workload measures the cursor, not the key)
+/// 3. the records in 10 pages from a resource with an incremental cursor on `pushed_at`,
+///    appended into an empty table (append, so that the workload measures the cursor, not the key).
+///    Each side's resource hands its pages over as that side's API clients do: dlt's yields
+///    lists of dicts (parsed with orjson), Hangar's passes each page's JSON text (`emit.json`,
+///    what FlightKit's REST client does with a page)
 /// 4. HANGAR_BENCH_BIG_RECORDS records appended (Hangar also appends HANGAR_BENCH_RECORDS records
 ///    alone, the baseline of the flat-memory target)
 ///

@@ -7,9 +7,10 @@ import HangarIngest
 ///
 ///     HangarBench hangar-incremental FILE.jsonl DATABASE.duckdb HOME [PAGES]
 ///
-/// The file's records are parsed and yielded in PAGES pages (default 10) by a resource with an
-/// incremental cursor on `pushed_at` (`Incremental(cursorPath: "pushed_at")`, last value `max`,
-/// no primary key: boundary rows are remembered by a digest of the row), appended to
+/// The file's records are passed on as JSON text in PAGES pages (default 10), as a REST resource
+/// passes an API's pages, by a resource with an incremental cursor on `pushed_at`
+/// (`Incremental(cursorPath: "pushed_at")`, last value `max`, no primary key: boundary rows are
+/// remembered by a digest of the row), appended to
 /// `bench.github_repo_stats` — what `bench/dlt_workload.py incremental` does with
 /// `dlt.sources.incremental("pushed_at")`. Prints the LoadInfo as JSON.
 enum HangarIncrementalWorkload {
@@ -26,20 +27,34 @@ enum HangarIncrementalWorkload {
 
         let resource = Resource(DltComparison.table, hints: TableHints(table: DltComparison.table),
                                 incremental: Incremental(cursorPath: "pushed_at")) { emit in
-            var page: [IngestValue] = []
-            page.reserveCapacity(pageRows)
-            // Read in chunks of whole lines, as dlt's side reads the file line by line: the file
-            // is never in memory whole.
+            // Each page goes to the pipeline as the JSON text it is, as a REST resource passes an
+            // API's pages on (`emit.page`); the file is read in chunks of whole lines, as dlt's
+            // side reads it line by line, so it is never in memory whole.
+            var page = Data()
+            var pageLines = 0
             try forEachChunkOfLines(file) { chunk in
-                try JSONReader.rows(from: chunk, layout: .lines) { row, _ in
-                    page.append(row)
-                    if page.count == pageRows {
-                        try emit.rows(page)
-                        page.removeAll(keepingCapacity: true)
+                try chunk.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                    guard let base = bytes.baseAddress else { return }
+                    var start = 0
+                    while start < bytes.count {
+                        // The chunk's lines up to the page's end, or up to the chunk's.
+                        var end = start
+                        while pageLines < pageRows, end < bytes.count {
+                            let newline = memchr(base + end, 0x0A, bytes.count - end)
+                            end = newline.map { base.distance(to: $0) + 1 } ?? bytes.count
+                            pageLines += 1
+                        }
+                        page.append(contentsOf: bytes[start..<end])
+                        start = end
+                        if pageLines == pageRows {
+                            try emit.json(page)
+                            page.removeAll(keepingCapacity: true)
+                            pageLines = 0
+                        }
                     }
                 }
             }
-            if !page.isEmpty { try emit.rows(page) }
+            if !page.isEmpty { try emit.json(page) }
         }
         let output = try blocking {
             let pipeline = try Pipeline(name: "bench", destination: .duckdb(path: database), dataset: DltComparison.dataset,
@@ -54,7 +69,16 @@ enum HangarIncrementalWorkload {
 
     private static func countLines(_ file: String) throws -> Int {
         var lines = 0
-        try forEachChunkOfLines(file) { chunk in chunk.withUnsafeBytes { bytes in for byte in bytes where byte == 0x0A { lines += 1 } } }
+        try forEachChunkOfLines(file) { chunk in
+            chunk.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress else { return }
+                var offset = 0
+                while offset < bytes.count, let newline = memchr(base + offset, 0x0A, bytes.count - offset) {
+                    lines += 1
+                    offset = base.distance(to: newline) + 1
+                }
+            }
+        }
         return lines
     }
 

@@ -9,6 +9,8 @@ struct CursorPath: Sendable, Equatable {
 
     let text: String
     let steps: [Step]
+    /// Each member step's name as UTF-8, for reading rows from their bytes (empty for indices).
+    let memberBytes: [[UInt8]]
 
     /// The path's syntax problem, phrased to complete "cursor path "…" is not usable: ".
     struct SyntaxError: Error {
@@ -57,6 +59,10 @@ struct CursorPath: Sendable, Equatable {
         }
         guard !steps.isEmpty else { throw SyntaxError(reason: "it is empty") }
         self.steps = steps
+        memberBytes = steps.map { step in
+            guard case .member(let name) = step else { return [] }
+            return Array(name.utf8)
+        }
     }
 
     /// The value the path leads to in `row`, nil when it leads nowhere.

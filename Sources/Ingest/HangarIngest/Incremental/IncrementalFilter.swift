@@ -4,7 +4,7 @@
 final class IncrementalFilter {
     let resource: String
     private let settings: Incremental
-    private let path: CursorPath
+    let path: CursorPath
     /// +1 for `.max`, -1 for `.min`: comparisons times this read "further along" as positive.
     private let direction: Int
     private let initialValue: IngestValue?
@@ -20,6 +20,9 @@ final class IncrementalFilter {
     private let keyDigest: RowKeyDigest
     private var last: CursorValue?
     private var lastKeys: BoundaryKeys
+    /// Rows admitted at the last value whose keys are still to be digested, oldest first, with
+    /// the digest when it is known already (see ``admit(cursorValue:ticket:rowOf:)``).
+    private var pendingKeys: [(ticket: Int, digest: String?)] = []
     private var position = 0
     /// Sorted rows went past the range: nothing later can load.
     private(set) var isExhausted = false
@@ -100,12 +103,36 @@ final class IncrementalFilter {
     }
 
     /// Whether `row`, the next row the resource emitted, loads.
-    func admit(_ row: IngestValue) throws(IngestError) -> Bool {
+    func admit(_ row: IngestValue) throws -> Bool {
+        try decide(path.value(in: row), ticket: 0, deferring: false) { _ in row }
+    }
+
+    /// Whether the next row the resource emitted loads, for a row read from bytes: its value at
+    /// the cursor path (nil when the path leads nowhere), a ticket naming it, and how to build a
+    /// row from its ticket. Rows are built only for their key digests, when a decision needs one
+    /// or the row is still at the last value when ``digestPendingKeys(rowOf:)`` is called: rows
+    /// sorted by their cursor each reach a new last value, and building each for a digest the
+    /// next row discards would cost what reading from bytes saves.
+    func admit(cursorValue: IngestValue?, ticket: Int, rowOf: (Int) throws -> IngestValue) throws -> Bool {
+        try decide(cursorValue, ticket: ticket, deferring: true, rowOf: rowOf)
+    }
+
+    /// Digests the rows admitted at the last value since the last call; call it before the
+    /// tickets stop naming rows (at the end of each document) and before ``write(into:)``.
+    func digestPendingKeys(rowOf: (Int) throws -> IngestValue) throws {
+        for pending in pendingKeys {
+            lastKeys.insert(try pending.digest ?? keyDigest.digest(of: rowOf(pending.ticket)))
+        }
+        pendingKeys.removeAll(keepingCapacity: true)
+    }
+
+    private func decide(_ cursorValue: IngestValue?, ticket: Int, deferring: Bool,
+                        rowOf: (Int) throws -> IngestValue) throws -> Bool {
         position += 1
         if isExhausted { return false }
         let present: CursorValue?
         do {
-            present = try CursorValue(path.value(in: row) ?? .null)
+            present = try CursorValue(cursorValue ?? .null)
         } catch {
             throw rowError("its cursor value at \"\(settings.cursorPath)\" is unusable: \(error.reason)")
         }
@@ -127,13 +154,20 @@ final class IncrementalFilter {
         }
         var digest: String?
         if deduplicates, let storedLast, try compare(value, storedLast, "last value") == 0 {
-            let key = keyDigest.digest(of: row)
+            let key = keyDigest.digest(of: try rowOf(ticket))
             if storedKeys.contains(key) { return false }
             digest = key
         }
+        func keepKey() throws {
+            guard lastKeys.limit > 0 else { return }
+            guard deferring else { return lastKeys.insert(try digest ?? keyDigest.digest(of: rowOf(ticket))) }
+            pendingKeys.append((ticket, digest))
+            // Many rows at one value: digest the waiting ones, as only the last `limit` keys stay.
+            if pendingKeys.count >= 2 * max(lastKeys.limit, 1) { try digestPendingKeys(rowOf: rowOf) }
+        }
         guard let current = last else {
             last = value
-            if keepsState { lastKeys.insert(digest ?? keyDigest.digest(of: row)) }
+            if keepsState { try keepKey() }
             return true
         }
         let along = try direction * compare(value, current, "last value")
@@ -141,16 +175,18 @@ final class IncrementalFilter {
             last = value
             if keepsState {
                 lastKeys.removeAll()
-                lastKeys.insert(digest ?? keyDigest.digest(of: row))
+                pendingKeys.removeAll(keepingCapacity: true)
+                try keepKey()
             }
         } else if along == 0, keepsState {
-            lastKeys.insert(digest ?? keyDigest.digest(of: row))
+            try keepKey()
         }
         return true
     }
 
     /// Puts the incremental's section into the resource's state; backfills leave it as it was.
     func write(into state: inout [String: StateValue]) {
+        assert(pendingKeys.isEmpty, "digestPendingKeys(rowOf:) was not called after the last document")
         guard keepsState, hadState || last != nil || initialValue != nil else { return }
         var sections = state["incremental"]?.object ?? [:]
         sections[settings.cursorPath] = .object([

@@ -67,11 +67,21 @@ final class InlineNormalizer: @unchecked Sendable {
         var position = positions[resource, default: 0]
         let before = position
         defer { positions[resource] = position }
+        let resource = entry.name, hints = entry.hints
         do {
-            try JSONReader.rows(from: data, layout: layout) { row, _ in
+            // Rows shaped like the ones before are normalized straight from the bytes.
+            try JSONReader.rows(from: data, layout: layout, typed: false, inPlace: { parser in
+                position += 1
+                guard try normalizer.normalizeInPlace(&parser, resource: resource, hints: hints, position: position) else {
+                    position -= 1
+                    return false
+                }
+                countRow()
+                return true
+            }, body: { row, _ in
                 position += 1
                 try normalize(row, entry: entry, position: position)
-            }
+            })
         } catch let error as IngestError where error.code == .malformedJSON {
             let place = before > 0 ? "in the document after its first \(before) rows, " : ""
             throw IngestError(.malformedJSON, message: "resource \(entry.name): \(place)\(error.message)")
@@ -82,6 +92,10 @@ final class InlineNormalizer: @unchecked Sendable {
         // Normalizing starts with the first row, while extracting goes on.
         if rows == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: nil)) }
         try normalizer.normalize(row, resource: entry.name, hints: entry.hints, position: position)
+        countRow()
+    }
+
+    private func countRow() {
         rows += 1
         if rows == 1 { CrashPoint.duringNormalize.reached() }
         if rows % 100_000 == 0 { progress?(PipelineProgress(stage: .normalize, loadID: loadID, rows: rows)) }

@@ -36,6 +36,8 @@ final class ExtractFiles: @unchecked Sendable {
     /// (16,000 rows) lets the normalizer keep going while a resource builds its next page: w3
     /// 2.38 -> 2.28 s for about 5 MB; 24 was no faster.
     private let inFlight = DispatchSemaphore(value: 16)
+    /// Documents (API pages, say) can be large: one waits while the resource makes the next.
+    private let documentsInFlight = DispatchSemaphore(value: 1)
     private let failureLock = NSLock()
     private var failure: (any Error)?
 
@@ -68,16 +70,23 @@ final class ExtractFiles: @unchecked Sendable {
         let rows = batch, resource = batchResource, inline = mode == .inline ? inline : nil
         batch = []
         batch.reserveCapacity(Self.batchRows)
-        inFlight.wait()
+        enqueue(bounded: inFlight) { [self] in
+            if let inline {
+                try inline.normalize(rows, resource: resource)
+            } else {
+                try writeRows(rows, resource: resource)
+            }
+        }
+    }
+
+    /// Runs `work` on the queue once `bounded` lets it; the failure, if any, is kept for the next call.
+    private func enqueue(bounded: DispatchSemaphore, _ work: @escaping @Sendable () throws -> Void) {
+        bounded.wait()
         queue.async { [self] in
-            defer { inFlight.signal() }
+            defer { bounded.signal() }
             guard !hasFailed else { return }
             do {
-                if let inline {
-                    try inline.normalize(rows, resource: resource)
-                } else {
-                    try writeRows(rows, resource: resource)
-                }
+                try work()
             } catch {
                 record(error)
             }
@@ -116,14 +125,19 @@ final class ExtractFiles: @unchecked Sendable {
         if let failure = failureLock.withLock({ failure }) { throw failure }
     }
 
-    func appendJSON(_ data: Data, resource: Int) throws {
+    /// A JSON document of rows; `layout` `.lines` when it is known to be JSON lines. Written (or
+    /// normalized) on the queue while the resource goes on to its next document.
+    func appendJSON(_ data: Data, resource: Int, layout: JSONLayout = .automatic) throws {
         if mode == .undecided { mode = .files }
-        if mode == .inline, let inline {
-            return try inOrder { try inline.normalizeJSON(data, layout: .automatic, resource: resource) }
-        }
-        try inOrder {
-            try flush(resource)
-            try write(data, resource: resource, kind: "json")
+        try handOverBatch()
+        let inline = mode == .inline ? inline : nil
+        enqueue(bounded: documentsInFlight) { [self] in
+            if let inline {
+                try inline.normalizeJSON(data, layout: layout, resource: resource)
+            } else {
+                try flush(resource)
+                try write(data, resource: resource, kind: layout == .lines ? "jsonl" : "json")
+            }
         }
     }
 

@@ -64,7 +64,8 @@ public struct Resource: Sendable {
 
     /// A resource over raw JSON: an array of objects, an object holding such an array, or JSON
     /// lines. The bytes go to the load package as they are and are parsed once, in normalize
-    /// (with an incremental, they are parsed during extract to filter the rows).
+    /// (with an incremental, each row is first read during extract for its cursor value alone,
+    /// and the rows that load go on as they are).
     public static func json(_ name: String, _ data: Data, hints: TableHints? = nil, incremental: Incremental? = nil) -> Resource {
         Resource(name, hints: hints, incremental: incremental) { emit in try emit.json(data) }
     }

@@ -63,15 +63,44 @@ public final class ResourceEmitter {
 
     /// Raw JSON (an array of objects, an object holding one, or JSON lines), kept as it is until
     /// normalize parses it.
-    /// With an incremental, the rows are parsed here instead, to be filtered.
+    ///
+    /// With an incremental, the rows are filtered here: each is read from the bytes for its cursor
+    /// value alone (and checked), and the rows that load are passed on as JSON lines, their bytes
+    /// unchanged. Only rows whose key digest the filter needs are built whole.
     public func json(_ data: Data) throws {
-        guard incrementalFilter != nil else { return try files.appendJSON(data, resource: index) }
+        guard let incrementalFilter else { return try files.appendJSON(data, resource: index) }
+        let path = incrementalFilter.path
+        var admitted: [Range<Int>] = []
+        func row(_ ticket: Int) throws -> IngestValue {
+            try JSONReader.value(from: data[data.startIndex + admitted[ticket].lowerBound ..< data.startIndex + admitted[ticket].upperBound])
+        }
         do {
-            try JSONReader.rows(from: data) { value, _ in
-                try row(value)
-                if shouldStop { throw StopReading() }
-            }
+            try JSONReader.rows(from: data, layout: .automatic, typed: false, inPlace: { parser in
+                let start = parser.byteOffset
+                let cursorValue = try path.value(readingRowFrom: &parser)
+                let range = start..<parser.byteOffset
+                // The row is admitted under its future ticket; a rejected one leaves no trace.
+                admitted.append(range)
+                if try !incrementalFilter.admit(cursorValue: cursorValue, ticket: admitted.count - 1, rowOf: row) {
+                    admitted.removeLast()
+                }
+                if incrementalFilter.isExhausted { throw StopReading() }
+                return true
+            }, body: { _, _ in })
         } catch is StopReading {}
+        try incrementalFilter.digestPendingKeys(rowOf: row)
+        guard !admitted.isEmpty else { return }
+        var lines = Data(capacity: admitted.reduce(0) { $0 + $1.count + 1 })
+        data.withUnsafeBytes { bytes in
+            for range in admitted {
+                lines.append(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
+                lines.append(UInt8(ascii: "\n"))
+            }
+        }
+        try files.appendJSON(lines, resource: index, layout: .lines)
+        let before = rowCount
+        rowCount += admitted.count
+        if before == 0 { CrashPoint.duringExtract.reached() }
     }
 
     /// Ends reading a document once no later row can load.

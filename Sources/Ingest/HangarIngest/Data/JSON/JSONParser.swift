@@ -52,8 +52,20 @@ struct JSONParser: ~Copyable {
 
     // MARK: - Documents and layouts
 
+    /// A row reader that may read the row at the parser's position straight from the bytes:
+    /// see ``readRows(layout:inPlace:body:)``.
+    typealias InPlaceReader = (inout JSONParser) throws -> Bool
+
     /// Reads the rows of the whole input, calling `body` with each.
     mutating func readRows(layout: JSONLayout, body: (IngestValue, RowPosition) throws -> Void) throws {
+        try readRows(layout: layout, inPlace: { _ in false }, body: body)
+    }
+
+    /// Reads the rows of the whole input, offering each to `inPlace` first: it may read the row
+    /// member by member (``beginObject()``, ``nextMemberKey(first:)``, ``value(depth:)``,
+    /// ``skipValue(depth:)``) and return true, or return false having consumed nothing, and the row
+    /// is read whole and handed to `body`.
+    mutating func readRows(layout: JSONLayout, inPlace: InPlaceReader, body: (IngestValue, RowPosition) throws -> Void) throws {
         skipByteOrderMark()
         switch layout {
         case .array:
@@ -61,14 +73,14 @@ struct JSONParser: ~Copyable {
             guard index < count, base[index] == UInt8(ascii: "[") else {
                 throw failure(expected: "'[' to start the top-level array of rows")
             }
-            try readArrayRows(body)
+            try readArrayRows(inPlace, body)
             try expectEndOfInput(after: "the top-level array")
         case .lines:
-            try readLineRows(firstRow: 1, body)
+            try readLineRows(firstRow: 1, inPlace, body)
         case .objectHolding(let key):
-            try readEnvelope(key: key, body)
+            try readEnvelope(key: key, inPlace, body)
         case .automatic:
-            try readAutomatically(body)
+            try readAutomatically(inPlace, body)
         }
     }
 
@@ -80,11 +92,11 @@ struct JSONParser: ~Copyable {
         return value
     }
 
-    private mutating func readAutomatically(_ body: (IngestValue, RowPosition) throws -> Void) throws {
+    private mutating func readAutomatically(_ inPlace: InPlaceReader, _ body: (IngestValue, RowPosition) throws -> Void) throws {
         skipWhitespace()
         guard index < count else { return }
         if base[index] == UInt8(ascii: "[") {
-            try readArrayRows(body)
+            try readArrayRows(inPlace, body)
             try expectEndOfInput(after: "the top-level array")
             return
         }
@@ -106,9 +118,9 @@ struct JSONParser: ~Copyable {
         line = start.line
         if isOnlyValue, let holder {
             context = .none
-            try readEnvelope(key: holder, body)
+            try readEnvelope(key: holder, inPlace, body)
         } else {
-            try readLineRows(firstRow: 1, body)
+            try readLineRows(firstRow: 1, inPlace, body)
         }
     }
 
@@ -167,7 +179,7 @@ struct JSONParser: ~Copyable {
     }
 
     /// Reads rows from the `[` at `index` through the matching `]`.
-    private mutating func readArrayRows(_ body: (IngestValue, RowPosition) throws -> Void) throws {
+    private mutating func readArrayRows(_ inPlace: InPlaceReader, _ body: (IngestValue, RowPosition) throws -> Void) throws {
         index += 1
         skipWhitespace()
         if index < count, base[index] == UInt8(ascii: "]") {
@@ -179,9 +191,13 @@ struct JSONParser: ~Copyable {
             row += 1
             context = .inRow(row)
             let position = RowPosition(row: row, line: line, byteOffset: index)
-            let value = try parseValue(depth: 1)
-            context = .afterRow(row)
-            try body(value, position)
+            if try inPlace(&self) {
+                context = .afterRow(row)
+            } else {
+                let value = try parseValue(depth: 1)
+                context = .afterRow(row)
+                try body(value, position)
+            }
             skipWhitespace()
             guard index < count else { throw failure(expected: "',' or ']' after a row") }
             switch base[index] {
@@ -200,9 +216,7 @@ struct JSONParser: ~Copyable {
         }
     }
 
-    /// `inPlace`: see ``readRows(layout:inPlace:body:)``.
-    private mutating func readLineRows(firstRow: Int, inPlace: (inout JSONParser) throws -> Bool = { _ in false },
-                                       _ body: (IngestValue, RowPosition) throws -> Void) throws {
+    private mutating func readLineRows(firstRow: Int, _ inPlace: InPlaceReader, _ body: (IngestValue, RowPosition) throws -> Void) throws {
         var row = firstRow - 1
         while true {
             skipWhitespace()
@@ -222,7 +236,7 @@ struct JSONParser: ~Copyable {
         }
     }
 
-    private mutating func readEnvelope(key: String?, _ body: (IngestValue, RowPosition) throws -> Void) throws {
+    private mutating func readEnvelope(key: String?, _ inPlace: InPlaceReader, _ body: (IngestValue, RowPosition) throws -> Void) throws {
         skipWhitespace()
         guard index < count, base[index] == UInt8(ascii: "{") else {
             throw failure(expected: "'{' to start the top-level object holding the rows")
@@ -245,7 +259,7 @@ struct JSONParser: ~Copyable {
                     guard index < count, base[index] == UInt8(ascii: "[") else {
                         throw failure(expected: "an array of rows as the value of \"\(name)\"")
                     }
-                    try readArrayRows(body)
+                    try readArrayRows(inPlace, body)
                     found = true
                 } else {
                     _ = try parseValue(depth: 1)
@@ -262,17 +276,6 @@ struct JSONParser: ~Copyable {
     }
 
     // MARK: - Rows read in place
-
-    /// Reads JSON Lines rows, offering each to `inPlace` first: it may read the row member by
-    /// member (``beginObject()``, ``nextMemberKey(first:)``, ``value(depth:)``) and return true, or
-    /// return false having consumed nothing, and the row is read whole and handed to `body`.
-    /// Lines of other layouts are read whole.
-    mutating func readRows(layout: JSONLayout, inPlace: (inout JSONParser) throws -> Bool,
-                           body: (IngestValue, RowPosition) throws -> Void) throws {
-        guard case .lines = layout else { return try readRows(layout: layout, body: body) }
-        skipByteOrderMark()
-        try readLineRows(firstRow: 1, inPlace: inPlace, body)
-    }
 
     /// Where reading stands, to read a value again from its start.
     struct Mark {
@@ -306,26 +309,112 @@ struct JSONParser: ~Copyable {
     /// after consuming the object's `}`. `first`: right after ``beginObject()``. Repeated keys are
     /// not merged here: a reader of members must not expect them.
     mutating func nextMemberKey(first: Bool) throws(IngestError) -> String? {
-        if first {
-            skipWhitespace()
-            if index < count, base[index] == UInt8(ascii: "}") {
-                index += 1
-                return nil
-            }
-        } else if try !moreMembers() {
-            return nil
-        }
-        guard index < count, base[index] == JSONBytes.quote else {
-            throw failure(expected: first ? "a member name in double quotes" : "a member name in double quotes after ','")
-        }
+        guard try atNextMember(first: first) else { return nil }
         let key = try parseKey()
         try expectColon()
         return key.name
     }
 
+    /// Moves to the next member's name and returns true, or consumes the object's `}` and
+    /// returns false.
+    private mutating func atNextMember(first: Bool) throws(IngestError) -> Bool {
+        if first {
+            skipWhitespace()
+            if index < count, base[index] == UInt8(ascii: "}") {
+                index += 1
+                return false
+            }
+        } else if try !moreMembers() {
+            return false
+        }
+        guard index < count, base[index] == JSONBytes.quote else {
+            throw failure(expected: first ? "a member name in double quotes" : "a member name in double quotes after ','")
+        }
+        return true
+    }
+
+    /// ``nextMemberKey(first:)`` for a reader looking for one member: whether the key is `name`
+    /// (its UTF-8 bytes), without making a string of it; nil after consuming the object's `}`.
+    mutating func nextMemberKey(first: Bool, is name: [UInt8]) throws(IngestError) -> Bool? {
+        guard try atNextMember(first: first) else { return nil }
+        let key = scannedBytes(try scanString())
+        try expectColon()
+        guard key.count == name.count else { return false }
+        return name.withUnsafeBufferPointer { name in key.count == 0 || memcmp(key.start, name.baseAddress!, key.count) == 0 }
+    }
+
     /// The next value, whole, `depth` levels into the row.
     mutating func value(depth: Int) throws(IngestError) -> IngestValue {
         try parseValue(depth: depth)
+    }
+
+    /// The offset of the next byte to read from the start of the input.
+    var byteOffset: Int { index }
+
+    /// Consumes the `[` that starts the next value and returns true; false, consuming nothing but
+    /// whitespace, when the next value is not an array.
+    mutating func beginArray() -> Bool {
+        skipWhitespace()
+        guard index < count, base[index] == UInt8(ascii: "[") else { return false }
+        index += 1
+        return true
+    }
+
+    /// Whether another element of the array being read follows (it comes next), or false after
+    /// consuming the array's `]`. `first`: right after ``beginArray()``.
+    mutating func nextElement(first: Bool) throws(IngestError) -> Bool {
+        skipWhitespace()
+        guard index < count else { throw failure(expected: first ? "a value" : "',' or ']' after an array element") }
+        if base[index] == UInt8(ascii: "]") {
+            index += 1
+            return false
+        }
+        guard !first else { return true }
+        guard base[index] == UInt8(ascii: ",") else { throw failure(expected: "',' or ']' after an array element") }
+        index += 1
+        skipWhitespace()
+        if index < count, base[index] == UInt8(ascii: "]") { throw failure(expected: "a value after ','") }
+        return true
+    }
+
+    /// Moves past the next value, checking it as ``value(depth:)`` would (the same errors at the
+    /// same places) without building it: no strings, arrays or objects are allocated.
+    mutating func skipValue(depth: Int) throws(IngestError) {
+        skipWhitespace()
+        guard index < count else { throw failure(expected: "a value") }
+        switch base[index] {
+        case JSONBytes.quote:
+            _ = try scanString()
+        case UInt8(ascii: "{"):
+            guard try openContainer(depth: depth, closing: UInt8(ascii: "}")) else { return }
+            var first = true
+            repeat {
+                guard index < count, base[index] == JSONBytes.quote else {
+                    throw failure(expected: first ? "a member name in double quotes" : "a member name in double quotes after ','")
+                }
+                first = false
+                _ = try scanString()
+                try expectColon()
+                try skipValue(depth: depth + 1)
+            } while try moreMembers()
+        case UInt8(ascii: "["):
+            guard try openContainer(depth: depth, closing: UInt8(ascii: "]")) else { return }
+            var first = true
+            while try nextElement(first: first) {
+                first = false
+                try skipValue(depth: depth + 1)
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try parseNumber()
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+        default:
+            throw failure(expected: "a value")
+        }
     }
 
     // MARK: - Values
@@ -356,16 +445,21 @@ struct JSONParser: ~Copyable {
         }
     }
 
-    private mutating func parseObject(depth: Int) throws(IngestError) -> IngestValue {
+    /// Checks the depth and consumes the `{` or `[` at `index`; false, having consumed `closing`
+    /// too, when the container is empty.
+    private mutating func openContainer(depth: Int, closing: UInt8) throws(IngestError) -> Bool {
         guard depth < Self.maximumDepth else {
             throw failure(detail: "objects and arrays nest deeper than \(Self.maximumDepth) levels")
         }
         index += 1
         skipWhitespace()
-        if index < count, base[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object([])
-        }
+        guard index < count, base[index] == closing else { return true }
+        index += 1
+        return false
+    }
+
+    private mutating func parseObject(depth: Int) throws(IngestError) -> IngestValue {
+        guard try openContainer(depth: depth, closing: UInt8(ascii: "}")) else { return .object([]) }
         let start = members.count
         while true {
             guard index < count, base[index] == JSONBytes.quote else {
@@ -400,15 +494,7 @@ struct JSONParser: ~Copyable {
     }
 
     private mutating func parseArray(depth: Int) throws(IngestError) -> IngestValue {
-        guard depth < Self.maximumDepth else {
-            throw failure(detail: "objects and arrays nest deeper than \(Self.maximumDepth) levels")
-        }
-        index += 1
-        skipWhitespace()
-        if index < count, base[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array([])
-        }
+        guard try openContainer(depth: depth, closing: UInt8(ascii: "]")) else { return .array([]) }
         let start = elements.count
         while true {
             let value = try parseValue(depth: depth + 1)
