@@ -28,33 +28,8 @@ enum HangarIncrementalWorkload {
         let resource = Resource(DltComparison.table, hints: TableHints(table: DltComparison.table),
                                 incremental: Incremental(cursorPath: "pushed_at")) { emit in
             // Each page goes to the pipeline as the JSON text it is, as a REST resource passes an
-            // API's pages on (`emit.page`); the file is read in chunks of whole lines, as dlt's
-            // side reads it line by line, so it is never in memory whole.
-            var page = Data()
-            var pageLines = 0
-            try forEachChunkOfLines(file) { chunk in
-                try chunk.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                    guard let base = bytes.baseAddress else { return }
-                    var start = 0
-                    while start < bytes.count {
-                        // The chunk's lines up to the page's end, or up to the chunk's.
-                        var end = start
-                        while pageLines < pageRows, end < bytes.count {
-                            let newline = memchr(base + end, 0x0A, bytes.count - end)
-                            end = newline.map { base.distance(to: $0) + 1 } ?? bytes.count
-                            pageLines += 1
-                        }
-                        page.append(contentsOf: bytes[start..<end])
-                        start = end
-                        if pageLines == pageRows {
-                            try emit.json(page)
-                            page.removeAll(keepingCapacity: true)
-                            pageLines = 0
-                        }
-                    }
-                }
-            }
-            if !page.isEmpty { try emit.json(page) }
+            // API's pages on (`emit.page`). The file is read page by page, never whole.
+            try forEachPage(of: file, lines: pageRows) { page in try emit.json(page) }
         }
         let output = try blocking {
             let pipeline = try Pipeline(name: "bench", destination: .duckdb(path: database), dataset: DltComparison.dataset,
@@ -95,6 +70,50 @@ enum HangarIncrementalWorkload {
             carry = Data(carry[(lastNewline + 1)...])
         }
         if !carry.isEmpty { try body(carry) }
+    }
+
+    /// Calls `body` with pages of `pageRows` lines of the file (the last with what is left). Each
+    /// page is read into a buffer of its own, as an HTTP client reads a response body, and the
+    /// page owns it: the bytes are copied once, from the file; only those read past a page's end
+    /// move to the next page's buffer.
+    private static func forEachPage(of file: String, lines pageRows: Int, _ body: (Data) throws -> Void) throws {
+        let descriptor = open(file, O_RDONLY)
+        guard descriptor >= 0 else { throw BenchFailure("cannot read \(file)") }
+        defer { close(descriptor) }
+        var capacity = chunkBytes * 4
+        var buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self)
+        defer { free(buffer) }
+        // `counted` bytes of the `filled` hold `lines` whole lines.
+        var filled = 0, counted = 0, lines = 0, atEnd = false
+        while let current = buffer {
+            while lines < pageRows, let newline = memchr(current + counted, 0x0A, filled - counted) {
+                counted = UnsafeRawPointer(current).distance(to: UnsafeRawPointer(newline)) + 1
+                lines += 1
+            }
+            if lines == pageRows || atEnd && filled > 0 {
+                // A page: it takes the buffer; what follows it moves to a new one.
+                let pageBytes = lines == pageRows ? counted : filled
+                buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self)
+                guard let next = buffer else { throw BenchFailure("out of memory reading \(file)") }
+                memcpy(next, current + pageBytes, filled - pageBytes)
+                filled -= pageBytes
+                counted = 0
+                lines = 0
+                try body(Data(bytesNoCopy: current, count: pageBytes, deallocator: .free))
+                continue
+            }
+            if atEnd { break }
+            if filled + chunkBytes > capacity {
+                guard let grown = realloc(current, capacity * 2) else { throw BenchFailure("out of memory reading \(file)") }
+                capacity *= 2
+                buffer = grown.assumingMemoryBound(to: UInt8.self)
+                continue
+            }
+            let got = read(descriptor, current + filled, chunkBytes)
+            guard got >= 0 else { throw BenchFailure("cannot read \(file): \(String(cString: strerror(errno)))") }
+            atEnd = got == 0
+            filled += got
+        }
     }
 
     /// Runs `body` on the concurrency runtime and waits for it; HangarBench's top level is synchronous.

@@ -71,6 +71,7 @@ public final class ResourceEmitter {
         guard let incrementalFilter else { return try files.appendJSON(data, resource: index) }
         let path = incrementalFilter.path
         var admitted: [Range<Int>] = []
+        var rejected = 0, stopped = false
         func row(_ ticket: Int) throws -> IngestValue {
             try JSONReader.value(from: data[data.startIndex + admitted[ticket].lowerBound ..< data.startIndex + admitted[ticket].upperBound])
         }
@@ -83,13 +84,23 @@ public final class ResourceEmitter {
                 admitted.append(range)
                 if try !incrementalFilter.admit(cursorValue: cursorValue, ticket: admitted.count - 1, rowOf: row) {
                     admitted.removeLast()
+                    rejected += 1
                 }
                 if incrementalFilter.isExhausted { throw StopReading() }
                 return true
             }, body: { _, _ in })
-        } catch is StopReading {}
+        } catch is StopReading {
+            stopped = true
+        }
         try incrementalFilter.digestPendingKeys(rowOf: row)
         guard !admitted.isEmpty else { return }
+        defer {
+            let before = rowCount
+            rowCount += admitted.count
+            if before == 0 { CrashPoint.duringExtract.reached() }
+        }
+        // Every row loads (a first run, or an API asked since the cursor): the document goes on whole.
+        if rejected == 0 && !stopped { return try files.appendJSON(data, resource: index) }
         var lines = Data(capacity: admitted.reduce(0) { $0 + $1.count + 1 })
         data.withUnsafeBytes { bytes in
             for range in admitted {
@@ -98,9 +109,6 @@ public final class ResourceEmitter {
             }
         }
         try files.appendJSON(lines, resource: index, layout: .lines)
-        let before = rowCount
-        rowCount += admitted.count
-        if before == 0 { CrashPoint.duringExtract.reached() }
     }
 
     /// Ends reading a document once no later row can load.
