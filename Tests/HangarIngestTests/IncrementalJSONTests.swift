@@ -42,7 +42,10 @@ struct IncrementalJSONTests {
     @Test(arguments: cases)
     func documentsFilterAndRememberLikeRows(_ layout: Layout, _ primaryKey: [String]) async throws {
         let asRows = try IngestSandbox(), asJSON = try IngestSandbox()
-        let rowsPipeline = try asRows.pipeline(), jsonPipeline = try asJSON.pipeline()
+        // Parts of 100 bytes: a filtered document goes on a row or two at a time.
+        var options = PipelineOptions()
+        options.extractPartBytes = 100
+        let rowsPipeline = try asRows.pipeline(), jsonPipeline = try asJSON.pipeline(options: options)
         // Run 1: sorted, three rows a minute, so every third row is a new last value.
         var rows = (1...30).map { pushedRepo($0, at: $0 / 3) }
         // Run 2: the API answers since minute 10 inclusively; rows 30 and one changed comes again
@@ -66,6 +69,27 @@ struct IncrementalJSONTests {
         #expect(try asJSON.count("github.repos") == (primaryKey.isEmpty ? 62 : 61), "without a key the changed row 30 is a new row")
     }
 
+    /// A file whose rows all load is copied into the package as a file (JSON lines in parts);
+    /// one with rows that do not goes on filtered. Either way only the new rows load.
+    @Test func jsonFilesAreFilteredOrCopiedWhole() async throws {
+        let sandbox = try IngestSandbox()
+        var options = PipelineOptions()
+        options.extractPartBytes = 100
+        let pipeline = try sandbox.pipeline(options: options)
+        let file = sandbox.folder.appendingPathComponent("repos.jsonl")
+        let first = (1...10).map { pushedRepo($0, at: $0) }
+        try Self.document(first, .lines).write(to: file)
+        let incremental = Incremental(cursorPath: "pushed_at")
+        var info = try await pipeline.run(.jsonFiles("repos", [file], incremental: incremental))
+        #expect(info.rowCounts["repos"] == 10)
+        // The file again with three rows past the cursor, and the boundary row 10 again.
+        try Self.document(first + (11...13).map { pushedRepo($0, at: $0) }, .lines).write(to: file)
+        info = try await pipeline.run(.jsonFiles("repos", [file], incremental: incremental))
+        #expect(info.rowCounts["repos"] == 3)
+        #expect(try sandbox.ids() == Array(1...13))
+        #expect(try await pipeline.cursorState()?["last_value"] == .string(minute(13)))
+    }
+
     /// The filter's own view: a whole document at one value, past the bound, and sorted rows,
     /// each a new last value, built only once.
     @Test func rowsAreBuiltOnlyForTheKeysThatStay() throws {
@@ -81,12 +105,13 @@ struct IncrementalJSONTests {
             let byValue = try filter(), byBytes = try filter()
             for row in rows { #expect(try byValue.admit(row)) }
             var built = 0
-            let rowOf = { (ticket: Int) -> IngestValue in
+            // A row's place stands for its bytes; here it is its index.
+            let rowOf = { (place: Range<Int>) -> IngestValue in
                 built += 1
-                return rows[ticket]
+                return rows[place.lowerBound]
             }
-            for (ticket, row) in rows.enumerated() {
-                #expect(try byBytes.admit(cursorValue: row.field("pushed_at"), ticket: ticket, rowOf: rowOf))
+            for (index, row) in rows.enumerated() {
+                #expect(try byBytes.admit(cursorValue: row.field("pushed_at"), place: index..<index + 1, rowOf: rowOf))
             }
             try byBytes.digestPendingKeys(rowOf: rowOf)
             #expect(keys(byBytes) == keys(byValue))

@@ -93,8 +93,8 @@ enum HangarIncrementalWorkload {
             if lines == pageRows || atEnd && filled > 0 {
                 // A page: it takes the buffer; what follows it moves to a new one.
                 let pageBytes = lines == pageRows ? counted : filled
-                buffer = malloc(capacity)?.assumingMemoryBound(to: UInt8.self)
-                guard let next = buffer else { throw BenchFailure("out of memory reading \(file)") }
+                guard let next = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else { throw BenchFailure("out of memory reading \(file)") }
+                buffer = next
                 memcpy(next, current + pageBytes, filled - pageBytes)
                 filled -= pageBytes
                 counted = 0

@@ -21,8 +21,8 @@ final class IncrementalFilter {
     private var last: CursorValue?
     private var lastKeys: BoundaryKeys
     /// Rows admitted at the last value whose keys are still to be digested, oldest first, with
-    /// the digest when it is known already (see ``admit(cursorValue:ticket:rowOf:)``).
-    private var pendingKeys: [(ticket: Int, digest: String?)] = []
+    /// the digest when it is known already (see ``admit(cursorValue:place:rowOf:)``).
+    private var pendingKeys: [(place: Range<Int>, digest: String?)] = []
     private var position = 0
     /// Sorted rows went past the range: nothing later can load.
     private(set) var isExhausted = false
@@ -104,30 +104,30 @@ final class IncrementalFilter {
 
     /// Whether `row`, the next row the resource emitted, loads.
     func admit(_ row: IngestValue) throws -> Bool {
-        try decide(path.value(in: row), ticket: 0, deferring: false) { _ in row }
+        try decide(path.value(in: row), place: 0..<0, deferring: false) { _ in row }
     }
 
     /// Whether the next row the resource emitted loads, for a row read from bytes: its value at
-    /// the cursor path (nil when the path leads nowhere), a ticket naming it, and how to build a
-    /// row from its ticket. Rows are built only for their key digests, when a decision needs one
+    /// the cursor path (nil when the path leads nowhere), its place (its bytes in its document),
+    /// and how to build a row from its place. Rows are built only for their key digests, when a decision needs one
     /// or the row is still at the last value when ``digestPendingKeys(rowOf:)`` is called: rows
     /// sorted by their cursor each reach a new last value, and building each for a digest the
     /// next row discards would cost what reading from bytes saves.
-    func admit(cursorValue: IngestValue?, ticket: Int, rowOf: (Int) throws -> IngestValue) throws -> Bool {
-        try decide(cursorValue, ticket: ticket, deferring: true, rowOf: rowOf)
+    func admit(cursorValue: IngestValue?, place: Range<Int>, rowOf: (Range<Int>) throws -> IngestValue) throws -> Bool {
+        try decide(cursorValue, place: place, deferring: true, rowOf: rowOf)
     }
 
     /// Digests the rows admitted at the last value since the last call; call it before the
-    /// tickets stop naming rows (at the end of each document) and before ``write(into:)``.
-    func digestPendingKeys(rowOf: (Int) throws -> IngestValue) throws {
+    /// places stop naming rows (at the end of each document) and before ``write(into:)``.
+    func digestPendingKeys(rowOf: (Range<Int>) throws -> IngestValue) throws {
         for pending in pendingKeys {
-            lastKeys.insert(try pending.digest ?? keyDigest.digest(of: rowOf(pending.ticket)))
+            lastKeys.insert(try pending.digest ?? keyDigest.digest(of: rowOf(pending.place)))
         }
         pendingKeys.removeAll(keepingCapacity: true)
     }
 
-    private func decide(_ cursorValue: IngestValue?, ticket: Int, deferring: Bool,
-                        rowOf: (Int) throws -> IngestValue) throws -> Bool {
+    private func decide(_ cursorValue: IngestValue?, place: Range<Int>, deferring: Bool,
+                        rowOf: (Range<Int>) throws -> IngestValue) throws -> Bool {
         position += 1
         if isExhausted { return false }
         let present: CursorValue?
@@ -154,14 +154,14 @@ final class IncrementalFilter {
         }
         var digest: String?
         if deduplicates, let storedLast, try compare(value, storedLast, "last value") == 0 {
-            let key = keyDigest.digest(of: try rowOf(ticket))
+            let key = keyDigest.digest(of: try rowOf(place))
             if storedKeys.contains(key) { return false }
             digest = key
         }
         func keepKey() throws {
             guard lastKeys.limit > 0 else { return }
-            guard deferring else { return lastKeys.insert(try digest ?? keyDigest.digest(of: rowOf(ticket))) }
-            pendingKeys.append((ticket, digest))
+            guard deferring else { return lastKeys.insert(try digest ?? keyDigest.digest(of: rowOf(place))) }
+            pendingKeys.append((place, digest))
             // Many rows at one value: digest the waiting ones, as only the last `limit` keys stay.
             if pendingKeys.count >= 2 * max(lastKeys.limit, 1) { try digestPendingKeys(rowOf: rowOf) }
         }

@@ -17,7 +17,8 @@ final class ExtractFiles: @unchecked Sendable {
     // Used on `queue` only.
     private var writers: [Int: TypedJSONLWriter] = [:]
     private var fileNumbers: [Int: Int] = [:]
-    private let flushBytes: Int
+    /// The size at which extracted rows are cut into a new part file.
+    let flushBytes: Int
     // Used by the caller's thread only.
     private var batch: [IngestValue] = []
     private var batchResource = 0

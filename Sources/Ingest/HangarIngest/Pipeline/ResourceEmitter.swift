@@ -62,53 +62,102 @@ public final class ResourceEmitter {
     }
 
     /// Raw JSON (an array of objects, an object holding one, or JSON lines), kept as it is until
-    /// normalize parses it.
-    ///
-    /// With an incremental, the rows are filtered here: each is read from the bytes for its cursor
-    /// value alone (and checked), and the rows that load are passed on as JSON lines, their bytes
-    /// unchanged. Only rows whose key digest the filter needs are built whole.
+    /// normalize parses it. With an incremental, its rows are filtered first (see `filterJSON`).
     public func json(_ data: Data) throws {
-        guard let incrementalFilter else { return try files.appendJSON(data, resource: index) }
-        let path = incrementalFilter.path
-        var admitted: [Range<Int>] = []
-        var rejected = 0, stopped = false
-        func row(_ ticket: Int) throws -> IngestValue {
-            try JSONReader.value(from: data[data.startIndex + admitted[ticket].lowerBound ..< data.startIndex + admitted[ticket].upperBound])
+        guard case .whole(let rows) = try filterJSON(data) else { return }
+        try files.appendJSON(data, resource: index)
+        passedOn(rows)
+    }
+
+    /// A JSON file, copied into the package as it is: in bounded memory (JSON lines in parts), to
+    /// be parsed once, in normalize. With an incremental, its rows are filtered first.
+    public func jsonFile(_ url: URL) throws {
+        if incrementalFilter != nil {
+            let data: Data
+            do {
+                data = try Data(contentsOf: url, options: .alwaysMapped)
+            } catch {
+                throw IngestError(.invalidData, message: "resource \(resource): cannot read \(url.path): \(error.localizedDescription)")
+            }
+            guard case .whole(let rows) = try filterJSON(data) else { return }
+            try files.appendJSONFile(url, resource: index)
+            passedOn(rows)
+        } else {
+            try files.appendJSONFile(url, resource: index)
+        }
+    }
+
+    /// A document may be passed on whole when every row of it loads and it has at most this many
+    /// rows: until then the place of each row is kept (16 bytes), in case one does not load.
+    static let wholeDocumentRows = 1 << 18
+
+    /// What became of a document's rows.
+    private enum Filtered {
+        /// The document is to be passed on whole: every row loads (a first run, or an API asked
+        /// since the cursor), or there is no incremental (`rows` nil: they are not counted).
+        case whole(rows: Int?)
+        /// The rows that load (if any) were passed on as JSON lines, their bytes unchanged, in
+        /// parts of about the package's part size.
+        case passedOn
+    }
+
+    /// Filters a document's rows through the incremental, if there is one. Each row is read from
+    /// the bytes for its cursor value alone (and checked); only rows whose key digest the filter
+    /// needs are built whole.
+    private func filterJSON(_ data: Data) throws -> Filtered {
+        guard let incrementalFilter else { return .whole(rows: nil) }
+        let path = incrementalFilter.path, partBytes = files.flushBytes
+        // Loading rows not passed on yet, and whether the document may still go on whole.
+        var unsent: [Range<Int>] = []
+        var unsentBytes = 0, whole = true
+        func row(_ place: Range<Int>) throws -> IngestValue {
+            try JSONReader.value(from: data[data.startIndex + place.lowerBound ..< data.startIndex + place.upperBound])
+        }
+        func send() throws {
+            guard !unsent.isEmpty else { return }
+            var lines = Data(capacity: unsentBytes)
+            data.withUnsafeBytes { bytes in
+                let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                for place in unsent {
+                    lines.append(base + place.lowerBound, count: place.count)
+                    lines.append(UInt8(ascii: "\n"))
+                }
+            }
+            try files.appendJSON(lines, resource: index, layout: .lines)
+            passedOn(unsent.count)
+            unsent.removeAll(keepingCapacity: true)
+            unsentBytes = 0
         }
         do {
             try JSONReader.rows(from: data, layout: .automatic, typed: false, inPlace: { parser in
                 let start = parser.byteOffset
                 let cursorValue = try path.value(readingRowFrom: &parser)
-                let range = start..<parser.byteOffset
-                // The row is admitted under its future ticket; a rejected one leaves no trace.
-                admitted.append(range)
-                if try !incrementalFilter.admit(cursorValue: cursorValue, ticket: admitted.count - 1, rowOf: row) {
-                    admitted.removeLast()
-                    rejected += 1
+                let place = start..<parser.byteOffset
+                if try incrementalFilter.admit(cursorValue: cursorValue, place: place, rowOf: row) {
+                    unsent.append(place)
+                    unsentBytes += place.count + 1
+                    if unsent.count > Self.wholeDocumentRows { whole = false }
+                } else {
+                    whole = false
                 }
+                if !whole, unsentBytes >= partBytes { try send() }
                 if incrementalFilter.isExhausted { throw StopReading() }
                 return true
             }, body: { _, _ in })
         } catch is StopReading {
-            stopped = true
+            whole = false
         }
         try incrementalFilter.digestPendingKeys(rowOf: row)
-        guard !admitted.isEmpty else { return }
-        defer {
-            let before = rowCount
-            rowCount += admitted.count
-            if before == 0 { CrashPoint.duringExtract.reached() }
-        }
-        // Every row loads (a first run, or an API asked since the cursor): the document goes on whole.
-        if rejected == 0 && !stopped { return try files.appendJSON(data, resource: index) }
-        var lines = Data(capacity: admitted.reduce(0) { $0 + $1.count + 1 })
-        data.withUnsafeBytes { bytes in
-            for range in admitted {
-                lines.append(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
-                lines.append(UInt8(ascii: "\n"))
-            }
-        }
-        try files.appendJSON(lines, resource: index, layout: .lines)
+        if whole, !unsent.isEmpty { return .whole(rows: unsent.count) }
+        try send()
+        return .passedOn
+    }
+
+    private func passedOn(_ rows: Int?) {
+        guard let rows, rows > 0 else { return }
+        let before = rowCount
+        rowCount += rows
+        if before == 0 { CrashPoint.duringExtract.reached() }
     }
 
     /// Ends reading a document once no later row can load.
@@ -118,19 +167,4 @@ public final class ResourceEmitter {
     func finish() {
         incrementalFilter?.write(into: &state)
     }
-
-    /// A JSON file, copied into the package as it is.
-    public func jsonFile(_ url: URL) throws {
-        // Without an incremental the file needs no parsing here: it is copied in bounded memory
-        // (JSON lines in parts) and parsed once, in normalize.
-        guard incrementalFilter != nil else { return try files.appendJSONFile(url, resource: index) }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw IngestError(.invalidData, message: "resource \(resource): cannot read \(url.path): \(error.localizedDescription)")
-        }
-        try json(data)
-    }
-
 }
