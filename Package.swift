@@ -71,7 +71,7 @@ let package = Package(
         // Flights platform: the Hangar home, the local account and its database leases.
         .target(
             name: "HangarAccount",
-            dependencies: [.product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["CivilCalendar", .product(name: "Metrics", package: "swift-metrics")],
             path: "Sources/Platform/HangarAccount"
         ),
         // Flights control plane: flights, versions, runs, logs, secrets and schedules in one SQLite

@@ -48,13 +48,17 @@ struct DatabaseLeaseTests {
         let database = try database()
         let holder = try Holder(database, purpose: "flight docs_dlt_ingest run 12")
         var seen: LeaseHolder?
-        let lease = try DatabaseLease.acquire(database, as: LeaseHolder(purpose: "hangar sql"), timeout: 30) { current in
+        let me = LeaseHolder(purpose: "hangar sql", since: Date(timeIntervalSince1970: 1_796_126_896.75))
+        let lease = try DatabaseLease.acquire(database, as: me, timeout: 30) { current in
             seen = current
             holder.release()
         }
         #expect(seen?.purpose == "flight docs_dlt_ingest run 12")
         #expect(seen?.pid == holder.process.processIdentifier)
         #expect(DatabaseLease.currentHolder(of: database)?.purpose == "hangar sql")
+        // Written in whole seconds, as ISO 8601 that Foundation's own decoder reads.
+        #expect(DatabaseLease.currentHolder(of: database)?.since == Date(timeIntervalSince1970: 1_796_126_896))
+        #expect(me.description == "hangar sql (pid \(getpid())) since 2026-12-01T12:08:16Z")
         lease.release()
         #expect(DatabaseLease.currentHolder(of: database) == nil)
     }

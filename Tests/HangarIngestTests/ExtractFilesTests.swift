@@ -30,6 +30,32 @@ struct ExtractFilesTests {
         #expect(read == lines.map { try! JSONReader.value(from: Data($0.utf8)) })
     }
 
+    /// Normalize shares parts between its two workers as two contiguous halves by size: a file
+    /// is cut into an even number of parts of about one size, never more parts than full ones
+    /// and a remainder would make.
+    @Test(arguments: [1_000, 1_300, 2_100, 5_000])
+    func aFileIsCutIntoAnEvenNumberOfEqualParts(flushBytes: Int) throws {
+        let folder = try sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lines = (0..<100).map { #"{"id": \#(1000 + $0), "name": "row"}"# }
+        let input = folder.appendingPathComponent("input.jsonl")
+        let data = Data((lines.joined(separator: "\n") + "\n").utf8), line = lines[0].utf8.count + 1
+        try data.write(to: input)
+        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"), flushBytes: flushBytes)
+        try files.appendJSONFile(input, resource: 0)
+        let sizes = try ExtractFiles.files(in: folder.appendingPathComponent("package"), resource: 0)
+            .map { try #require(FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int) }
+        let full = (data.count + flushBytes - 1) / flushBytes
+        let count = full % 2 == 1 && full > 1 ? full + 1 : full
+        #expect(sizes.count == count)
+        #expect(sizes.reduce(0, +) == data.count)
+        // One size, up to the line end that closes each part; the last takes what is left.
+        let nominal = (data.count + count - 1) / count
+        #expect(sizes.dropLast().allSatisfy { $0 >= nominal && $0 <= nominal + line }, "parts of \(sizes)")
+        #expect(sizes.last! > 0 && sizes.last! <= nominal + line, "parts of \(sizes)")
+        #expect(try rows(in: folder.appendingPathComponent("package")) == lines.map { try! JSONReader.value(from: Data($0.utf8)) })
+    }
+
     @Test(arguments: [
         #"[{"id": 1}, {"id": 2}]"#,
         #"{"items": [{"id": 1}, {"id": 2}]}"#,

@@ -93,7 +93,10 @@ public final class DatabaseLease {
 
     private func writeHolder() {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(LeaseHolder.iso8601(date))
+        }
         guard let data = try? encoder.encode(holder) else { return }
         _ = ftruncate(descriptor, 0)
         data.withUnsafeBytes { _ = pwrite(descriptor, $0.baseAddress, $0.count, 0) }

@@ -18,11 +18,13 @@ extension Vector {
         }
     }
 
+    /// A Swift `String` is valid UTF-8 by construction (decoding repairs what is not), so DuckDB's
+    /// own check of every string, the checked assign, is skipped: 2% of a load's normalize.
     @inline(__always)
     func setString(_ text: String, _ row: Int) {
         var text = text
         text.withUTF8 { bytes in
-            duckdb_vector_assign_string_element_len(
+            duckdb_unsafe_vector_assign_string_element_len(
                 handle, UInt64(row), UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
                 UInt64(bytes.count))
         }

@@ -4,29 +4,11 @@ extension ISO8601Timestamp {
     /// `2026-11-25T14:03:11Z`, with six fractional digits only when the instant has them: the
     /// form APIs take in `since=` parameters and `parse` reads back exactly.
     static func format(_ microseconds: Int64) -> String {
-        let perDay: Int64 = 86_400_000_000
-        var days = microseconds / perDay, rest = microseconds % perDay
-        if rest < 0 {
-            days -= 1
-            rest += perDay
-        }
-        let seconds = rest / 1_000_000, fraction = rest % 1_000_000
-        var text = formatDate(Int32(clamping: days)) + "T" + twoDigits(seconds / 3600) + ":" + twoDigits(seconds / 60 % 60) + ":" + twoDigits(seconds % 60)
-        if fraction != 0 {
-            let digits = String(fraction)
-            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
-        }
-        return text + "Z"
+        CivilCalendar.iso8601(microsecondsSince1970: microseconds)
     }
 
     /// `2026-11-25` for days since 1970-01-01 (the inverse of `daysFromCivil`).
     static func formatDate(_ days: Int32) -> String {
-        let (year, month, day) = CivilCalendar.civil(fromDays: Int(days))
-        let yearText = String(abs(year))
-        return (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(Int64(month)) + "-" + twoDigits(Int64(day))
-    }
-
-    private static func twoDigits(_ value: Int64) -> String {
-        value < 10 ? "0\(value)" : "\(value)"
+        CivilCalendar.iso8601(days: Int(days))
     }
 }

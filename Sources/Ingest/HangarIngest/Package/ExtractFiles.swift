@@ -176,9 +176,15 @@ final class ExtractFiles: @unchecked Sendable {
         guard Self.looksLikeJSONLines(try Self.read(input, at: 0, count: min(size, 1 << 20), url: url)) else {
             return try copy(input, range: 0..<size, from: url, resource: resource, kind: "json")
         }
+        // Parts of one size, and an even number of them, rather than full parts and a remainder:
+        // normalize gives each of its two workers a contiguous half by size, and a 14 MB file cut
+        // 8 + 6 MB (or 20 MB cut 7 + 7 + 6) left one worker waiting for the other.
+        var parts = (size + flushBytes - 1) / flushBytes
+        if parts > 1, parts % 2 == 1 { parts += 1 }
+        let partBytes = (size + parts - 1) / parts
         var start = 0
         while start < size {
-            var end = min(start + flushBytes, size)
+            var end = min(start + partBytes, size)
             while end < size {
                 // The part ends after the first line end at or past its nominal size.
                 let window = try Self.read(input, at: end, count: min(64 << 10, size - end), url: url)

@@ -30,7 +30,13 @@ struct PackageManifest: Codable, Equatable {
         let url = folder.appendingPathComponent(fileName)
         do {
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let text = try decoder.singleValueContainer().decode(String.self)
+                guard let microseconds = ISO8601Timestamp.parse(text) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 time: \(text)"))
+                }
+                return Date(timeIntervalSince1970: Double(microseconds) / 1e6)
+            }
             return try decoder.decode(PackageManifest.self, from: Data(contentsOf: url))
         } catch {
             throw IngestError(.storage, message: "cannot read the package manifest \(url.path): \(error). Delete the package folder if it is damaged")
@@ -40,7 +46,11 @@ struct PackageManifest: Codable, Equatable {
     func write(to folder: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        // Whole seconds, as `.iso8601` writes them, without its time-zone tables.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISO8601Timestamp.format(Int64(date.timeIntervalSince1970.rounded(.down)) * 1_000_000))
+        }
         try PackageFiles.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.fileName))
     }
 }

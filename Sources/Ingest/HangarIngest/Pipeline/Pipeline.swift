@@ -106,14 +106,22 @@ public actor Pipeline {
         }
 
         let loadID = LoadIDs.next(after: lastLoadID())
-        let started = ContinuousClock.now
-        options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
-        let normalizedInline = try await extract(source, loadID: loadID, format: format)
-        info.extractSeconds = (ContinuousClock.now - started).seconds
-        // The source's rows are written and freed; their memory goes back before what follows.
-        MemoryRelease.returnFreedMemory()
-        if normalizedInline != nil { info.normalizedWhileExtracting = true }
-        let outcome = try normalizedInline ?? normalizeTimed(loadID, format: format, into: &info)
+        let outcome: NormalizeOutcome
+        do {
+            // Opening the loader files' database takes a core for 10-20 ms; while the resource
+            // starts (a file copied, an API asked) the other core is free, and normalize then finds
+            // it open. The block's end closes it, so its memory goes back before the load.
+            let writersDatabase = format == .parquet ? ParquetFileWriter.openDatabaseAhead() : nil
+            defer { withExtendedLifetime(writersDatabase) {} }
+            let started = ContinuousClock.now
+            options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
+            let normalizedInline = try await extract(source, loadID: loadID, format: format)
+            info.extractSeconds = (ContinuousClock.now - started).seconds
+            // The source's rows are written and freed; their memory goes back before what follows.
+            MemoryRelease.returnFreedMemory()
+            if normalizedInline != nil { info.normalizedWhileExtracting = true }
+            outcome = try normalizedInline ?? normalizeTimed(loadID, format: format, into: &info)
+        }
         info.rowCounts = outcome.rowCounts
         info.discardedRows = outcome.discardedRows
         info.discardedValues = outcome.discardedValues
