@@ -12,7 +12,7 @@ struct SystemColumnCompressionTests {
         #expect(clause("_dlt_id", .text) == " USING COMPRESSION uncompressed")
         #expect(clause("_dlt_parent_id", .text) == " USING COMPRESSION dictionary")
         #expect(clause("_dlt_root_id", .text) == " USING COMPRESSION dictionary")
-        #expect(clause("_dlt_load_id", .text) == "")
+        #expect(clause("_dlt_load_id", .text) == " USING COMPRESSION dictionary")
         #expect(clause("full_name", .text) == "")
         #expect(clause("_dlt_id", .bigint) == "", "a user's own _dlt_id of another type is left alone")
     }
@@ -38,6 +38,7 @@ struct SystemColumnCompressionTests {
         #expect(try compressions("repos__topics", "_dlt_id") == ["Uncompressed"])
         #expect(try compressions("repos__topics", "_dlt_parent_id") == ["Dictionary"])
         #expect(try compressions("repos__topics", "_dlt_root_id") == ["Dictionary"])
+        #expect(try compressions("repos", "_dlt_load_id") == ["Dictionary"])
         #expect(try sandbox.count("github.repos__topics") == 5_000)
         // A later load appends under the same storage.
         _ = try await sandbox.pipeline().run((4_000..<6_000).map { repoRow($0) }, table: "repos", writeDisposition: .merge, primaryKey: ["id"])
