@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 internal import Metrics
 
@@ -93,9 +94,10 @@ public final class DatabaseLease {
 
     private func writeHolder() {
         let encoder = JSONEncoder()
+        // What `.iso8601` writes, without loading ICU's time zones (2-3 ms of every run).
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(LeaseHolder.iso8601(date))
+            try container.encode(CivilCalendar.iso8601(wholeSecondsOf: date.timeIntervalSince1970))
         }
         guard let data = try? encoder.encode(holder) else { return }
         _ = ftruncate(descriptor, 0)

@@ -16,12 +16,6 @@ public struct LeaseHolder: Sendable, Codable, Equatable, CustomStringConvertible
     }
 
     public var description: String {
-        "\(purpose) (pid \(pid)) since \(Self.iso8601(since))"
-    }
-
-    /// What `.iso8601` writes (whole seconds, UTC), without loading ICU's time zones, which cost
-    /// every run that takes a lease 2-3 ms.
-    static func iso8601(_ date: Date) -> String {
-        CivilCalendar.iso8601(microsecondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) * 1_000_000)
+        "\(purpose) (pid \(pid)) since \(CivilCalendar.iso8601(wholeSecondsOf: since.timeIntervalSince1970))"
     }
 }

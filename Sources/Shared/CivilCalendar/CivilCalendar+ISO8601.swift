@@ -19,6 +19,12 @@ extension CivilCalendar {
         return text + "Z"
     }
 
+    /// `2026-11-25T14:03:11Z` for the whole seconds of a time (a `Date`'s `timeIntervalSince1970`),
+    /// what Foundation's `.iso8601` date strategies write.
+    public static func iso8601(wholeSecondsOf secondsSince1970: Double) -> String {
+        iso8601(microsecondsSince1970: Int64(secondsSince1970.rounded(.down)) * 1_000_000)
+    }
+
     /// `2026-11-25` for days since 1970-01-01.
     public static func iso8601(days: Int) -> String {
         let (year, month, day) = civil(fromDays: days)

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// `load_package_state.json`: what a package is and what it holds, written at each stage.
@@ -49,7 +50,7 @@ struct PackageManifest: Codable, Equatable {
         // Whole seconds, as `.iso8601` writes them, without its time-zone tables.
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(ISO8601Timestamp.format(Int64(date.timeIntervalSince1970.rounded(.down)) * 1_000_000))
+            try container.encode(CivilCalendar.iso8601(wholeSecondsOf: date.timeIntervalSince1970))
         }
         try PackageFiles.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.fileName))
     }
