@@ -176,12 +176,29 @@ extension ParquetFileWriter {
     }
 }
 
-/// Keeps the database `openDatabaseAhead` opened. (Written once, by the block that holds it.)
+/// Keeps the database `openDatabaseAhead` opened. (Written once, by the block that opens it,
+/// before it signals; read and dropped by `finish`, after it waited for that signal.)
 final class DatabaseAhead: @unchecked Sendable {
     private var database: Database?
+    private let opened = DispatchSemaphore(value: 0)
+    private var finished = false
 
     fileprivate init(_ shared: SharedDatabase) {
-        DispatchQueue.global().async { [self] in database = try? shared.acquire().0 }
+        DispatchQueue.global().async { [self] in
+            database = try? shared.acquire().0
+            opened.signal()
+        }
+    }
+
+    /// Waits until the database is open, then lets it go: it closes unless writers still use it.
+    /// A run that fails before any file is written must not leave DuckDB opening or closing on
+    /// another thread: the process may exit right after, and DuckDB torn down under a thread
+    /// still in it can crash the exit.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        opened.wait()
+        database = nil
     }
 }
 

@@ -20,14 +20,10 @@ final class InlineNormalizer: @unchecked Sendable {
     private var rows = 0
     private let loadID: String
     private let progress: (@Sendable (PipelineProgress) -> Void)?
-    /// The parquet writers' database, opened with the first rows, before their first file.
-    private var databaseAhead: DatabaseAhead?
-    private let format: LoaderFileFormat
 
     init(partial: URL, schema: Schema, naming: NamingConvention, loadID: String, options: PipelineOptions, format: LoaderFileFormat) throws {
         self.partial = partial
         self.loadID = loadID
-        self.format = format
         progress = options.progress
         let jobs = partial.appendingPathComponent("new_jobs", isDirectory: true)
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
@@ -47,7 +43,6 @@ final class InlineNormalizer: @unchecked Sendable {
 
     func normalize(_ batch: [IngestValue], resource: Int) throws {
         guard let entry = resources[resource], entry.hints.writeDisposition != .skip else { return }
-        openDatabaseAhead()
         var position = positions[resource, default: 0]
         defer { positions[resource] = position }
         for row in batch {
@@ -56,14 +51,9 @@ final class InlineNormalizer: @unchecked Sendable {
         }
     }
 
-    private func openDatabaseAhead() {
-        if databaseAhead == nil, format == .parquet { databaseAhead = ParquetFileWriter.openDatabaseAhead() }
-    }
-
     /// Raw JSON of a resource, parsed and normalized row by row.
     func normalizeJSON(_ data: Data, layout: JSONLayout, resource: Int) throws {
         guard let entry = resources[resource], entry.hints.writeDisposition != .skip else { return }
-        openDatabaseAhead()
         var position = positions[resource, default: 0]
         let before = position
         defer { positions[resource] = position }

@@ -36,7 +36,7 @@ extension Pipeline {
         let jobs = partial.appendingPathComponent("new_jobs", isDirectory: true)
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
         let databaseAhead = format == .parquet ? ParquetFileWriter.openDatabaseAhead() : nil
-        defer { withExtendedLifetime(databaseAhead) {} }
+        defer { databaseAhead?.finish() }
         do {
             var parts: [NormalizeWorker.Part] = []
             for entry in manifest.resources where entry.hints.writeDisposition != .skip {

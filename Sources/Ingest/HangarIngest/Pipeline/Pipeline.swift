@@ -112,7 +112,7 @@ public actor Pipeline {
             // starts (a file copied, an API asked) the other core is free, and normalize then finds
             // it open. The block's end closes it, so its memory goes back before the load.
             let writersDatabase = format == .parquet ? ParquetFileWriter.openDatabaseAhead() : nil
-            defer { withExtendedLifetime(writersDatabase) {} }
+            defer { writersDatabase?.finish() }
             let started = ContinuousClock.now
             options.progress?(PipelineProgress(stage: .extract, loadID: loadID, rows: nil))
             let normalizedInline = try await extract(source, loadID: loadID, format: format)
