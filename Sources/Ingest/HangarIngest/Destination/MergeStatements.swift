@@ -111,17 +111,22 @@ struct MergeStatements {
     }
 
     /// The rows are already in the (previously empty) destination: only duplicates and
-    /// hard-deleted rows go, with the child rows they leave behind.
+    /// hard-deleted rows go; the child rows they leave behind go in `orphanStatements`.
     private func directStatements() -> [String] {
         var sql: [String] = []
         if settings.strategy == .deleteInsert, !primaryKey.isEmpty { sql.append(dedup(destination(root.name))) }
         if let condition = hardDeleteCondition { sql.append("DELETE FROM \(destination(root.name)) WHERE \(condition)") }
-        if !sql.isEmpty {
-            for child in familyWithRootIDs {
-                sql.append("DELETE FROM \(destination(child.name)) WHERE _dlt_root_id NOT IN (SELECT _dlt_id FROM \(destination(root.name)))")
-            }
-        }
         return sql
+    }
+
+    /// Deletes the child rows whose root `statements` deleted, to run only when they deleted
+    /// some: a load straight into an empty family leaves orphans only then, and looking for them
+    /// scans every child row (27 ms of workload 1's 400,000).
+    func orphanStatements() -> [String] {
+        guard direct else { return [] }
+        return familyWithRootIDs.map {
+            "DELETE FROM \(destination($0.name)) WHERE _dlt_root_id NOT IN (SELECT _dlt_id FROM \(destination(root.name)))"
+        }
     }
 
     private func stagedStatements() -> [String] {

@@ -249,7 +249,12 @@ final class PackageLoader {
                         throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
                     }
                 }
-                for statement in merge.statements() { try c.execute(statement) }
+                // A direct load's statements are its deletes: orphaned child rows exist only if they deleted.
+                var changed = 0
+                for statement in merge.statements() { changed += try c.prepare(statement).execute() }
+                if changed > 0 {
+                    for statement in merge.orphanStatements() { try c.execute(statement) }
+                }
             }
             try compaction.apply(due: compaction.isDue(storedBefore), on: c)
             // The destination closes right after this load, and closing checkpoints. Letting the
