@@ -10,10 +10,22 @@ struct PackageManifestTests {
                         rowCounts: ["repos": 3], replaceTables: [], tables: ["repos"])
     }
 
-    @Test(arguments: [0, 951_782_400.5, 1_796_126_896.999, -86_401])
-    func createdAtIsWrittenAsFoundationWritesIt(seconds: Double) throws {
+    func sandbox() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-manifest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// A manifest as Foundation's own `.iso8601` strategy writes it.
+    func foundationEncoded(_ manifest: PackageManifest) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(manifest)
+    }
+
+    @Test(arguments: [0, 951_782_400.5, 1_796_126_896.999, -86_401])
+    func createdAtIsWrittenAsFoundationWritesIt(seconds: Double) throws {
+        let folder = try sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
         let date = Date(timeIntervalSince1970: seconds)
         try manifest(createdAt: date).write(to: folder)
@@ -23,23 +35,17 @@ struct PackageManifestTests {
     }
 
     @Test func aManifestWrittenByFoundationReads() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-manifest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
         let old = manifest(createdAt: Date(timeIntervalSince1970: 1_700_000_000))
-        try encoder.encode(old).write(to: folder.appendingPathComponent(PackageManifest.fileName))
+        try foundationEncoded(old).write(to: folder.appendingPathComponent(PackageManifest.fileName))
         #expect(try PackageManifest.read(from: folder) == old)
     }
 
     @Test func aDamagedTimeSaysWhichFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-manifest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        let text = String(decoding: try encoder.encode(manifest(createdAt: Date(timeIntervalSince1970: 0))), as: UTF8.self)
+        let text = String(decoding: try foundationEncoded(manifest(createdAt: Date(timeIntervalSince1970: 0))), as: UTF8.self)
             .replacingOccurrences(of: "1970-01-01T00:00:00Z", with: "yesterday")
         try Data(text.utf8).write(to: folder.appendingPathComponent(PackageManifest.fileName))
         let error = #expect(throws: IngestError.self) { try PackageManifest.read(from: folder) }
