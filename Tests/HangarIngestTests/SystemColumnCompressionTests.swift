@@ -38,7 +38,6 @@ struct SystemColumnCompressionTests {
         #expect(try compressions("repos__topics", "_dlt_id") == ["Uncompressed"])
         #expect(try compressions("repos__topics", "_dlt_parent_id") == ["Dictionary"])
         #expect(try compressions("repos__topics", "_dlt_root_id") == ["Dictionary"])
-        #expect(try compressions("repos", "_dlt_load_id") == ["Dictionary"])
         #expect(try sandbox.count("github.repos__topics") == 5_000)
         // A later load appends under the same storage.
         _ = try await sandbox.pipeline().run((4_000..<6_000).map { repoRow($0) }, table: "repos", writeDisposition: .merge, primaryKey: ["id"])
