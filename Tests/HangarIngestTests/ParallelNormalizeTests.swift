@@ -74,4 +74,20 @@ struct ParallelNormalizeTests {
         #expect(parallel?.message.contains("row 351: the primary key column id is missing") == true)
         #expect(parallel?.message.components(separatedBy: " (the extracted package").first == sequential?.message.components(separatedBy: " (the extracted package").first)
     }
+
+    /// Extracted parts each run a line past their nominal size and the last is short: the cut
+    /// still gives each worker half of the parts, and otherwise the halves nearest in size.
+    @Test(arguments: [
+        ([7_350_300, 7_350_250, 7_350_410, 7_350_280, 7_350_330, 7_350_390, 7_350_200, 7_350_310, 7_350_270,
+          7_350_330, 7_350_300, 7_350_250, 7_350_410, 7_350_280, 7_350_330, 7_350_390, 7_350_200, 7_344_000], 9),
+        ([7_000_400, 6_999_600], 1),
+        ([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 1),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 10], 10),
+        ([1, 1, 1, 10], 3),
+        ([3, 3, 3], 1),
+        ([2, 2, 5, 3], 2),
+    ])
+    func partsAreCutIntoTheHalvesNearestInSize(sizes: [Int], split: Int) {
+        #expect(Pipeline.halfway(sizes) == split)
+    }
 }

@@ -285,4 +285,23 @@ struct PipelineProgressTests {
         let keptPackage = sandbox.pipelines.appendingPathComponent("repos_pipeline/load/loaded/\(try #require(kept.packages.first?.loadID))/completed_jobs")
         #expect(try !FileManager.default.contentsOfDirectory(atPath: keptPackage.path).isEmpty)
     }
+
+    /// The extracted package is removed off the run's path (renamed, then deleted on another
+    /// thread), yet gone once the run returns; one a killed run left half-deleted goes next run.
+    @Test func extractedPackagesAreGoneWhenTheRunReturns() async throws {
+        let sandbox = try IngestSandbox()
+        var options = PipelineOptions()
+        options.normalizeWhileExtracting = false
+        let extracted = sandbox.pipelines.appendingPathComponent("repos_pipeline/normalize/extracted", isDirectory: true)
+        let first = try await sandbox.pipeline(options: options).run([repoRow(1), repoRow(2)], table: "repos")
+        #expect(first.normalizedWhileExtracting != true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: extracted.path).isEmpty)
+
+        let leftover = extracted.appendingPathComponent(".1700000000.5.removed.partial/resource_0", isDirectory: true)
+        try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true)
+        try Data("{}\n".utf8).write(to: leftover.appendingPathComponent("part.jsonl"))
+        _ = try await sandbox.pipeline(options: options).run([repoRow(3)], table: "repos")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: extracted.path).isEmpty)
+        #expect(try sandbox.count("github.repos") == 3)
+    }
 }

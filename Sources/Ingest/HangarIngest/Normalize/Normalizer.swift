@@ -201,9 +201,11 @@ final class Normalizer {
         // Deep documents go the whole-row way, whose parser refuses them with a clear error.
         guard depth < JSONParser.maximumDepth / 2 else { return false }
         var index = 0
-        while let key = try parser.nextMemberKey(first: index == 0) {
+        // Keys are compared as the row's bytes: making a string of each would cost more than the
+        // comparison. A row may stop short of the shape's keys, never go past them.
+        while let same = try parser.nextMemberKey(first: index == 0, is: index < shape.keyBytes.count ? shape.keyBytes[index] : []) {
             // The shape's keys are unique, so a repeated key in the row differs from the shape here.
-            guard index < shape.keys.count, shape.keys[index] == key else { return false }
+            guard same, index < shape.keyBytes.count else { return false }
             let byte = parser.nextValueByte()
             if byte == UInt8(ascii: "{"), depth < maxNesting {
                 guard let nested = shape.nested[index], parser.beginObject(),
@@ -606,6 +608,8 @@ private final class TableState {
 /// tables of nested lists.
 private final class Shape {
     let keys: [String]
+    /// `keys` in UTF-8, to compare with a row's keys where they lie in its JSON.
+    let keyBytes: [[UInt8]]
     let names: [String]
     var slots: [Int]
     var nested: [Shape?]
@@ -613,6 +617,7 @@ private final class Shape {
 
     init(keys: [String], names: [String]) {
         self.keys = keys
+        keyBytes = keys.map { Array($0.utf8) }
         self.names = names
         slots = Array(repeating: -1, count: names.count)
         nested = Array(repeating: nil, count: names.count)

@@ -67,6 +67,28 @@ public struct PackageFolders: Sendable {
         syncDirectory(stage)
     }
 
+    /// Removes a finished stage's folder off the caller's path: renamed at once into a hidden
+    /// `.partial` name (which the next run clears should this process end first), then deleted
+    /// on another thread. Deleting workload 1's 132 MB of extracted rows took the run 20 ms
+    /// between normalize and load; the load's second core is idle anyway.
+    func removeInBackground(_ folder: URL) throws {
+        let retired = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).removed.partial", isDirectory: true)
+        try? FileManager.default.removeItem(at: retired)
+        try FileManager.default.moveItem(at: folder, to: retired)
+        Self.removals.enter()
+        DispatchQueue.global(qos: .utility).async {
+            try? FileManager.default.removeItem(at: retired)
+            Self.removals.leave()
+        }
+    }
+
+    private static let removals = DispatchGroup()
+
+    /// Waits for the removals started by ``removeInBackground(_:)``, so a run leaves no work behind.
+    static func waitForRemovals() {
+        removals.wait()
+    }
+
     /// Makes a rename durable: without syncing the folder, a power loss can undo it.
     func syncDirectory(_ folder: URL) {
         let descriptor = open(folder.path, O_RDONLY)

@@ -53,7 +53,7 @@ extension Pipeline {
             let outcome = try publishNormalized(partial: partial, manifest: manifest, schema: schema,
                                                 jobColumns: workers.reduce(into: [:]) { all, worker in all.merge(worker.jobColumns) { first, _ in first } },
                                                 normalizers: workers.map(\.normalizer), stateData: stateData, loadID: loadID, format: format)
-            try FileManager.default.removeItem(at: extracted)
+            try folders.removeInBackground(extracted)
             // The workers' rows are freed by now, but the allocator keeps their memory for reuse;
             // give it back before the load, which needs memory of its own.
             MemoryRelease.returnFreedMemory()
@@ -112,11 +112,7 @@ extension Pipeline {
         let total = parts.reduce(0) { $0 + $1.bytes }
         if options.normalizeWorkers > 1, parts.count >= 2, total >= options.parallelNormalizeBytes {
             // Contiguous halves by size: files of the first half sort before the second's.
-            var split = 1, running = parts[0].bytes
-            while split < parts.count - 1, running + parts[split].bytes <= total / 2 {
-                running += parts[split].bytes
-                split += 1
-            }
+            let split = Self.halfway(parts.map(\.bytes))
             let pair = WorkerPair(worker(Array(parts[..<split]), offset: 0), worker(Array(parts[split...]), offset: 50_000))
             DispatchQueue.concurrentPerform(iterations: 2) { pair.workers[$0].run() }
             if pair.workers.allSatisfy({ $0.failure == nil }), NormalizeWorker.merge(pair.workers.compactMap(\.schema)) != nil {
@@ -131,6 +127,20 @@ extension Pipeline {
         single.run()
         if let failure = single.failure { throw failure }
         return [single]
+    }
+
+    /// Where to cut parts of these sizes into two contiguous runs of the most nearly equal size
+    /// (each at least one part). Extracted parts all run a line past their nominal size, so
+    /// "add parts while the sum stays under half" would stop one short: 18 parts split 8 + 10,
+    /// and the first worker idled for a ninth of the work.
+    static func halfway(_ sizes: [Int]) -> Int {
+        let total = sizes.reduce(0, +)
+        var split = 1, running = sizes[0]
+        while split < sizes.count - 1, abs(total - 2 * (running + sizes[split])) < abs(total - 2 * running) {
+            running += sizes[split]
+            split += 1
+        }
+        return split
     }
 
     /// The state row is written only when the state differs from what the destination holds.

@@ -93,6 +93,7 @@ public actor Pipeline {
         var info = try emptyInfo()
         info.warnings = warnings
         folders.removePartials()
+        defer { PackageFolders.waitForRemovals() }
         let format = loaderFileFormat ?? options.loaderFileFormat
         var loader: PackageLoader?
 
