@@ -203,9 +203,12 @@ final class Normalizer {
         var index = 0
         // Keys are compared as the row's bytes: making a string of each would cost more than the
         // comparison. A row may stop short of the shape's keys, never go past them.
-        while let same = try parser.nextMemberKey(first: index == 0, is: index < shape.keyBytes.count ? shape.keyBytes[index] : []) {
+        let keyCount = shape.keys.count
+        while let same = try index < keyCount
+                ? parser.nextMemberKey(first: index == 0, is: shape.keyText + shape.keyOffsets[index], count: shape.keyOffsets[index + 1] - shape.keyOffsets[index])
+                : parser.nextMemberKey(first: index == 0, is: nil, count: 0) {
             // The shape's keys are unique, so a repeated key in the row differs from the shape here.
-            guard same, index < shape.keyBytes.count else { return false }
+            guard same, index < keyCount else { return false }
             let byte = parser.nextValueByte()
             if byte == UInt8(ascii: "{"), depth < maxNesting {
                 guard let nested = shape.nested[index], parser.beginObject(),
@@ -608,8 +611,11 @@ private final class TableState {
 /// tables of nested lists.
 private final class Shape {
     let keys: [String]
-    /// `keys` in UTF-8, to compare with a row's keys where they lie in its JSON.
-    let keyBytes: [[UInt8]]
+    /// `keys` in UTF-8, one after another (key `i` spans `keyOffsets[i]..<keyOffsets[i + 1]`), to
+    /// compare with a row's keys where they lie in its JSON. Raw memory: reading an array of
+    /// arrays would retain and release one per key of every row.
+    let keyText: UnsafeMutablePointer<UInt8>
+    let keyOffsets: UnsafeMutablePointer<Int>
     let names: [String]
     var slots: [Int]
     var nested: [Shape?]
@@ -617,11 +623,25 @@ private final class Shape {
 
     init(keys: [String], names: [String]) {
         self.keys = keys
-        keyBytes = keys.map { Array($0.utf8) }
+        let utf8 = keys.map { Array($0.utf8) }
+        keyText = .allocate(capacity: max(1, utf8.reduce(0) { $0 + $1.count }))
+        keyOffsets = .allocate(capacity: keys.count + 1)
+        var offset = 0
+        for (index, bytes) in utf8.enumerated() {
+            keyOffsets[index] = offset
+            (keyText + offset).update(from: bytes, count: bytes.count)
+            offset += bytes.count
+        }
+        keyOffsets[keys.count] = offset
         self.names = names
         slots = Array(repeating: -1, count: names.count)
         nested = Array(repeating: nil, count: names.count)
         children = Array(repeating: nil, count: names.count)
+    }
+
+    deinit {
+        keyText.deallocate()
+        keyOffsets.deallocate()
     }
 
     /// Rows of one source mostly share their objects' key lists: compared key by key (the

@@ -336,11 +336,31 @@ struct JSONParser: ~Copyable {
     /// ``nextMemberKey(first:)`` for a reader looking for one member: whether the key is `name`
     /// (its UTF-8 bytes), without making a string of it; nil after consuming the object's `}`.
     mutating func nextMemberKey(first: Bool, is name: [UInt8]) throws(IngestError) -> Bool? {
+        try name.withUnsafeBufferPointer { name throws(IngestError) in
+            try nextMemberKey(first: first, is: name.baseAddress, count: name.count)
+        }
+    }
+
+    /// ``nextMemberKey(first:is:)`` with the name as `count` bytes at `name` (nil when empty).
+    @inline(__always)
+    mutating func nextMemberKey(first: Bool, is name: UnsafePointer<UInt8>?, count: Int) throws(IngestError) -> Bool? {
         guard try atNextMember(first: first) else { return nil }
         let key = scannedBytes(try scanString())
         try expectColon()
-        guard key.count == name.count else { return false }
-        return name.withUnsafeBufferPointer { name in key.count == 0 || memcmp(key.start, name.baseAddress!, key.count) == 0 }
+        guard key.count == count else { return false }
+        guard let name else { return true }
+        // Keys are short: word compares beat a call to memcmp (1.8% of workload 1's CPU).
+        let a = UnsafeRawPointer(key.start), b = UnsafeRawPointer(name)
+        var offset = 0
+        while offset &+ 8 <= count {
+            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+            offset &+= 8
+        }
+        while offset < count {
+            if key.start[offset] != name[offset] { return false }
+            offset &+= 1
+        }
+        return true
     }
 
     /// The next value, whole, `depth` levels into the row.
