@@ -135,6 +135,28 @@ struct InPlaceNormalizeTests {
         #expect(other.inPlace == plain.inPlace - 1)
     }
 
+    /// Timestamps are parsed from the row's bytes on the in-place way; text that is no
+    /// timestamp sends the row the whole-row way, to the variant column.
+    @Test func timestampTextIsParsedInPlace() throws {
+        let lines = [
+            #"{"id": 1, "pushed_at": "2016-04-15T03:35:52Z"}"#,
+            #"{"id": 2, "pushed_at": "2016-04-15T03:35:53Z"}"#,
+            #"{"id": 3, "pushed_at": "2016-04-15 05:35:54.25+02:00"}"#,
+            #"{"id": 4, "pushed_at": "2016-04-15T03:35:55\u005A"}"#,
+            #"{"id": 5, "pushed_at": "yesterday"}"#,
+            #"{"id": 6, "pushed_at": null}"#,
+            #"{"id": 7, "pushed_at": "2016-02-30T00:00:00Z"}"#,
+            #"{"id": 8, "pushed_at": "2016-04-15T03:35:58Z"}"#,
+        ].joined(separator: "\n")
+        let fast = try expectSameWays(lines)
+        #expect(fast.inPlace >= 4)
+        let rows = fast.rows("repos")
+        let base: Int64 = 1_460_691_352_000_000
+        #expect(rows.map { $0["pushed_at"] } == [.timestamp(base), .timestamp(base + 1_000_000), .timestamp(base + 2_250_000),
+                                                 .timestamp(base + 3_000_000), .null, .null, .null, .timestamp(base + 6_000_000)])
+        #expect(rows[4]["pushed_at__v_text"] == .string("yesterday") && rows[6]["pushed_at__v_text"] == .string("2016-02-30T00:00:00Z"))
+    }
+
     @Test func batchesHandOverAtTheSameRowsAndDeepValuesStayJSON() throws {
         let lines = (1...10).map { id in
             #"{"id": \#(id), "meta": {"deep": {"deeper": [\#(id), {"x": 1}]}}, "tags": [[1, 2], [3]]}"#

@@ -5,7 +5,12 @@ import CivilCalendar
 /// time is not a timestamp.
 public enum ISO8601Timestamp {
     public static func parse(_ text: String) -> Int64? {
-        var utf8 = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` on UTF-8 bytes where they lie (in a row's JSON, say): no string, no copy.
+    static func parse(utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard utf8.count >= 19, utf8.count <= 40 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= utf8.count else { return nil }
@@ -56,7 +61,6 @@ public enum ISO8601Timestamp {
             }
         }
         guard index == utf8.count else { return nil }
-        utf8.removeAll()
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Int64(seconds) * 1_000_000 + Int64(micros)

@@ -218,6 +218,12 @@ final class Normalizer {
                 if !items.isEmpty {
                     pendingLists.append(PendingList(items: items, shape: shape, field: index, parent: state, depth: depth + 1))
                 }
+            } else if byte == JSONBytes.quote, case let slot = shape.slots[index], slot >= 0, slot < state.buffer.columnCount,
+                      state.buffer.type(at: slot) == .timestamp, let parsed = try parser.withStringValue({ ISO8601Timestamp.parse(utf8: $0) }) {
+                // ISO-8601 text for a timestamp column, read where it lies: making a string of it
+                // first cost an allocation and a UTF-8 check per value. Text that is no timestamp
+                // goes the whole-row way to its variant column, as `appendExact` would send it.
+                guard let micros = parsed, state.buffer.appendExact(.timestamp(micros), at: slot) else { return false }
             } else {
                 let value = try parser.value(depth: depth + 1)
                 let slot = shape.slots[index]

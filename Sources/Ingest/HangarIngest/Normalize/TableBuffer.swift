@@ -43,6 +43,9 @@ struct TableBuffer {
 
     var columnCount: Int { columns.count }
 
+    /// The type the buffer of column `index` holds.
+    func type(at index: Int) -> DataType { types[index] }
+
     /// Appends `value` at column `index` when its kind is exactly what the column stores (or it
     /// is null), returning false — and appending nothing — for anything that needs the schema's
     /// judgement (coercion, widening, variants). The fast path for rows shaped like the last.

@@ -368,6 +368,21 @@ struct JSONParser: ~Copyable {
         try parseValue(depth: depth)
     }
 
+    /// Passes the bytes of the next value to `body` and consumes it when it is a string (escapes
+    /// decoded, UTF-8 checked) that is not a typed value; nil, consuming nothing but whitespace,
+    /// otherwise. The bytes are valid only inside `body`: for a reader that needs no `String`.
+    mutating func withStringValue<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) throws(IngestError) -> R? {
+        skipWhitespace()
+        guard index < count, base[index] == JSONBytes.quote else { return nil }
+        let opening = index
+        let bytes = scannedBytes(try scanString())
+        if typed, TypedJSONMarker.startsWithReservedCharacter(bytes.start, count: bytes.count) {
+            index = opening
+            return nil
+        }
+        return body(UnsafeBufferPointer(start: bytes.start, count: bytes.count))
+    }
+
     /// The offset of the next byte to read from the start of the input.
     var byteOffset: Int { index }
 
