@@ -55,7 +55,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         let slice = rows.lowerBound..<end
         let positions = Dictionary(batch.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         // Held columns the batch lacks are NULL for its rows (nil here).
-        let values = try staged.columns.map { column -> ColumnValues? in
+        let values = try staged.columns.map { column -> (values: ColumnValues, first: Int)? in
             guard let index = positions[column.name] else { return nil }
             return try batch.buffers[index].columnValues(slice, column: column)
         }
@@ -124,10 +124,11 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
 /// function runs on the thread that runs the COPY (the database has one thread, the function
 /// one producer), so no two threads touch it at once.
 private final class StagedRows: @unchecked Sendable {
-    /// Rows of one `write`: a value column per file column known then (nil: NULL throughout);
-    /// columns added later are NULL for these rows too.
+    /// Rows of one `write`: a value column per file column known then, with the index of the
+    /// segment's first row in it (nil: NULL throughout); columns added later are NULL for these
+    /// rows too.
     struct Segment {
-        let values: [ColumnValues?]
+        let values: [(values: ColumnValues, first: Int)?]
         let count: Int
     }
 
@@ -151,7 +152,7 @@ private final class StagedRows: @unchecked Sendable {
             let count = min(DataChunk.capacity - row, current.count - offset)
             for column in columns.indices {
                 if column < current.values.count, let values = current.values[column] {
-                    try chunk.write(values, column: column, from: offset, count: count, at: row)
+                    try chunk.write(values.values, column: column, from: values.first + offset, count: count, at: row)
                 } else {
                     chunk.setNull(column: column, rows: row..<(row + count))
                 }
