@@ -46,6 +46,28 @@ struct AppenderTests {
         #expect(row[7] == .bigint(1))
     }
 
+    /// Text held in one buffer goes in as the strings it holds: NULLs, empty strings, multibyte
+    /// text, and a column whose last values were dropped.
+    @Test func utf8ColumnsAppendTheirStrings() throws {
+        var column = UTF8Column()
+        let strings: [String?] = (0..<3000).map { $0 % 4 == 0 ? nil : $0 % 4 == 1 ? "" : "värde \($0) " + String(repeating: "ü", count: $0 % 30) }
+        for string in strings { column.append(string) }
+        for extra in ["dropped", "also dropped"] { column.append(extra) }
+        column.removeLast(2)
+        #expect(column.count == strings.count && column.strings == strings)
+        #expect(column == UTF8Column(strings))
+        #expect(column.byteCount(of: 0..<4) == "värde 2 üü".utf8.count + "värde 3 üüü".utf8.count)
+        #expect(column.byteCount(of: 4..<5) == 0 && column.byteCount(of: 3..<3) == 0)
+
+        let connection = try Database().connect()
+        try connection.execute("CREATE TABLE t (id INTEGER, s VARCHAR)")
+        let appender = try connection.appender(table: "t")
+        try appender.append(columns: [.int32s(strings.indices.map(Int32.init)), .utf8(column)])
+        try appender.close()
+        let stored = try connection.query("SELECT s FROM t ORDER BY id").all().map { $0.values[0] }
+        #expect(stored == strings.map { $0.map(DuckDBValue.varchar) ?? .null })
+    }
+
     @Test func nestedValuesAppend() throws {
         let connection = try Database().connect()
         try connection.execute("CREATE TABLE t (tags VARCHAR[], owner STRUCT(login VARCHAR, id BIGINT), attrs MAP(VARCHAR, INTEGER), k ENUM('a', 'b'))")

@@ -71,7 +71,7 @@ struct LoaderFileTests {
         let columns = [ColumnSchema(name: "id", dataType: .bigint), ColumnSchema(name: "name", dataType: .text)]
         let batches = (0..<3).map { part in
             let ids = (0..<1000).map { Int64(part * 1000 + $0) }
-            return TableBatch(table: "t", columns: columns, buffers: [.bigint(ids), .text(ids.map { "name \($0) " + String(repeating: "x", count: 20) })])
+            return TableBatch(table: "t", columns: columns, buffers: [.bigint(ids), .text(UTF8Column(ids.map { "name \($0) " + String(repeating: "x", count: 20) }))])
         }
         let files = try place.write(batches, format: format, maxFileBytes: 20_000)
         #expect(files.count > 3)
@@ -143,7 +143,7 @@ struct LoaderFileTests {
             var columns = [id, seen], buffers: [ColumnBuffer] = [.bigint(ids), .timestamp(ids.map { $0 % 7 == 0 ? nil : $0 * 1_000_000 })]
             if part >= 2 {
                 columns.append(note)
-                buffers.append(.text(ids.map { $0 % 5 == 0 ? nil : "n\($0)" }))
+                buffers.append(.text(UTF8Column(ids.map { $0 % 5 == 0 ? nil : "n\($0)" })))
             }
             return TableBatch(table: "t", columns: columns, buffers: buffers)
         }
@@ -337,7 +337,7 @@ private enum AllTypes {
         let payloads: [Data?] = [Data([0, 1, 0, 255, 39]), Data(), nil, Data((0...255).map(UInt8.init)), nil, Data("{{table}}".utf8),
                                  Data([0]), Data([39, 39]), Data([92, 120, 48, 48]), Data([10]), Data([255]), Data([1, 2, 3]), nil]
         return TableBatch(table: "t", columns: columns, buffers: [
-            .bigint(ids), .double(ratios), .bool(flags), .text(labels), .timestamp(seenAt), .date(days), .time(clocks),
+            .bigint(ids), .double(ratios), .bool(flags), .text(UTF8Column(labels)), .timestamp(seenAt), .date(days), .time(clocks),
             .decimal(prices), .decimal(amounts), .json(docs), .binary(payloads),
         ])
     }

@@ -8,6 +8,8 @@ public enum ColumnValues: Sendable {
     case int64s([Int64?])
     case doubles([Double?])
     case strings([String?])
+    /// Text held in one buffer (see `UTF8Column`).
+    case utf8(UTF8Column)
     case timestamps([DuckDBTimestamp?])
     case values([DuckDBValue])
 
@@ -18,6 +20,7 @@ public enum ColumnValues: Sendable {
         case .int64s(let v): v.count
         case .doubles(let v): v.count
         case .strings(let v): v.count
+        case .utf8(let v): v.count
         case .timestamps(let v): v.count
         case .values(let v): v.count
         }
@@ -35,6 +38,18 @@ public enum ColumnValues: Sendable {
         case (.strings(let v), DUCKDB_TYPE_VARCHAR):
             for offset in 0..<count {
                 if let text = v[start + offset] { vector.setString(text, row + offset) } else { vector.setNull(row + offset) }
+            }
+        case (.utf8(let column), DUCKDB_TYPE_VARCHAR):
+            column.bytes.withUnsafeBufferPointer { bytes in
+                for offset in 0..<count {
+                    let index = start + offset
+                    if column.isNull(at: index) {
+                        vector.setNull(row + offset)
+                    } else {
+                        let from = column.start(of: index)
+                        vector.setString(validUTF8: bytes.baseAddress.map { $0 + from }, count: column.end(of: index) - from, row + offset)
+                    }
+                }
             }
         default:
             for offset in 0..<count { try vector.set(value(at: start + offset), at: row + offset) }
@@ -59,6 +74,7 @@ public enum ColumnValues: Sendable {
         case .int64s(let v): v[index].map(DuckDBValue.bigint) ?? .null
         case .doubles(let v): v[index].map(DuckDBValue.double) ?? .null
         case .strings(let v): v[index].map(DuckDBValue.varchar) ?? .null
+        case .utf8(let v): v[index].map(DuckDBValue.varchar) ?? .null
         case .timestamps(let v): v[index].map(DuckDBValue.timestamp) ?? .null
         case .values(let v): v[index]
         }

@@ -24,11 +24,14 @@ extension Vector {
     @inline(__always)
     func setString(_ text: String, _ row: Int) {
         var text = text
-        text.withUTF8 { bytes in
-            duckdb_unsafe_vector_assign_string_element_len(
-                handle, UInt64(row), UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
-                UInt64(bytes.count))
-        }
+        text.withUTF8 { setString(validUTF8: $0.baseAddress, count: $0.count, row) }
+    }
+
+    /// Bytes known to be valid UTF-8 (see `UTF8Column.append(validUTF8:)`); DuckDB copies them.
+    @inline(__always)
+    func setString(validUTF8 bytes: UnsafePointer<UInt8>?, count: Int, _ row: Int) {
+        duckdb_unsafe_vector_assign_string_element_len(
+            handle, UInt64(row), UnsafeRawPointer(bytes ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self), UInt64(count))
     }
 
     /// Writes `value` at `row`, converting between compatible types (an integer into a DOUBLE

@@ -23,7 +23,8 @@ extension ColumnBuffer {
         case .bool: rows.count
         case .date: 4 * rows.count
         case .decimal: 16 * rows.count
-        case .text(let v), .json(let v): v[rows].reduce(16 * rows.count) { $0 + ($1?.utf8.count ?? 0) }
+        case .text(let v): 16 * rows.count + v.byteCount(of: rows)
+        case .json(let v): v[rows].reduce(16 * rows.count) { $0 + ($1?.utf8.count ?? 0) }
         case .binary(let v): v[rows].reduce(16 * rows.count) { $0 + ($1?.count ?? 0) }
         }
     }
@@ -38,7 +39,8 @@ extension ColumnBuffer {
         case .bigint(let v): (.int64s(v), rows.lowerBound)
         case .double(let v): (.doubles(v), rows.lowerBound)
         case .bool(let v): (.booleans(v), rows.lowerBound)
-        case .text(let v), .json(let v): (.strings(v), rows.lowerBound)
+        case .text(let v): (.utf8(v), rows.lowerBound)
+        case .json(let v): (.strings(v), rows.lowerBound)
         case .timestamp(let v): (.timestamps(v[rows].map { $0.map(DuckDBTimestamp.init(microseconds:)) }), 0)
         case .date(let v): (.values(v[rows].map { $0.map { .date(DuckDBDate(days: $0)) } ?? .null }), 0)
         case .time(let v): (.values(v[rows].map { $0.map { .time(DuckDBTime(microseconds: $0)) } ?? .null }), 0)

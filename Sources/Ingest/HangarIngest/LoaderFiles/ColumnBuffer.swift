@@ -1,3 +1,4 @@
+import DuckDB
 import Foundation
 
 /// The values of one column of a table batch, stored by type rather than as a value per cell.
@@ -5,7 +6,9 @@ public enum ColumnBuffer: Sendable, Equatable {
     case bigint([Int64?])
     case double([Double?])
     case bool([Bool?])
-    case text([String?])
+    /// Text in one buffer rather than a `String` per value: no allocation or reference count
+    /// per value as rows are normalized, and DuckDB copies straight from it.
+    case text(UTF8Column)
     /// UTC microseconds since the epoch.
     case timestamp([Int64?])
     /// Days since 1970-01-01.
@@ -23,7 +26,7 @@ public enum ColumnBuffer: Sendable, Equatable {
         case .bigint: .bigint([])
         case .double: .double([])
         case .bool: .bool([])
-        case .text: .text([])
+        case .text: .text(UTF8Column())
         case .timestamp: .timestamp([])
         case .date: .date([])
         case .time: .time([])
@@ -76,7 +79,7 @@ extension ColumnBuffer {
         case .bigint(var v): self = .bigint([]); v.removeLast(drop); self = .bigint(v)
         case .double(var v): self = .double([]); v.removeLast(drop); self = .double(v)
         case .bool(var v): self = .bool([]); v.removeLast(drop); self = .bool(v)
-        case .text(var v): self = .text([]); v.removeLast(drop); self = .text(v)
+        case .text(var v): self = .text(UTF8Column()); v.removeLast(drop); self = .text(v)
         case .timestamp(var v): self = .timestamp([]); v.removeLast(drop); self = .timestamp(v)
         case .date(var v): self = .date([]); v.removeLast(drop); self = .date(v)
         case .time(var v): self = .time([]); v.removeLast(drop); self = .time(v)

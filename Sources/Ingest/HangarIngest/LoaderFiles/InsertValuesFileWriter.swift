@@ -101,7 +101,10 @@ final class InsertValuesFileWriter: LoaderFileFormatWriter {
                 if !bytes[start...].contains(UInt8(ascii: "e")) { bytes.append(contentsOf: "e0".utf8) }
             }
         case .bool(let v): return cells(v) { $1.append(contentsOf: $0 ? "TRUE".utf8 : "FALSE".utf8) }
-        case .text(let v): return cells(v) { appendStringLiteral($0, to: &$1) }
+        case .text(let v):
+            return { row, bytes in
+                if v.withUTF8(at: row, { appendStringLiteral(utf8: $0, to: &bytes) }) == nil { bytes.append(contentsOf: null) }
+            }
         case .json(let v):
             return cells(v) { text, bytes in
                 appendStringLiteral(text, to: &bytes)
@@ -129,7 +132,12 @@ final class InsertValuesFileWriter: LoaderFileFormatWriter {
     /// `'it''s'`; text with NUL characters becomes `('a' || chr(0) || 'b')`.
     static func appendStringLiteral(_ text: String, to bytes: inout [UInt8]) {
         var text = text
-        text.withUTF8 { utf8 in
+        text.withUTF8 { appendStringLiteral(utf8: $0, to: &bytes) }
+    }
+
+    /// ``appendStringLiteral(_:to:)`` for valid UTF-8 bytes.
+    static func appendStringLiteral(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        do {
             let hasNul = utf8.contains(0)
             if hasNul { bytes.append(UInt8(ascii: "(")) }
             bytes.append(UInt8(ascii: "'"))

@@ -72,7 +72,11 @@ final class JSONLinesFileWriter: LoaderFileFormatWriter {
                 }
             }
         case .bool(let v): return cells(v) { $1.append(contentsOf: $0 ? "true".utf8 : "false".utf8) }
-        case .text(let v), .json(let v): return cells(v) { appendString($0, to: &$1) }
+        case .text(let v):
+            return { row, bytes in
+                if v.withUTF8(at: row, { appendString(utf8: $0, to: &bytes) }) == nil { bytes.append(contentsOf: null) }
+            }
+        case .json(let v): return cells(v) { appendString($0, to: &$1) }
         case .timestamp(let v): return cells(v) { micros, bytes in quoted(&bytes) { LoaderValueText.appendTimestamp(micros, to: &$0) } }
         case .date(let v): return cells(v) { days, bytes in quoted(&bytes) { LoaderValueText.appendDate(days, to: &$0) } }
         case .time(let v): return cells(v) { micros, bytes in quoted(&bytes) { LoaderValueText.appendTime(micros, to: &$0) } }
@@ -94,9 +98,14 @@ final class JSONLinesFileWriter: LoaderFileFormatWriter {
 
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
     static func appendString(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
         var text = text
-        text.withUTF8 { utf8 in
+        text.withUTF8 { appendString(utf8: $0, to: &bytes) }
+    }
+
+    /// ``appendString(_:to:)`` for valid UTF-8 bytes.
+    static func appendString(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        do {
             var runStart = 0
             for index in 0..<utf8.count {
                 let byte = utf8[index]

@@ -219,11 +219,20 @@ final class Normalizer {
                     pendingLists.append(PendingList(items: items, shape: shape, field: index, parent: state, depth: depth + 1))
                 }
             } else if byte == JSONBytes.quote, case let slot = shape.slots[index], slot >= 0, slot < state.buffer.columnCount,
-                      state.buffer.type(at: slot) == .timestamp, let parsed = try parser.withStringValue({ ISO8601Timestamp.parse(utf8: $0) }) {
-                // ISO-8601 text for a timestamp column, read where it lies: making a string of it
-                // first cost an allocation and a UTF-8 check per value. Text that is no timestamp
-                // goes the whole-row way to its variant column, as `appendExact` would send it.
-                guard let micros = parsed, state.buffer.appendExact(.timestamp(micros), at: slot) else { return false }
+                      case let type = state.buffer.type(at: slot), type == .text || type == .timestamp {
+                // Strings for text and timestamp columns are read where they lie: making a
+                // `String` of each first cost an allocation and a UTF-8 check per value. Text that
+                // is no timestamp goes the whole-row way to its variant column, as `appendExact`
+                // would send it. nil: a typed value, read below.
+                let placed = try parser.withStringValue { utf8 -> Bool in
+                    if type == .text { return state.buffer.appendExactText(validUTF8: utf8, at: slot) }
+                    guard let micros = ISO8601Timestamp.parse(utf8: utf8) else { return false }
+                    return state.buffer.appendExact(.timestamp(micros), at: slot)
+                }
+                if placed == false { return false }
+                if placed == nil {
+                    guard state.buffer.appendExact(try parser.value(depth: depth + 1), at: slot) else { return false }
+                }
             } else {
                 let value = try parser.value(depth: depth + 1)
                 let slot = shape.slots[index]

@@ -1,3 +1,4 @@
+import DuckDB
 import Foundation
 
 /// Rows of one table being normalized, held column by column until a batch is handed to a
@@ -7,6 +8,10 @@ struct TableBuffer {
     let table: String
     private(set) var columns: [ColumnSchema] = []
     private var buffers: [ColumnBuffer] = []
+    /// Text columns' values, held here rather than in `buffers` (which keeps an empty `.text`
+    /// for them) so that appending mutates the column where it is: taking it out of the enum
+    /// and putting it back cost a retain and a release of each of its arrays per value.
+    private var texts: [UTF8Column] = []
     /// Per column: the type its buffer holds, and how many values it holds. Kept beside the
     /// buffers so that the per-value checks read plain integers instead of the buffer enum.
     private var types: [DataType] = []
@@ -30,6 +35,7 @@ struct TableBuffer {
             positions[column.name] = index
             columns.append(column)
             buffers.append(.empty(column.dataType))
+            texts.append(UTF8Column())
             types.append(column.dataType)
             counts.append(0)
             padWithNulls(index, to: rowCount)
@@ -84,6 +90,17 @@ struct TableBuffer {
         return true
     }
 
+    /// `appendExact` for a string value of a text column, given as its bytes (valid UTF-8) where
+    /// they lie: no `String` is made of them.
+    @inline(__always)
+    mutating func appendExactText(validUTF8 utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard counts[index] == rowCount else { return true }  // a duplicate key in one row: first wins
+        guard types[index] == .text else { return false }
+        texts[index].append(validUTF8: utf8)
+        counts[index] += 1
+        return true
+    }
+
     /// The non-null value the current row set for `column`, nil when it set none (or NULL).
     func currentValue(of column: String) -> IngestValue? {
         guard let index = positions[column], counts[index] > rowCount else { return nil }
@@ -91,7 +108,7 @@ struct TableBuffer {
         case .bigint(let v): return v[rowCount].map(IngestValue.int)
         case .double(let v): return v[rowCount].map(IngestValue.double)
         case .bool(let v): return v[rowCount].map(IngestValue.bool)
-        case .text(let v): return v[rowCount].map(IngestValue.string)
+        case .text: return texts[index][rowCount].map(IngestValue.string)
         case .timestamp(let v): return v[rowCount].map(IngestValue.timestamp)
         case .date(let v): return v[rowCount].map(IngestValue.date)
         case .time(let v): return v[rowCount].map(IngestValue.time)
@@ -127,6 +144,10 @@ struct TableBuffer {
 
     /// The buffered rows as a batch, emptying the buffer (columns are kept for the next batch).
     mutating func takeBatch() -> TableBatch {
+        for index in texts.indices where types[index] == .text {
+            buffers[index] = .text(texts[index])
+            texts[index] = UTF8Column()
+        }
         let batch = TableBatch(table: table, columns: columns, buffers: buffers)
         buffers = columns.map { .empty($0.dataType) }
         counts = Array(repeating: 0, count: columns.count)
@@ -137,7 +158,7 @@ struct TableBuffer {
     /// Drops the values the current row has set so far (it added no columns).
     mutating func discardCurrentRow() {
         for index in counts.indices where counts[index] > rowCount {
-            buffers[index].truncate(to: rowCount)
+            if types[index] == .text { texts[index].removeLast(counts[index] - rowCount) } else { buffers[index].truncate(to: rowCount) }
             counts[index] = rowCount
         }
     }
@@ -147,12 +168,18 @@ struct TableBuffer {
         while columns.count > columnCount {
             positions[columns.removeLast().name] = nil
             buffers.removeLast()
+            texts.removeLast()
             types.removeLast()
             counts.removeLast()
         }
         for index in buffers.indices {
-            buffers[index].truncate(to: rowCount)
-            counts[index] = buffers[index].count
+            if types[index] == .text {
+                texts[index].removeLast(texts[index].count - rowCount)
+                counts[index] = texts[index].count
+            } else {
+                buffers[index].truncate(to: rowCount)
+                counts[index] = buffers[index].count
+            }
         }
         self.rowCount = rowCount
     }
@@ -174,7 +201,11 @@ struct TableBuffer {
 
     @inline(__always)
     private mutating func append(_ value: IngestValue, at index: Int) {
-        Self.append(value, to: &buffers[index])
+        if types[index] == .text {
+            if case .string(let text) = value { texts[index].append(text) } else { texts[index].appendNull() }
+        } else {
+            Self.append(value, to: &buffers[index])
+        }
         counts[index] += 1
     }
 
@@ -197,8 +228,8 @@ struct TableBuffer {
             if case .bool(let x) = value { v.append(x) } else { v.append(nil) }
             buffer = .bool(v)
         case .text(var v):
-            buffer = .text([])
-            if case .string(let x) = value { v.append(x) } else { v.append(nil) }
+            buffer = .text(UTF8Column())
+            if case .string(let x) = value { v.append(x) } else { v.appendNull() }
             buffer = .text(v)
         case .timestamp(var v):
             buffer = .timestamp([])
