@@ -42,34 +42,37 @@ enum HangarIncrementalWorkload {
 
     private static let chunkBytes = 4 << 20
 
+    /// The file's lines that hold something, as `bench/dlt_workload.py` counts them before its
+    /// resource pages the file. Read through one buffer, counted with memchr: the Data chunks
+    /// this used (a copy of each, then of the carried remainder) took 0.2-0.3 s of the Hangar
+    /// side's time for 132 MB, where Python's C-level line loop takes about 0.1 s.
     private static func countLines(_ file: String) throws -> Int {
-        var lines = 0
-        try forEachChunkOfLines(file) { chunk in
-            chunk.withUnsafeBytes { bytes in
-                guard let base = bytes.baseAddress else { return }
-                var offset = 0
-                while offset < bytes.count, let newline = memchr(base + offset, 0x0A, bytes.count - offset) {
-                    lines += 1
-                    offset = base.distance(to: newline) + 1
+        let descriptor = open(file, O_RDONLY)
+        guard descriptor >= 0 else { throw BenchFailure("cannot read \(file)") }
+        defer { close(descriptor) }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkBytes, alignment: 64)
+        defer { buffer.deallocate() }
+        // A line holds something when a byte other than white space comes before its newline.
+        var lines = 0, lineHasContent = false
+        while true {
+            let got = read(descriptor, buffer, chunkBytes)
+            guard got >= 0 else { throw BenchFailure("cannot read \(file): \(String(cString: strerror(errno)))") }
+            if got == 0 { break }
+            let bytes = buffer.assumingMemoryBound(to: UInt8.self)
+            var offset = 0
+            while offset < got {
+                let newline = memchr(bytes + offset, 0x0A, got - offset).map { buffer.distance(to: $0) } ?? got
+                if !lineHasContent {
+                    lineHasContent = (offset..<newline).contains { bytes[$0] != 0x20 && bytes[$0] != 0x09 && bytes[$0] != 0x0D }
                 }
+                if newline < got {
+                    if lineHasContent { lines += 1 }
+                    lineHasContent = false
+                }
+                offset = newline + 1
             }
         }
-        return lines
-    }
-
-    /// Calls `body` with successive pieces of the file that end at a line end (the last piece
-    /// with whatever follows the last line end).
-    private static func forEachChunkOfLines(_ file: String, _ body: (Data) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw BenchFailure("cannot read \(file)") }
-        defer { try? handle.close() }
-        var carry = Data()
-        while let chunk = try handle.read(upToCount: chunkBytes), !chunk.isEmpty {
-            carry.append(chunk)
-            guard let lastNewline = carry.lastIndex(of: 0x0A) else { continue }
-            try body(carry[carry.startIndex...lastNewline])
-            carry = Data(carry[(lastNewline + 1)...])
-        }
-        if !carry.isEmpty { try body(carry) }
+        return lineHasContent ? lines + 1 : lines
     }
 
     /// Calls `body` with pages of `pageRows` lines of the file (the last with what is left). Each
