@@ -82,9 +82,4 @@ public struct UTF8Column: Sendable, Equatable, ExpressibleByArrayLiteral {
         ends.removeLast(count)
         bytes.removeLast(bytes.count - (ends.isEmpty ? 0 : end(of: ends.count - 1)))
     }
-
-    public mutating func reserveCapacity(values: Int, bytes byteCount: Int) {
-        ends.reserveCapacity(values)
-        bytes.reserveCapacity(byteCount)
-    }
 }

@@ -137,19 +137,17 @@ final class InsertValuesFileWriter: LoaderFileFormatWriter {
 
     /// ``appendStringLiteral(_:to:)`` for valid UTF-8 bytes.
     static func appendStringLiteral(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        do {
-            let hasNul = utf8.contains(0)
-            if hasNul { bytes.append(UInt8(ascii: "(")) }
-            bytes.append(UInt8(ascii: "'"))
-            var runStart = 0
-            for index in 0..<utf8.count where utf8[index] == UInt8(ascii: "'") || utf8[index] == 0 {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                runStart = index + 1
-                bytes.append(contentsOf: utf8[index] == 0 ? "' || chr(0) || '".utf8 : "''".utf8)
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-            bytes.append(UInt8(ascii: "'"))
-            if hasNul { bytes.append(UInt8(ascii: ")")) }
+        let hasNul = utf8.contains(0)
+        if hasNul { bytes.append(UInt8(ascii: "(")) }
+        bytes.append(UInt8(ascii: "'"))
+        var runStart = 0
+        for index in 0..<utf8.count where utf8[index] == UInt8(ascii: "'") || utf8[index] == 0 {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            runStart = index + 1
+            bytes.append(contentsOf: utf8[index] == 0 ? "' || chr(0) || '".utf8 : "''".utf8)
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        bytes.append(UInt8(ascii: "'"))
+        if hasNul { bytes.append(UInt8(ascii: ")")) }
     }
 }
