@@ -149,7 +149,9 @@ struct InPlaceNormalizeTests {
             #"{"id": 8, "pushed_at": "2016-04-15T03:35:58Z"}"#,
         ].joined(separator: "\n")
         let fast = try expectSameWays(lines)
-        #expect(fast.inPlace >= 4)
+        // The first two rows set the shape up and the two that are no timestamp go whole: rows 3
+        // (an offset), 4 (an escape), 6 and 8 are read in place.
+        #expect(fast.inPlace == 4)
         let rows = fast.rows("repos")
         let base: Int64 = 1_460_691_352_000_000
         #expect(rows.map { $0["pushed_at"] } == [.timestamp(base), .timestamp(base + 1_000_000), .timestamp(base + 2_250_000),

@@ -178,7 +178,7 @@ final class ExtractFiles: @unchecked Sendable {
         }
         // Parts of one size, and an even number of them, rather than full parts and a remainder:
         // normalize gives each of its two workers a contiguous half by size, and a 14 MB file cut
-        // 8 + 6 MB (or 20 MB cut 7 + 7 + 6) left one worker waiting for the other.
+        // 8 + 6 MB left one worker waiting for the other, as an odd number of parts would.
         var parts = (size + flushBytes - 1) / flushBytes
         if parts > 1, parts % 2 == 1 { parts += 1 }
         let partBytes = (size + parts - 1) / parts

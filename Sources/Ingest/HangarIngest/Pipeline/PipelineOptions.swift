@@ -10,8 +10,9 @@ public struct PipelineOptions: Sendable {
     public var maxFileBytes: Int = 8 << 20
     /// Rows a table buffers in normalize before they go to a loader file. A parquet file holds
     /// its batches' columns until it is written, a batch that spans two files until the second
-    /// is: 20,000 rows (12 MB of GitHub rows) peaked 8-14 MB higher for 200,000 records in 10
-    /// pages, 204-214 against 193-196 MB, and took as long.
+    /// is. A file of GitHub rows holds about 18,000, so nearly every batch of 20,000 spanned two;
+    /// 200,000 records in 10 pages then peaked 8-14 MB higher (204-214 against 193-196 MB),
+    /// and took as long.
     public var batchRows: Int = 10_000
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
     /// conflict) is tried again before the run gives up, leaving it pending.
