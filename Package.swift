@@ -98,7 +98,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            path: "Sources/Platform/HangarRunner"
+            path: "Sources/Platform/HangarRunner",
+            resources: [.copy("PythonSDK")]
         ),
         // Metrics of `hangar serve`: runs counted from the control store (whichever process ran
         // them), exposed in Prometheus' text format.

@@ -122,8 +122,14 @@ public struct RunSupervisor: Sendable {
                      : "reusing the Python environment for these requirements")
             try PythonScript.write(version.sourceCode, into: directory)
             var variables = variables
-            let helpers = try PythonHelperModule.install(in: home)
-            variables["PYTHONPATH"] = [helpers.path, variables["PYTHONPATH"]].compactMap { $0 }.joined(separator: ":")
+            let sdk = try PythonSDK.install(in: home)
+            variables["PYTHONPATH"] = [sdk.path, variables["PYTHONPATH"]].compactMap { $0 }.joined(separator: ":")
+            // Without a MotherDuck token, md: connections and dlt's motherduck destination use
+            // the local account; with one they go to MotherDuck untouched.
+            if variables["MOTHERDUCK_TOKEN"] == nil {
+                variables[PythonSDK.localAccountVariable] = "1"
+                log.note("md: connections use the local account (no MotherDuck token is configured)")
+            }
             return PythonScript.command(in: directory, environment: environment, variables: variables)
         case .swift:
             let sdk = try swiftSDK({ log.append($0) })

@@ -4,15 +4,18 @@ import HangarAccount
 import HangarFlights
 import HangarRunner
 
-/// `hangar demo`: the guide's SQL cells, run unchanged in a `hangar sql` session on the account,
-/// with the guide's pipeline as a Swift flight (Examples/Flights/github_repo_stats) in place of
-/// the Python one. Offline it fetches from the GitHubReplay server's sample data; `--live` from
-/// the real GitHub API. Running it again updates the flight and runs it again: still one row per
-/// repository, one more load and ledger row.
+/// `hangar demo`: the guide's SQL cells in a `hangar sql` session on the account. The first cell
+/// creates the guide's Python flight (Examples/Flights/docs_dlt_ingest: the guide's code with its
+/// import lines restored and GitHub's address read from config), with the guide's requirements;
+/// its dlt pipeline loads through `destination="motherduck"` and `duckdb.connect("md:")` into the
+/// local account. `--swift` runs the same pipeline as a Swift flight (Examples/Flights/
+/// github_repo_stats) instead. Offline it fetches from the GitHubReplay server's sample data;
+/// `--live` from the real GitHub API. Running it again updates the flight and runs it again:
+/// still one row per repository, one more load and ledger row.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create, run and schedule the guide's GitHub pipeline as a Swift flight, through the guide's SQL.",
+        abstract: "Create, run and schedule the guide's GitHub pipeline (its Python flight, or --swift), through the guide's SQL.",
         discussion: """
         Offline (the default) the flight reads sample data from the GitHubReplay server built beside \
         hangar. With --live it reads the real GitHub API: a GITHUB_TOKEN in the environment becomes \
@@ -27,7 +30,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Fetch from the real GitHub API instead of the replay server's sample data.")
     var live = false
 
-    @Option(help: "The flight's main.swift (default: Examples/Flights/github_repo_stats/main.swift of Hangar's source).")
+    @Flag(help: "Run the pipeline as a Swift flight (FlightKit) instead of the guide's Python flight.")
+    var swift = false
+
+    @Option(help: "The flight's source (default: the guide's main.py, or with --swift github_repo_stats/main.swift, under Examples/Flights of Hangar's source).")
     var source: String?
 
     @Option(help: "Seconds to wait for the run to finish (the first run also compiles the flight).")
@@ -56,11 +62,16 @@ struct DemoCommand: AsyncParsableCommand {
             errors.flush()
         }
         let account = HangarHome.resolve(explicit: home)
+        let examples = FlightKitSDK.sourceRoot().appendingPathComponent("Examples/Flights")
         let sourceFile = source.map { URL(fileURLWithPath: $0) }
-            ?? FlightKitSDK.sourceRoot().appendingPathComponent("Examples/Flights/github_repo_stats/main.swift")
+            ?? examples.appendingPathComponent(swift ? "github_repo_stats/main.swift" : "docs_dlt_ingest/main.py")
         guard let code = try? String(contentsOf: sourceFile, encoding: .utf8) else {
             throw CommandFailure(.invalidInput, "cannot read the flight's source \(sourceFile.path); give it with --source")
         }
+        // The guide's requirements_txt, one requirement a line.
+        let requirementsFile = examples.appendingPathComponent("docs_dlt_ingest/requirements.txt")
+        let requirements = swift ? [] : try String(contentsOf: requirementsFile, encoding: .utf8)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         let say = { (line: String) in
             output.write(line + "\n")
             output.flush()
@@ -102,6 +113,12 @@ struct DemoCommand: AsyncParsableCommand {
         let configSQL = "MAP {" + config.keys.sorted().map { "'\($0)': '\(config[$0]!)'" }.joined(separator: ", ") + "}"
         let secretsSQL = "[" + secretNames.map { "'\($0)'" }.joined(separator: ", ") + "]"
         let quotedSource = "$flight$\(code)$flight$"
+        let runtimeSQL = swift ? "runtime := 'swift'," : """
+            runtime := 'python',
+                requirements_txt := array_to_string([
+            \(requirements.map { "        '\($0)'" }.joined(separator: ",\n"))
+                ], chr(10)),
+            """
         let existing = try? flights.flight(.name(Self.flightName))
         if existing != nil {
             say("== the flight exists (an earlier demo): updating its source and config; a new version only if they changed")
@@ -110,7 +127,7 @@ struct DemoCommand: AsyncParsableCommand {
                 SELECT flight_id, flight_name, current_version
                 FROM MD_UPDATE_FLIGHT(
                     flight_id := getvariable('dlt_flight_id'),
-                    runtime := 'swift',
+                    \(runtimeSQL)
                     config := \(configSQL),
                     flight_secret_names := \(secretsSQL),
                     source_code :=
@@ -121,7 +138,7 @@ struct DemoCommand: AsyncParsableCommand {
                 SELECT flight_id, flight_name, current_version
                 FROM MD_CREATE_FLIGHT(
                     name := 'docs_dlt_ingest',
-                    runtime := 'swift',
+                    \(runtimeSQL)
                     config := \(configSQL),
                     flight_secret_names := \(secretsSQL),
                     source_code :=
@@ -138,7 +155,7 @@ struct DemoCommand: AsyncParsableCommand {
             );
             """)
 
-        say("\n== waiting for the run to finish (the first run compiles the flight)")
+        say("\n== waiting for the run to finish (the first run \(swift ? "compiles the flight" : "installs the flight's requirements"))")
         let run = try waitForLatestRun(flights)
         try cell("""
             \(Self.lookup)
