@@ -71,7 +71,7 @@ let package = Package(
         // Flights platform: the Hangar home, the local account and its database leases.
         .target(
             name: "HangarAccount",
-            dependencies: ["CivilCalendar", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["DuckDB", "CivilCalendar", .product(name: "Metrics", package: "swift-metrics")],
             path: "Sources/Platform/HangarAccount"
         ),
         // Flights control plane: flights, versions, runs, logs, secrets and schedules in one SQLite
@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "HangarRunner",
             dependencies: [
-                "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount",
+                "DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -214,7 +214,8 @@ let package = Package(
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
-        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay"], path: "Tests/HangarCLITests"),
+        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay"], path: "Tests/HangarCLITests",
+                    exclude: ["Fixtures"]),
         // The HTTP API against real `hangar serve` processes (depending on the CLI builds it first)
         // and the router in process.
         .testTarget(

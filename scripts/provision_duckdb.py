@@ -107,8 +107,8 @@ class _Links(html.parser.HTMLParser):
                 self.links[name] = href
 
 
-def file_urls(index: str) -> dict[str, str]:
-    page = index.rstrip("/") + "/duckdb/"
+def file_urls(index: str, project: str = "duckdb") -> dict[str, str]:
+    page = index.rstrip("/") + f"/{project}/"
     request = urllib.request.Request(page, headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
@@ -132,7 +132,7 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def fetch(name: str, urls: dict[str, str], expected: str, downloads: Path) -> Path:
+def fetch(name: str, urls: dict[str, str], expected: str, downloads: Path, pins: Path = PINS) -> Path:
     target = downloads / name
     if target.exists() and sha256(target) == expected:
         return target
@@ -151,7 +151,7 @@ def fetch(name: str, urls: dict[str, str], expected: str, downloads: Path) -> Pa
     if actual != expected:
         partial.unlink(missing_ok=True)
         raise ProvisionError(
-            f"checksum mismatch for {name}: expected {expected} (pinned in {PINS.relative_to(ROOT)}), got {actual}. "
+            f"checksum mismatch for {name}: expected {expected} (pinned in {pins.relative_to(ROOT)}), got {actual}. "
             "The file was deleted and nothing was installed. A mirror or proxy may be serving a different file; "
             "if DuckDB republished it, re-pin only after checking the new file")
     partial.rename(target)

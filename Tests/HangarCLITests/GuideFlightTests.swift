@@ -92,7 +92,8 @@ struct GuideFlightTests {
     @Test(.timeLimit(.minutes(5)), .enabled(if: Network.cannotResolve("extensions.duckdb.org") && Network.cannotResolve("api.github.com"),
                                             "expects a machine without network access, like a hosted flight cut off from GitHub and MotherDuck"))
     func theGuidesFlightInstallsItsRequirementsAndFailsOnlyOffline() throws {
-        let home = try SharedPythonHome.home()
+        // A home of its own: this run must make the environment (other tests share theirs).
+        let home = try FlightsTestHome()
         let requirements = try home.file("guide-requirements.txt", Self.requirements)
         try home.createFlight("docs_dlt_ingest", source: Self.restoredSource, "--requirements", requirements)
         try home.createFlight("docs_dlt_ingest_pasted", source: Self.pastedSource, "--requirements", requirements)

@@ -123,6 +123,17 @@ enum ControlSchema {
                 CREATE INDEX runs_by_end ON runs(ended_at) WHERE ended_at IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v4: account settings (the MotherDuck token)") { db in
+            // Values the whole account shares; the control store's file is private to its owner
+            // (0600), as the secrets' values are.
+            try db.execute(sql: """
+                CREATE TABLE account_settings (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import DuckDB
 import Foundation
 import HangarAccount
 
@@ -45,5 +46,20 @@ public enum PythonSDK {
         // The single-file helper of earlier versions would shadow the package.
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("hangar.py"))
         return folder
+    }
+
+    /// Puts the provisioned motherduck extension where a flight's duckdb (of Hangar's DuckDB
+    /// version) looks before downloading it, `~/.duckdb/extensions/<version>/<platform>/`, so an
+    /// `md:` connection of a run starts from the pinned file rather than the network.
+    static func provideMotherDuckExtension(home: URL) {
+        guard let file = try? ProvisionedExtensions.file("motherduck") else { return }
+        #if arch(arm64)
+        let platform = "linux_arm64"
+        #else
+        let platform = "linux_amd64"
+        #endif
+        let folder = home.appendingPathComponent(".duckdb/extensions/\(Database.libraryVersion)/\(platform)", isDirectory: true)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("motherduck.duckdb_extension"), withDestinationURL: file)
     }
 }

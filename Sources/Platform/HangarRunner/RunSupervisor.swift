@@ -49,7 +49,7 @@ public struct RunSupervisor: Sendable {
         let environment = RunEnvironment(
             flightID: claimed.flightID.uuidString, flightName: claimed.flightName, runID: claimed.id.uuidString,
             runNumber: claimed.runNumber, isScheduled: claimed.isScheduled, config: claimed.config, secrets: secrets,
-            motherDuckToken: Self.accountToken(), hangarHome: home.root, defaultHome: directory.home)
+            motherDuckToken: (try? flights.motherDuckToken())?.value, hangarHome: home.root, defaultHome: directory.home)
         let log = RunLog(flights: flights, runID: runID, masker: environment.masker)
         defer { log.close() }
 
@@ -103,13 +103,6 @@ public struct RunSupervisor: Sendable {
         }
     }
 
-    /// The account's MotherDuck token: `MOTHERDUCK_TOKEN` of Hangar's own environment (the
-    /// supervisor inherits it from the command or server that started the run), as DuckDB's
-    /// `md:` reads it. Runs get it as `MOTHERDUCK_TOKEN`, masked in their logs.
-    static func accountToken(in environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        environment["MOTHERDUCK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
     /// The command that runs the flight: its Python environment made (or reused) and the script
     /// written, or its Swift build compiled (or reused).
     private func prepare(_ version: FlightVersionDetail, directory: RunDirectory, variables: [String: String],
@@ -129,6 +122,9 @@ public struct RunSupervisor: Sendable {
             if variables["MOTHERDUCK_TOKEN"] == nil {
                 variables[PythonSDK.localAccountVariable] = "1"
                 log.note("md: connections use the local account (no MotherDuck token is configured)")
+            } else {
+                PythonSDK.provideMotherDuckExtension(home: directory.home)
+                log.note("md: connections go to MotherDuck (a MotherDuck token is configured)")
             }
             return PythonScript.command(in: directory, environment: environment, variables: variables)
         case .swift:
@@ -150,7 +146,11 @@ public struct RunSupervisor: Sendable {
             return .failed(RunFailure(.timeout, "ran longer than max_runtime_sec (\(limit) s) and was stopped"), exitCode: outcome.exitCode)
         case .completed:
             if outcome.succeeded { return .succeeded }
-            if version.version.runtime == .python, let hint = PythonHints.missingImport(in: log.recentStderr) { log.note(hint) }
+            if version.version.runtime == .python {
+                for hint in [PythonHints.missingImport(in: log.recentStderr), PythonHints.motherDuckUnreachable(in: log.recentStderr)] {
+                    if let hint { log.note(hint) }
+                }
+            }
             switch outcome.termination {
             case .exited(let code): return .failed(RunFailure(.exitCode, "exited with code \(code)"), exitCode: code)
             case .signalled(let signal): return .failed(RunFailure(.signal, "killed by signal \(signal) (\(signalName(signal)))"), exitCode: nil)

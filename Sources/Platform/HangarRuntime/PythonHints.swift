@@ -13,6 +13,18 @@ public enum PythonHints {
         return nil
     }
 
+    /// For a run that could not reach MotherDuck (a token is configured, so `md:` went there):
+    /// what to check, and how to use the local account instead.
+    public static func motherDuckUnreachable(in stderrLines: [String]) -> String? {
+        let unreachable = stderrLines.contains { line in
+            (line.contains("motherduck") || line.contains("MotherDuck"))
+                && ["Could not establish connection", "Failed to download", "Name or service not known",
+                    "Temporary failure in name resolution"].contains { line.contains($0) }
+        }
+        guard unreachable else { return nil }
+        return "hint: MotherDuck could not be reached (a MotherDuck token is configured, so md: goes there): check this machine's access to api.motherduck.com; `hangar motherduck logout` makes md: the local account again"
+    }
+
     /// `X` from `NameError: name 'X' is not defined` (with or without Python's own
     /// ". Did you mean …?" suffix).
     static func undefinedName(in line: String) -> String? {

@@ -95,7 +95,8 @@ struct SQLCommand: ParsableCommand {
         // CREATE DATABASE, CREATE SECRET … IN MOTHERDUCK and the rest act on the account.
         let statements = AccountStatements(home: account, platform: platform, leaseTimeout: leaseTimeout, errors: errors)
         let session = SQLSession(connection: connection, formatter: format.formatter, output: output, databases: databases,
-                                 account: statements)
+                                 account: statements,
+                                 motherDuck: { MotherDuckAccess(token: (try? platform.flights().motherDuckToken())??.value) })
         return session
     }
 

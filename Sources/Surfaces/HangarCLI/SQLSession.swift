@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarAccount
 
 /// Runs statements on one connection, in order, and prints each result. One connection for the
 /// whole invocation is what lets session state such as `SET VARIABLE`, temporary tables and
@@ -14,18 +15,37 @@ final class SQLSession {
     /// `CREATE DATABASE`, `CREATE SECRET … (TYPE flights …)` and the other statements that act
     /// on the account; nil for a session without one.
     private let account: AccountStatements?
+    /// MotherDuck itself, for statements that name it (`ATTACH 'md:'`); asked for the account's
+    /// token only then.
+    private let motherDuck: (() throws -> MotherDuckAccess)?
 
     init(connection: Connection, formatter: any ResultFormatter, output: OutputSink, databases: SessionDatabases? = nil,
-         account: AccountStatements? = nil) {
+         account: AccountStatements? = nil, motherDuck: (() throws -> MotherDuckAccess)? = nil) {
         self.connection = connection
         self.formatter = formatter
         self.output = output
         self.databases = databases
         self.account = account
+        self.motherDuck = motherDuck
     }
 
     /// Runs one statement (or several in one text, printing only the last result).
     func run(_ sql: String) throws {
+        guard let motherDuck, MotherDuckAccess.isNamed(in: sql) else { return try runOnAccount(sql) }
+        let access = try motherDuck()
+        do {
+            try access.prepare(connection)
+        } catch let error as AccountError {
+            throw InputError(message: error.message)
+        }
+        do {
+            try runOnAccount(sql)
+        } catch let error as DuckDBError {
+            throw InputError(message: access.explain(error))
+        }
+    }
+
+    private func runOnAccount(_ sql: String) throws {
         if let account, let statement = try Self.accountStatement(sql) {
             switch try account.run(statement, on: connection, session: databases) {
             case .handled(let resultSQL):

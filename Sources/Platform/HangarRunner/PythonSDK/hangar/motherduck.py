@@ -34,13 +34,6 @@ _MOTHERDUCK_OPTIONS = frozenset([
     "connection_timeout", "custom_user_agent", "access_mode",
 ])
 
-# Catalog functions that read every attached database: a statement using one of them without
-# naming a database sees the whole account.
-_CATALOG_WIDE = frozenset([
-    "duckdb_databases", "duckdb_schemas", "duckdb_tables", "duckdb_views", "duckdb_columns",
-    "duckdb_indexes", "duckdb_constraints", "duckdb_sequences", "information_schema",
-])
-
 _TRANSACTION_ENDS = frozenset(["COMMIT", "END", "ROLLBACK", "ABORT"])
 
 # Statements whose result DuckDB computes whole before execute() returns. Any other statement
@@ -133,6 +126,17 @@ def _statements(duckdb, text):
     if words:
         statements.append(_Statement(text[start:], words, identifiers, strings))
     return statements
+
+
+def _string_parameters(args, kwargs):
+    """The string values among a statement's parameters (a list, a tuple or a dict of them)."""
+    found = []
+    for value in list(args[:1]) + [kwargs.get("parameters"), kwargs.get("params")]:
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, (list, tuple)):
+            found.extend(v for v in value if isinstance(v, str) and len(v) <= 128)
+    return found
 
 
 class _AccountStatement:
@@ -321,21 +325,23 @@ class LocalAccount:
                         _leases.release(path)
                 self._lingering_wake.wait(0.05)
 
-    def names_for(self, statement, default):
-        """The account databases ``statement`` needs: its default database and every account
-        database it names; a catalog-wide query naming none sees them all."""
+    @staticmethod
+    def names_for(statement, default, parameters=()):
+        """The account databases ``statement`` needs: its connection's default database and every
+        account database it names, as an identifier (``docs_playground.s.t``) or in a string (a
+        ``search_path``, ``information_schema``'s ``catalog_name = 'x'``, or a parameter). A
+        catalog query (``duckdb_tables()``, ``information_schema``) sees those, not the whole
+        account: attaching every database would wait for each one another process is writing."""
         named = set()
         for identifier in statement.identifiers:
             found = _account.find_database(identifier)
             if found:
                 named.add(found)
-        for text in statement.strings:
+        for text in list(statement.strings) + [p for p in parameters if isinstance(p, str)]:
             for part in text.replace(",", " ").split():
                 found = _account.find_database(part.split(".", 1)[0].strip('"'))
                 if found:
                     named.add(found)
-        if not named and any(identifier.lower() in _CATALOG_WIDE for identifier in statement.identifiers):
-            named.update(_account.database_names())
         if default:
             named.add(default)
         return named
@@ -455,8 +461,9 @@ class MotherDuckConnection:
         account_statements = [_AccountStatement.read(s) if s.words else None for s in statements]
         if not any(account_statements):
             names = set()
+            parameters = _string_parameters(args, kwargs)
             for statement in statements:
-                names |= self._account.names_for(statement, self._default)
+                names |= self._account.names_for(statement, self._default, parameters)
             if not names and self._default:
                 names.add(self._default)
             result = self._with_holds(names, method, query, args, kwargs, keeps_result, statements)
