@@ -139,7 +139,7 @@ let package = Package(
         .target(
             name: "HangarHTTP",
             dependencies: [
-                "DuckDB", "HangarAccount", "HangarFlights", "HangarRunner", "HangarScheduling", "HangarMetrics",
+                "DuckDB", "HangarAccount", "HangarFlights", "HangarRunner", "HangarRuntime", "HangarScheduling", "HangarMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import HangarRuntime
 
 /// Output of the flights commands, written straight to the file descriptors (not through
 /// stdio's buffer), so results, streamed log lines and notes appear in the order they happened.
@@ -17,5 +18,10 @@ enum Console {
     /// scripts reading it see results only.
     static func note(_ text: String) {
         try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
+    }
+
+    /// A warning on standard error for each requirement pinned to a yanked release.
+    static func warnAboutYankedReleases(_ requirements: String?) {
+        for yanked in YankedReleases.check(requirements) { note("warning: \(yanked.warning)") }
     }
 }

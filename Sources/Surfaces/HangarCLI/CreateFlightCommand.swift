@@ -58,6 +58,7 @@ struct CreateFlightCommand: AsyncParsableCommand {
                 config: try KeyValueArguments.parse(config, option: "--config"), secretNames: secret, maxRuntimeSec: maxRuntime)
             let flight = try flights.create(new)
             if !options.json { Console.note("Created flight \"\(flight.name)\"; start a run with: hangar run \(flight.name) --follow") }
+            Console.warnAboutYankedReleases(new.runtime == .python ? new.requirementsTxt : nil)
             try ShowFlightCommand.present(flight, flights: flights, json: options.json)
         }
     }

@@ -87,8 +87,12 @@ struct UpdateFlightCommand: AsyncParsableCommand {
             let flights = try options.openFlights()
             let selector = FlightSelector(flight)
             let before = try flights.flight(selector)
-            let after = try flights.update(.id(before.id), try patch())
+            let update = try patch()
+            let after = try flights.update(.id(before.id), update)
             if !options.json { Console.note(Self.summary(before: before, after: after)) }
+            if case .set(let requirements) = update.requirementsTxt, after.runtime == .python {
+                Console.warnAboutYankedReleases(requirements)
+            }
             try ShowFlightCommand.present(after, flights: flights, json: options.json)
         }
     }

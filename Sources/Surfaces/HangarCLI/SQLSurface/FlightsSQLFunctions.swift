@@ -147,6 +147,7 @@ struct FlightsSQLFunctions: Sendable {
                     accessTokenName: call.text("access_token_name").value,
                     maxRuntimeSec: try call.int("max_runtime_sec").value,
                     instanceType: call.text("instance_type").value))
+                if flight.runtime == .python { Console.warnAboutYankedReleases(call.text("requirements_txt").value) }
                 return [flight]
             },
             Function(names: ["md_update_flight"], parameters: Self.content.merging(["flight_id": .uuid, "name": .varchar]) { $1 },
@@ -157,7 +158,11 @@ struct FlightsSQLFunctions: Sendable {
                     config: try call.map("config"), secretNames: try call.texts("flight_secret_names"),
                     accessTokenName: call.text("access_token_name"), maxRuntimeSec: try call.int("max_runtime_sec"),
                     instanceType: call.text("instance_type"))
-                return [try flights.update(try call.flight(), update)]
+                let updated = try flights.update(try call.flight(), update)
+                if updated.runtime == .python, case .set(let requirements) = update.requirementsTxt {
+                    Console.warnAboutYankedReleases(requirements)
+                }
+                return [updated]
             },
             Function(names: ["md_delete_flight"], parameters: ["flight_id": .uuid], count: "deleted_count") { call, flights in
                 _ = try RunCanceller.deleteFlight(flights, try call.flight())

@@ -34,6 +34,7 @@ extension OpenAPIDocument {
                 ("DeletedFlight", O.object([("flight_id", O.uuid()), ("flight_name", O.string()), ("deleted", O.boolean())])),
                 ("Version", O.object(versionFields + [("runtime", O.enumeration(["python", "swift"]))])),
                 ("VersionDetail", O.object(versionFields + [
+                    ("requirement_warnings", O.array(O.string(), "Requirements pinned to a release the package index marks as yanked, with its reason, as this server found when the version was saved (a warning, not a refusal).")),
                     ("source_code", O.string()),
                     ("requirements_txt", O.string(nullable: true)),
                     ("runtime", O.enumeration(["python", "swift"])),

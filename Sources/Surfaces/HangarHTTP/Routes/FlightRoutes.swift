@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HangarFlights
 import HangarRunner
+import HangarRuntime
 import Hummingbird
 
 /// `/api/v1/flights…`: flights CRUD, versions, and a flight's runs (trigger and list). Every
@@ -51,6 +52,7 @@ enum FlightRoutes {
             let flights = api.flights
             let detail = try await api.blocking {
                 let flight = try flights.create(new)
+                if flight.runtime == .python { _ = YankedReleases.check(new.requirementsTxt) }
                 return (flight, try flights.currentVersion(.id(flight.id)))
             }
             var response = APIResponse.json(FlightJSON.detail(detail.0, version: detail.1, lastRun: nil, now: Date()), status: .created)
@@ -80,7 +82,11 @@ enum FlightRoutes {
                 maxRuntimeSec: try body.int("max_runtime_sec"),
                 instanceType: try body.string("instance_type"))
             let flights = api.flights
-            let updated = try await api.blocking { try flights.update(selector, update) }
+            let updated = try await api.blocking {
+                let updated = try flights.update(selector, update)
+                if updated.runtime == .python, case .set(let requirements) = update.requirementsTxt { _ = YankedReleases.check(requirements) }
+                return updated
+            }
             return APIResponse.json(try await detail(api, .id(updated.id)))
         }
 

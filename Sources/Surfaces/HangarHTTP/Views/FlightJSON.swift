@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import HangarRuntime
 import HangarScheduling
 
 /// Flights, versions and secrets as the API shows them: the SQL surface's column names in its
@@ -50,6 +51,8 @@ enum FlightJSON {
     /// A version with its code (`MD_GET_FLIGHT_VERSION`).
     static func versionDetail(_ detail: FlightVersionDetail) -> JSONValue {
         .object(versionFields(detail.version) + [
+            // Known from this server's check when the version was saved; never asked for here.
+            ("requirement_warnings", .array((YankedReleases.known(detail.requirementsTxt) ?? []).map { .string($0.warning) })),
             ("source_code", .string(detail.sourceCode)),
             ("requirements_txt", .string(detail.requirementsTxt)),
             ("runtime", .string(detail.version.runtime.rawValue)),

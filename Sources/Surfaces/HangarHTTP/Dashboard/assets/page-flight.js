@@ -260,6 +260,10 @@ async function renderVersion(ctx, state, holder) {
       dt('Secrets'), h('dd', {}, secrets.length ? h('ul', { class: 'inline-list' }, secrets.map((s) => h('li', {}, h('code', {}, s)))) : h('span', { class: 'muted' }, 'none')),
       dt('Config'), h('dd', {}, Object.keys(config).length ? configTable(config) : h('span', { class: 'muted' }, 'none'))),
     codeBlock(runtime === 'swift' ? 'main.swift' : 'main.py', version.source_code ?? '', true),
+    (version.requirement_warnings ?? []).length
+      ? h('div', { class: 'banner requirement-warnings', 'data-kind': 'warning', role: 'note' },
+          (version.requirement_warnings ?? []).map((warning) => h('p', {}, `Warning: ${warning}`)))
+      : null,
     version.requirements_txt ? codeBlock('requirements.txt', version.requirements_txt, false) : null,
   );
 }
