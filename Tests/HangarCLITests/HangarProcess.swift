@@ -11,7 +11,8 @@ enum HangarProcess {
     }
 
     /// `input` becomes standard input (a file, so never a terminal); without it, `/dev/null`.
-    static func run(_ arguments: [String], input: String? = nil) throws -> HangarOutput {
+    /// `environment` adds to (or replaces in) the test process's own.
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> HangarOutput {
         let scratch = try ScratchDirectory()
         let stdoutURL = scratch.url.appendingPathComponent("stdout")
         let stderrURL = scratch.url.appendingPathComponent("stderr")
@@ -29,6 +30,7 @@ enum HangarProcess {
         process.executableURL = try executable()
         process.arguments = arguments
         process.currentDirectoryURL = scratch.url
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdin = try FileHandle(forReadingFrom: stdinURL)
         let stdout = try FileHandle(forWritingTo: stdoutURL)
         let stderr = try FileHandle(forWritingTo: stderrURL)
