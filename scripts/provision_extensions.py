@@ -69,6 +69,16 @@ def provision(names: list[str]) -> Path:
         marker.write_text(sums[wheel] + "\n")
         say(f"{name} extension cached as {target} ({sha256(target)[:12]}…)")
     link("extensions", folder)
+    # Beside the cached library too: a process finds extensions next to the libduckdb.so it
+    # loaded, whose path is the cache's once the loader has followed .duckdb/lib.
+    library_folder = (duckdb_provisioning.LINK_DIR / "lib").resolve().parent
+    if library_folder.is_relative_to(cache_root().resolve()):
+        beside = library_folder / "extensions"
+        if not (beside.is_symlink() and beside.resolve() == folder.resolve()):
+            temporary = library_folder / ".extensions.new"
+            temporary.unlink(missing_ok=True)
+            temporary.symlink_to(folder)
+            temporary.replace(beside)
     return folder
 
 

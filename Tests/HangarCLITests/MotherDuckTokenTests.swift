@@ -85,3 +85,41 @@ struct MotherDuckTokenTests {
         #expect(!log.contains(Self.token))
     }
 }
+
+/// FlightKit's `md:NAME` destination: the local account's NAME without a token, MotherDuck's NAME
+/// with one (which offline fails at MotherDuck, saying so).
+struct FlightKitMotherDuckTests {
+    static let flight = #"""
+        import FlightKit
+
+        struct Repo: Encodable, Sendable { let repo: String; let stars: Int }
+
+        let flight = FlightContext.current
+        let repos = Resource("repos", hints: TableHints(table: "repos", writeDisposition: .merge, primaryKey: ["repo"])) { emit in
+            for row in [Repo(repo: "duckdb/duckdb", stars: 1), Repo(repo: "dlt-hub/dlt", stars: 2)] { try emit.row(encoding: row) }
+        }
+        let pipeline = try flight.pipeline("md_pipeline", database: "md:swift_md_db", dataset: "stats")
+        print(try await pipeline.run(repos))
+        """#
+
+    @Test(.timeLimit(.minutes(6)))
+    func mdNameLoadsLocallyWithoutATokenAndGoesToMotherDuckWithOne() throws {
+        try SwiftFlightTests.requireSDK()
+        let home = try FlightsTestHome()
+        let source = try home.file("main.swift", Self.flight)
+        #expect(try home.hangar("create", "md_swift", "--source", source, "--runtime", "swift").status == 0)
+
+        let local = try home.hangar("run", "md_swift", "--wait")
+        let localLog = try home.hangar("logs", "md_swift", "1").stdout
+        #expect(local.status == 0, "\(localLog)")
+        let rows = try home.rows("SELECT count(*) AS n FROM swift_md_db.stats.repos")
+        #expect(rows.first?["n"] as? Int == 2, "\(rows)")
+
+        let token = MotherDuckTokenTests.token
+        let remote = try RunningHangar(["run", "md_swift", "--wait", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": token]).finish()
+        let remoteLog = try home.hangar("logs", "md_swift", "2").stdout
+        #expect(remote.status != 0, "\(remoteLog)")
+        #expect(remoteLog.contains("cannot open the destination md:swift_md_db: MotherDuck could not be reached from this machine"), "\(remoteLog)")
+        #expect(!remoteLog.contains(token))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import DuckDB
 import HangarAccount
 import HangarFlights
 import HangarRuntime
@@ -128,6 +129,12 @@ public struct RunSupervisor: Sendable {
             }
             return PythonScript.command(in: directory, environment: environment, variables: variables)
         case .swift:
+            var variables = variables
+            // FlightKit's md: destination loads the motherduck extension from where this
+            // process found it (the run's HOME is its own).
+            if let file = try? ProvisionedExtensions.file("motherduck"), variables["HANGAR_DUCKDB_EXTENSIONS"] == nil {
+                variables["HANGAR_DUCKDB_EXTENSIONS"] = file.deletingLastPathComponent().path
+            }
             let sdk = try swiftSDK({ log.append($0) })
             let build = try SwiftFlightBuilds(home: home.root, sdk: sdk).executable(for: version.sourceCode, log: { log.append($0) })
             if !build.wasBuilt { log.note("reusing the build of this version") }

@@ -9,12 +9,23 @@ extension FlightContext {
     ///     let pipeline = try flight.pipeline("github_repo_stats", database: "docs_playground",
     ///                                        dataset: "flights_demo_dlt")
     ///     print(try await pipeline.run(repos, loaderFileFormat: .parquet))
+    ///
+    /// `database: "md:NAME"` is MotherDuck's NAME when the account has a MotherDuck token (runs
+    /// get it as `MOTHERDUCK_TOKEN`), and the local account's NAME when it has none: the same
+    /// flight runs both ways, as Python flights' `md:` connections do.
     public func pipeline(_ name: String, database: String, dataset: String? = nil,
                          options: PipelineOptions = PipelineOptions()) throws -> Pipeline {
-        let account = try self.database(database)
         var options = options
-        if options.destinationAccess == nil {
-            options.destinationAccess = { work in try account.withLease(work) }
+        let destination: Destination
+        switch Self.motherDuckDatabase(database) {
+        case .some(let motherDuckName) where motherDuckToken != nil:
+            destination = .motherDuck(database: motherDuckName, token: MotherDuckToken(motherDuckToken!))
+        case let named:
+            let account = try self.database(named ?? database)
+            if options.destinationAccess == nil {
+                options.destinationAccess = { work in try account.withLease(work) }
+            }
+            destination = .duckdb(path: account.url.path)
         }
         // What each run loaded goes to the platform, which records it with the flight's run.
         if let reportFile = environment["HANGAR_LOAD_INFO_FILE"], !reportFile.isEmpty {
@@ -24,8 +35,23 @@ extension FlightContext {
                 callerLoaded?(info)
             }
         }
-        return try Pipeline(name: name, destination: .duckdb(path: account.url.path), dataset: dataset,
+        return try Pipeline(name: name, destination: destination, dataset: dataset,
                             pipelinesDirectory: home.pipelines, options: options)
+    }
+
+    /// The MotherDuck token of this run, when the account has one.
+    var motherDuckToken: String? {
+        environment["MOTHERDUCK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// `NAME` of `md:NAME` or `motherduck:NAME` (`my_db` for a bare `md:`, as MotherDuck does);
+    /// nil for a local name.
+    static func motherDuckDatabase(_ database: String) -> String? {
+        let lowered = database.lowercased()
+        guard let prefix = ["md:", "motherduck:"].first(where: { lowered.hasPrefix($0) }) else { return nil }
+        let rest = database.dropFirst(prefix.count).split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let name = rest.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return name.isEmpty ? "my_db" : name
     }
 }
 

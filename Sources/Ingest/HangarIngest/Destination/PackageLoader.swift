@@ -26,13 +26,13 @@ final class PackageLoader {
 
     /// Runs `body` with the destination open, inside the caller's access rule (a lease).
     private func withDestination<T>(_ body: () throws -> T) throws -> T {
-        guard case .duckdb(let path) = destination else { fatalError("only DuckDB destinations exist") }
         var result: T?
         try (options.destinationAccess ?? { try $0() }) {
             do {
                 // DuckDB otherwise keeps up to 80% of RAM of cached blocks; a bounded buffer pool makes
                 // large loads write through to the file and keeps memory flat however big the package.
-                connection = try Database(path: path, configuration: Configuration(threads: 1, memoryLimit: memoryLimit.setting)).connect()
+                let configuration = Configuration(threads: 1, memoryLimit: memoryLimit.setting)
+                connection = try Self.open(destination, configuration: configuration)
             } catch let error as DuckDBError {
                 throw IngestError(.loadFailed, message: "cannot open the destination \(destination.location): \(error.message)")
             }
@@ -423,13 +423,23 @@ final class PackageLoader {
         }
     }
 
+    /// A connection whose default database is the destination.
+    static func open(_ destination: Destination, configuration: Configuration = Configuration()) throws -> Connection {
+        switch destination {
+        case .duckdb(let path):
+            return try Database(path: path, configuration: configuration).connect()
+        case .motherDuck(let database, let token):
+            return try MotherDuck.connect(database: database, token: token.value, configuration: configuration)
+        }
+    }
+
     private static func readDestination<T>(_ destination: Destination, access: DestinationAccess?,
                                            _ body: (Connection) throws -> T?) throws -> T? {
-        guard case .duckdb(let path) = destination, FileManager.default.fileExists(atPath: path) else { return nil }
+        if case .duckdb(let path) = destination, !FileManager.default.fileExists(atPath: path) { return nil }
         var result: T?
         try (access ?? { try $0() }) {
             do {
-                result = try body(try Database(path: path).connect())
+                result = try body(try open(destination))
             } catch let error as DuckDBError {
                 throw IngestError(.loadFailed, message: "cannot read the pipeline's state from \(destination.location): \(error.message)")
             }
