@@ -43,6 +43,8 @@ bench: setup
 	$(SWIFT) build -c release --product hangar
 	@# The flights latency section compiles a Swift flight against the SDK beside the release hangar.
 	$(SWIFT) build -c release --product FlightKit
+	@# The guide's Python flight fetches from the replay server.
+	$(SWIFT) build -c release --product GitHubReplay
 	.build/release/HangarBench
 
 ## leak-check: runs a workload of every binding feature under valgrind; fails on a definite leak

@@ -73,7 +73,7 @@ struct FlightsBenchmark {
     /// One run, triggered and waited for as `hangar run --wait` does.
     private func measureRun(_ name: String, flights: Flights, launcher: RunLauncher) throws -> Sample {
         let start = ContinuousClock.now
-        let finished = try blocking {
+        let finished = try benchBlocking {
             let started = try launcher.start(flights, FlightSelector(name))
             return try await RunWatcher(flights: flights).waitUntilFinished(started.id)
         }
@@ -105,7 +105,7 @@ struct FlightsBenchmark {
 }
 
 /// Runs async work to its end from synchronous code (the benchmark's top level is synchronous).
-private func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+func benchBlocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task {
