@@ -4,6 +4,8 @@ import Testing
 /// Python flights on the local account, with no MotherDuck token configured: the guide's own flight
 /// through the guide's SQL cells, every `md:` form, and dlt's `motherduck` destination, against
 /// real dlt and duckdb from PyPI in real runs.
+// One test at a time: each waits on real runs for seconds, holding a test thread.
+@Suite(.serialized)
 struct LocalAccountFlightTests {
     /// The guide's requirements_txt; every flight here uses it, so they share one environment.
     static let guideRequirements = "duckdb==1.5.3\ndlt[motherduck]==1.27.0\nhttpx==0.28.1\n"

@@ -5,6 +5,8 @@ import Testing
 /// `hangar sql` through the provisioned motherduck extension, and Python runs that go to MotherDuck
 /// untouched. There is no network to MotherDuck here, so every MotherDuck path must fail with a
 /// message naming MotherDuck and what to check, never showing the token.
+// One test at a time: each waits on real runs for seconds, holding a test thread.
+@Suite(.serialized)
 struct MotherDuckTokenTests {
     static let token = "md-test-token-\(UUID().uuidString)"
 
