@@ -29,7 +29,7 @@ struct RunEnvironmentTests {
         "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC",
         "https_proxy": "http://proxy.invalid:3128", "NO_PROXY": "localhost", "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
         "PIP_FIND_LINKS": "/opt/wheels", "PIP_INDEX_URL": "https://mirror.invalid/simple",
-        "HOME": "/srv/hangar/runs/r7/home",
+        "HOME": "/srv/hangar/runs/r7/home", "DLT_DATA_DIR": "/srv/hangar/runs/r7/home/.dlt",
         "REPOS": "duckdb/duckdb,dlt-hub/dlt", "LOAD__WORKERS": "2",
         // a secret wins over config; the last listed secret wins a clash; reserved names only prefixed
         "API_KEY": "gh-secret-value", "github_API_KEY": "gh-secret-value", "github_USER": "octo-first",
@@ -63,7 +63,7 @@ struct RunEnvironmentTests {
                                                   workingDirectory: FileManager.default.temporaryDirectory), sink: collector.sink)
         #expect(run.waitUntilExit().succeeded)
         let names = Set(collector.texts.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-        let allowed = RunEnvironment.platformNames.union(["HOME", "PIP_CONFIG_FILE"])
+        let allowed = RunEnvironment.platformNames.union(["HOME", "DLT_DATA_DIR", "PIP_CONFIG_FILE"])
         #expect(names.allSatisfy { RunEnvironment.isInherited($0) || allowed.contains($0) })
         #expect(!names.contains("HANGAR_TEST_LEAK_CANARY"))
         #expect(collector.texts.contains("HANGAR_HOME=/srv/hangar"))

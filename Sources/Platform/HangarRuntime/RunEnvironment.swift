@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Layers, each overriding the one before:
 /// 1. the allow-listed variables of Hangar's own environment (`isInherited`), nothing else;
-/// 2. `HOME` = `defaultHome`;
+/// 2. `HOME` = `defaultHome`, and dlt's data folder (`DLT_DATA_DIR`) in it;
 /// 3. each config key, as a variable of exactly that name;
 /// 4. each secret's parameters as `<secret name lower-cased>_<PARAM>` and as bare `<PARAM>`, in
 ///    the order the secrets are listed, so on a clash the last listed wins; a secret wins over
@@ -94,6 +94,9 @@ public struct RunEnvironment: Sendable, Equatable {
             variables["PIP_CONFIG_FILE"] = userConfig
         }
         variables["HOME"] = defaultHome.path
+        // dlt keeps pipelines under ~/.dlt, except for root, whose default is the machine-wide
+        // /var/dlt: runs as root would share (and clobber) each other's pipeline folders.
+        variables["DLT_DATA_DIR"] = defaultHome.appendingPathComponent(".dlt").path
         for (key, value) in config {
             try Self.check(name: key, value: value, what: "config key")
             variables[key] = value

@@ -90,6 +90,7 @@ struct GuideFlightBenchmark {
         process.currentDirectoryURL = script.deletingLastPathComponent()
         var environment = ProcessInfo.processInfo.environment.filter { RunEnvironment.isInherited($0.key) }
         environment["HOME"] = scratch.path
+        environment["DLT_DATA_DIR"] = scratch.appendingPathComponent(".dlt").path
         environment["HANGAR_HOME"] = home.root.path
         environment[PythonSDK.localAccountVariable] = "1"
         environment["PYTHONPATH"] = sdk.path

@@ -15,6 +15,12 @@ final class PackageLoader {
     private var memoryLimit: DestinationMemoryLimit
     /// What the loads so far want the run to report (a raised memory limit).
     private(set) var warnings: [String] = []
+    /// The package being loaded's job-name stems that stand for longer table names.
+    private var shortenedStems: [String: String] = [:]
+
+    private func jobTable(_ job: URL) -> String {
+        JobName.table(of: job, shortened: shortenedStems)
+    }
 
     init(destination: Destination, dataset: String, folders: PackageFolders, options: PipelineOptions) throws {
         self.destination = destination
@@ -59,6 +65,7 @@ final class PackageLoader {
 
     private func loadHoldingDestination(_ loadID: String) throws -> LoadInfo.Package {
         let folder = folders.normalized.appendingPathComponent(loadID, isDirectory: true)
+        shortenedStems = JobName.shortened(inPackage: folder)
         let manifest = try PackageManifest.read(from: folder)
         let schema = try Schema.from(jsonData: Data(contentsOf: folder.appendingPathComponent("schema.json")))
         if try alreadyLoaded(loadID) {
@@ -175,7 +182,7 @@ final class PackageLoader {
                 merge.loadID = loadID
                 merge.staged = direct ? [] : Set(([root] + family).map(\.name).filter { written.contains($0) })
                 if combineJobs, format == .parquet, merge.canMergeFromFiles {
-                    let rootJobs = jobs.filter { JobName.table(of: $0) == root.name }
+                    let rootJobs = jobs.filter { jobTable($0) == root.name }
                     if !rootJobs.isEmpty {
                         do {
                             let duplicates = try merge.duplicateKeysSQL(rootJobs).map { try c.scalar($0, as: Int.self) ?? 0 } ?? 0
@@ -210,7 +217,7 @@ final class PackageLoader {
             } catch let error as DuckDBError {
                 throw CombinedLoadFailed(cause: error)
             }
-            for (index, group) in JobGroup.groups(jobs, combining: combineJobs && format == .parquet).enumerated() {
+            for (index, group) in JobGroup.groups(jobs, combining: combineJobs && format == .parquet, shortened: shortenedStems).enumerated() {
                 if index == 1 { CrashPoint.betweenJobs.reached() }
                 guard let table = schema.table(named: group.table) else {
                     throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
@@ -245,7 +252,7 @@ final class PackageLoader {
                 for check in merge.checks() {
                     let count = try c.scalar(check.sql, as: Int.self) ?? 0
                     if count > 0 {
-                        let job = jobs.first { JobName.table(of: $0) == merge.root.name } ?? folder
+                        let job = jobs.first { jobTable($0) == merge.root.name } ?? folder
                         throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
                     }
                 }
@@ -359,7 +366,7 @@ final class PackageLoader {
         var jobs: [LoadInfo.Job] = []
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: started.path)) ?? []).sorted() {
             try FileManager.default.moveItem(at: started.appendingPathComponent(name), to: completed.appendingPathComponent(name))
-            jobs.append(LoadInfo.Job(table: JobName.table(of: completed.appendingPathComponent(name)), file: name, state: "completed"))
+            jobs.append(LoadInfo.Job(table: jobTable(completed.appendingPathComponent(name)), file: name, state: "completed"))
         }
         return jobs
     }
@@ -381,10 +388,10 @@ final class PackageLoader {
         let name = failure.job.lastPathComponent
         try FileManager.default.moveItem(at: failure.job, to: failed.appendingPathComponent(name))
         try PackageFiles.write(Data(failure.error.message.utf8), to: failed.appendingPathComponent(name + ".exception"))
-        var jobs = [LoadInfo.Job(table: JobName.table(of: failure.job), file: name, state: "failed", failedMessage: failure.error.message)]
+        var jobs = [LoadInfo.Job(table: jobTable(failure.job), file: name, state: "failed", failedMessage: failure.error.message)]
         let started = jobsFolder(folder, "started_jobs")
         for other in ((try? FileManager.default.contentsOfDirectory(atPath: started.path)) ?? []).sorted() {
-            jobs.append(LoadInfo.Job(table: JobName.table(of: started.appendingPathComponent(other)), file: other, state: "started"))
+            jobs.append(LoadInfo.Job(table: jobTable(started.appendingPathComponent(other)), file: other, state: "started"))
         }
         try folders.publish(folder, as: loadID, in: folders.aborted)
         return LoadInfo.Package(loadID: loadID, state: "aborted", jobs: jobs)
@@ -455,10 +462,10 @@ struct JobGroup {
     private(set) var jobs: [URL]
 
     /// Consecutive jobs of one table form a group when `combining`; else every job is its own.
-    static func groups(_ jobs: [URL], combining: Bool) -> [JobGroup] {
+    static func groups(_ jobs: [URL], combining: Bool, shortened: [String: String]) -> [JobGroup] {
         var groups: [JobGroup] = []
         for job in jobs {
-            let table = JobName.table(of: job)
+            let table = JobName.table(of: job, shortened: shortened)
             if combining, groups.last?.table == table {
                 groups[groups.count - 1].jobs.append(job)
             } else {
@@ -494,12 +501,56 @@ struct JobFailure: Error {
 }
 
 /// Job files are named `<table>.<file id>.<retry count>.<format>`.
+/// A job file's name, `<table>.<file id>.<retry>.<format>`. A file name may not pass 255 bytes
+/// while a table name (a long key holding a list, deep nesting) has no limit, so a table name
+/// longer than `longestStem` bytes is written as the start of the name and a digest of all of it;
+/// the package's `job_tables.json` maps such a stem back to its table.
 enum JobName {
+    static let longestStem = 120
+    static let tablesFileName = "job_tables.json"
+
     static func make(table: String, fileID: Int, format: LoaderFileFormat) -> String {
-        "\(table).\(String(format: "%05d", fileID)).0.\(format.fileExtension)"
+        "\(stem(for: table)).\(String(format: "%05d", fileID)).0.\(format.fileExtension)"
     }
 
-    static func table(of job: URL) -> String {
+    /// The table itself, or for a long one its first characters and a digest of all of it.
+    static func stem(for table: String) -> String {
+        guard table.utf8.count > longestStem else { return table }
+        var start = ""
+        for character in table where start.utf8.count + character.utf8.count <= 64 { start.append(character) }
+        let digest = StableHash.base64Digest(of: table, bytes: 12)
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        return start + "~" + digest
+    }
+
+    /// The stem of a job file's name (its table, unless shortened).
+    static func stem(of job: URL) -> String {
         String(job.lastPathComponent.split(separator: ".").first ?? "")
+    }
+
+    /// The table of a job file, given the package's shortened stems.
+    static func table(of job: URL, shortened: [String: String] = [:]) -> String {
+        let stem = stem(of: job)
+        return shortened[stem] ?? stem
+    }
+
+    /// Stem → table for the tables of `schema` whose names are too long for a file name.
+    static func shortenedStems(of tables: some Sequence<String>) -> [String: String] {
+        var stems: [String: String] = [:]
+        for table in tables where table.utf8.count > longestStem { stems[stem(for: table)] = table }
+        return stems
+    }
+
+    static func writeShortened(_ stems: [String: String], package: URL) throws {
+        guard !stems.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try PackageFiles.write(try encoder.encode(stems), to: package.appendingPathComponent(tablesFileName))
+    }
+
+    /// What `writeShortened` recorded for a package (nothing for packages without long names).
+    static func shortened(inPackage package: URL) -> [String: String] {
+        guard let data = try? Data(contentsOf: package.appendingPathComponent(tablesFileName)) else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
     }
 }

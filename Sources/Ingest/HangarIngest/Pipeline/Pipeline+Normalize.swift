@@ -93,7 +93,9 @@ extension Pipeline {
         manifest.rowCounts = outcome.rowCounts
         manifest.replaceTables = try manifest.resources.filter { $0.hints.writeDisposition == .replace }
             .map { try naming.normalizePath($0.hints.table) }
-        manifest.tables = Set(jobColumns.keys.map { JobName.table(of: URL(fileURLWithPath: $0)) }).sorted()
+        let shortened = JobName.shortenedStems(of: schema.tables.map(\.name))
+        try JobName.writeShortened(shortened, package: partial)
+        manifest.tables = Set(jobColumns.keys.map { JobName.table(of: URL(fileURLWithPath: $0), shortened: shortened) }).sorted()
         try manifest.write(to: partial)
         try folders.publish(partial, as: loadID, in: folders.normalized)
         try rememberSchema(schema)
