@@ -49,6 +49,9 @@ let package = Package(
     targets: [
         // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
         .target(name: "CivilCalendar", path: "Sources/Shared/CivilCalendar"),
+        // Inter-process leases (flock with the holder written in the file): one implementation
+        // for databases, pipelines and the runtime's environments and builds.
+        .target(name: "Leases", dependencies: ["CivilCalendar"], path: "Sources/Shared/Leases"),
         // Binding layer: DuckDB's C API, then a Swift API over it with no C types in sight.
         .systemLibrary(name: "CDuckDB", path: "Sources/Binding/CDuckDB"),
         .target(
@@ -64,14 +67,14 @@ let package = Package(
         // load packages) over the binding.
         .target(
             name: "HangarIngest",
-            dependencies: ["DuckDB", "CivilCalendar"],
+            dependencies: ["DuckDB", "CivilCalendar", "Leases"],
             path: "Sources/Ingest/HangarIngest",
             swiftSettings: hotPathSettings
         ),
         // Flights platform: the Hangar home, the local account and its database leases.
         .target(
             name: "HangarAccount",
-            dependencies: ["DuckDB", "CivilCalendar", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["DuckDB", "Leases", .product(name: "Metrics", package: "swift-metrics")],
             path: "Sources/Platform/HangarAccount"
         ),
         // Flights control plane: flights, versions, runs, logs, secrets and schedules in one SQLite
@@ -85,7 +88,7 @@ let package = Package(
         // run environment, and the Python and Swift runtimes' cached environments and builds.
         .target(
             name: "HangarRuntime",
-            dependencies: [],
+            dependencies: ["Leases"],
             path: "Sources/Platform/HangarRuntime"
         ),
         // Runs and schedules: the supervisor each run gets (glueing the control plane to the

@@ -31,3 +31,39 @@ struct HostileInputTests {
         #expect(row?["long_tables"] as? Int == 1, "\(counts.stdout)")
     }
 }
+
+/// Runs of one pipeline racing over its packages: a run killed with its package pending, then
+/// three runs of the same pipeline at once. They take turns (the pipeline's lease), one of them
+/// loads the pending package and counts its rows, and every row is there exactly once.
+struct PipelineConcurrencyTests {
+    @Test(.timeLimit(.minutes(3)))
+    func runsOfOnePipelineTakeTurnsAndLoadEveryRowOnce() throws {
+        let scratch = try ScratchDirectory()
+        let home = scratch.path("home")
+        for (index, name) in ["killed", "a", "b", "c"].enumerated() {
+            let rows = (0..<1000).map { "{\"id\":\(index * 1000 + $0),\"run\":\"\(name)\"}" }.joined(separator: "\n") + "\n"
+            try Data(rows.utf8).write(to: scratch.url.appendingPathComponent("\(name).jsonl"))
+        }
+        let common = ["--table", "events", "--database", "shared", "--home", home, "--json"]
+        // Killed inside its load transaction: its package stays pending.
+        let killed = try HangarProcess.run(["ingest", scratch.path("killed.jsonl")] + common, environment: ["HANGAR_CRASH_AT": "load-transaction"])
+        #expect(killed.status != 0)
+
+        let runs = try ["a", "b", "c"].map { try RunningHangar(["ingest", scratch.path("\($0).jsonl")] + common) }
+        let finished = runs.map { $0.finish() }
+        var loadedRows = 0
+        for run in finished {
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            // The only thing a run may say on stderr is that it waited its turn.
+            let other = run.stderr.split(separator: "\n").filter { !$0.hasPrefix("waiting for pipeline ingest_events:") && !$0.isEmpty }
+            #expect(other.isEmpty, "\(run.stderr)")
+            loadedRows += (try JSONOutput.object(run.stdout)["row_counts"] as? [String: Any])?["events"] as? Int ?? 0
+        }
+        // Each run counts what it loaded, the pending package included.
+        #expect(loadedRows == 4000)
+        let counts = try HangarProcess.run(["sql", "shared", "--home", home, "--json", "-c",
+                                            "SELECT count(*) AS n, count(DISTINCT id) AS ids, count(DISTINCT run) AS runs FROM ingest_events_dataset.events"])
+        let row = try JSONOutput.array(counts.stdout).first
+        #expect(row?["n"] as? Int == 4000 && row?["ids"] as? Int == 4000 && row?["runs"] as? Int == 4, "\(counts.stdout)\(counts.stderr)")
+    }
+}

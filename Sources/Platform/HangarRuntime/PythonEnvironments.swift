@@ -1,4 +1,5 @@
 import Foundation
+import Leases
 
 /// Virtual environments shared by every flight version with the same requirements and Python
 /// version, under `<home>/environments/python/<first 16 hex digits of the key>`.
@@ -59,7 +60,7 @@ public struct PythonEnvironments: Sendable {
             Self.say("using the Python environment \(name) (Python \(ready.pythonVersion), made with \(ready.installer.rawValue))", to: log)
             return ready
         }
-        let lock: FileLock
+        let lock: FileLease
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             lock = try FileLock.acquire(root.appendingPathComponent("\(name).lock")) {

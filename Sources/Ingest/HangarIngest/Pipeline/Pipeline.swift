@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+@_exported import Leases
 
 /// Loads data into a dataset of a destination, dlt's way: extract rows into a load package on
 /// disk, normalize them into tables and loader files, then load the package in one transaction.
@@ -90,6 +91,9 @@ public actor Pipeline {
                     """)
             }
         }
+        // One run of a pipeline at a time, across processes: its pending packages have one owner.
+        let lease = try holdPipeline()
+        defer { lease.release() }
         var info = try emptyInfo()
         info.warnings = warnings
         folders.removePartials()
@@ -97,13 +101,18 @@ public actor Pipeline {
         let format = loaderFileFormat ?? options.loaderFileFormat
         var loader: PackageLoader?
 
-        // Packages an earlier run left behind load first, in order, before new data.
+        // Packages an earlier run left behind load first, in order, before new data; their rows
+        // count in this run's figures, since this run loaded them.
+        var pendingRows: [String: Int] = [:]
         for loadID in folders.loadIDs(in: folders.normalized) {
+            let manifest = try? PackageManifest.read(from: folders.normalized.appendingPathComponent(loadID, isDirectory: true))
             try load(loadID, with: &loader, into: &info)
+            pendingRows.merge(manifest?.rowCounts ?? [:], uniquingKeysWith: +)
         }
         for loadID in folders.loadIDs(in: folders.extracted) {
-            _ = try normalizeTimed(loadID, format: format, into: &info)
+            let outcome = try normalizeTimed(loadID, format: format, into: &info)
             try load(loadID, with: &loader, into: &info)
+            pendingRows.merge(outcome.rowCounts, uniquingKeysWith: +)
         }
 
         let loadID = LoadIDs.next(after: lastLoadID())
@@ -123,7 +132,7 @@ public actor Pipeline {
             if normalizedInline != nil { info.normalizedWhileExtracting = true }
             outcome = try normalizedInline ?? normalizeTimed(loadID, format: format, into: &info)
         }
-        info.rowCounts = outcome.rowCounts
+        info.rowCounts = outcome.rowCounts.merging(pendingRows, uniquingKeysWith: +)
         info.discardedRows = outcome.discardedRows
         info.discardedValues = outcome.discardedValues
         try load(loadID, with: &loader, into: &info)
@@ -135,6 +144,22 @@ public actor Pipeline {
         }
         options.loaded?(info)
         return info
+    }
+
+    /// The pipeline's lease (`<pipeline folder>/pipeline.lease`), waited for as long as
+    /// `pipelineLeaseTimeout` allows, saying whom it waits for.
+    private func holdPipeline() throws -> FileLease {
+        let file = folders.pipeline.appendingPathComponent("pipeline.lease")
+        let waiting = options.waitingForPipeline ?? { [name] holder in
+            let who = holder.map(\.description) ?? "another process"
+            FileHandle.standardError.write(Data("waiting for pipeline \(name): another run holds it (\(who))\n".utf8))
+        }
+        do {
+            return try FileLease.acquire(file, as: LeaseHolder(purpose: "pipeline \(name)"), timeout: options.pipelineLeaseTimeout,
+                                         waiting: waiting)
+        } catch {
+            throw IngestError(.storage, message: "cannot run pipeline \(name): \(error.message)")
+        }
     }
 
     private func normalizeTimed(_ loadID: String, format: LoaderFileFormat, into info: inout LoadInfo) throws -> NormalizeOutcome {

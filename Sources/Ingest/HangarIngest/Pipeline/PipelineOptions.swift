@@ -43,6 +43,11 @@ public struct PipelineOptions: Sendable {
     /// Wraps every use of the destination file (a package load, reading state back), so that the
     /// caller can hold an inter-process lease meanwhile: DuckDB allows one writing process.
     public var destinationAccess: DestinationAccess?
+    /// Seconds a run waits for another run of the same pipeline (its packages have one owner at
+    /// a time); nil waits as long as that run takes.
+    public var pipelineLeaseTimeout: Double?
+    /// Told once when another run holds the pipeline, with who it is; nil writes that to stderr.
+    public var waitingForPipeline: (@Sendable (LeaseHolder?) -> Void)?
     /// Told when a stage starts and, during normalize, every 100,000 rows (from any thread).
     public var progress: (@Sendable (PipelineProgress) -> Void)?
     /// Told when a run has loaded its packages, with its LoadInfo (a platform records it).
