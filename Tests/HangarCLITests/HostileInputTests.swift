@@ -67,3 +67,40 @@ struct PipelineConcurrencyTests {
         #expect(row?["n"] as? Int == 4000 && row?["ids"] as? Int == 4000 && row?["runs"] as? Int == 4, "\(counts.stdout)\(counts.stderr)")
     }
 }
+
+/// Rules that disagreed with themselves, and an ATTACH that slipped past the lease.
+struct ConsistentRefusalTests {
+    @Test func keysThatCannotBeEnvironmentVariablesAreRefusedEverywhere() throws {
+        let home = try FlightsTestHome()
+        let secret = try home.hangar("secret", "create", "s", "bad key=value")
+        #expect(secret.status == 4, "\(secret.stdout)\(secret.stderr)")
+        #expect(secret.stderr.contains("is not an environment variable name"), "\(secret.stderr)")
+        let config = try home.sqlError("""
+            SELECT * FROM MD_CREATE_FLIGHT(name := 'nl', source_code := 'print(1)', config := MAP {'A' || chr(10) || 'B': 'x'})
+            """)
+        #expect(config.contains("config key \"A\\nB\" is not an environment variable name"), "\(config)")
+        let equals = try home.hangar("secret", "create", "s", "A=B=C")
+        #expect(equals.status == 0, "a value may hold '=': \(equals.stderr)")
+    }
+
+    @Test func aFlightIdThatIsNotOneNamesTheParameter() throws {
+        let home = try FlightsTestHome()
+        let error = try home.sqlError("SELECT * FROM MD_GET_FLIGHT(flight_id := 'leaker')")
+        #expect(error.contains("Invalid Input Error: MD_GET_FLIGHT: flight_id must be a flight's id (a UUID), not \"leaker\""), "\(error)")
+        #expect(!error.contains("Conversion Error"), "\(error)")
+    }
+
+    @Test func attachingAnAccountDatabaseByPathIsRefused() throws {
+        let home = try FlightsTestHome()
+        _ = try home.hangar("sql", "-c", "CREATE DATABASE other")
+        for spelling in ["\(home.home)/databases/other.duckdb", "duckdb:\(home.home)/databases/../databases/other.duckdb"] {
+            let attach = try home.hangar("sql", "-c", "ATTACH '\(spelling)' AS o")
+            #expect(attach.status != 0)
+            #expect(attach.stderr.contains("other.duckdb is an account database; ATTACH by path would hold it past its lease"), "\(attach.stderr)")
+        }
+        // By name it is reached under its lease, and a file elsewhere attaches as DuckDB allows.
+        #expect(try home.hangar("sql", "-c", "CREATE TABLE other.main.t AS SELECT 1 AS x").status == 0)
+        let elsewhere = try home.hangar("sql", "-c", "ATTACH '\(home.scratch.path("free.duckdb"))' AS f", "-c", "CREATE TABLE f.t AS SELECT 1")
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+    }
+}

@@ -32,6 +32,22 @@ struct DataAPITests {
         return test
     }
 
+    /// Path parameters are percent-decoded: the table the list names `my table` is
+    /// `/tables/main/my%20table`.
+    @Test(.timeLimit(.minutes(5)))
+    func aTableNameWithASpaceIsReachedByItsEncodedPath() async throws {
+        let test = try TestHome()
+        let folder = test.home + "/databases"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Database(path: folder + "/spaced.duckdb").connect().execute("CREATE TABLE \"my table\" AS SELECT 42 AS answer")
+        let server = try test.serve()
+        let api = try server.client()
+        #expect(try await api.get("/api/v1/databases/spaced/tables").items.first?["table"] as? String == "my table")
+        let sample = try await api.get("/api/v1/databases/spaced/tables/main/my%20table")
+        #expect(sample.status == 200)
+        #expect(sample.json["rows"] as? [[Int]] == [[42]])
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func databasesTablesAndSamples() async throws {
         let test = try Self.makeAccount()

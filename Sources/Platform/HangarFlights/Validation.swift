@@ -100,6 +100,9 @@ enum Validation {
             guard !key.unicodeScalars.contains("\0") else {
                 throw .invalid(parameter, "\(what) \"\(key.replacingOccurrences(of: "\0", with: "\\0"))\" contains a NUL character")
             }
+            guard isEnvironmentName(key) else {
+                throw .invalid(parameter, "\(what) \(String(reflecting: key)) is not an environment variable name (a run gets it as one): use ASCII letters, digits and '_', not starting with a digit")
+            }
             guard !isReserved(key) else {
                 throw .invalid(parameter, "\(what) \"\(key)\" is reserved: the runtime sets MOTHERDUCK_TOKEN, MOTHERDUCK_FLIGHTS_RUN, MOTHERDUCK_FLIGHT_ID, MOTHERDUCK_FLIGHT_RUN_ID and HANGAR_* itself; pick another name")
             }
@@ -107,6 +110,12 @@ enum Validation {
                 throw .invalid(parameter, "the value of \(what) \"\(key)\" contains a NUL character, which an environment variable can't hold")
             }
         }
+    }
+
+    /// POSIX's portable variable names: what every shell and `os.environ` can use.
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { isASCIIAlphanumeric($0) || $0 == "_" }
     }
 
     /// Secret names: 1–128 characters of ASCII letters, digits and `_`, not starting with a

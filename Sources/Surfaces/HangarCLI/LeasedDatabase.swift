@@ -30,8 +30,41 @@ final class SessionDatabases {
         current = self.main.map { quoteIdentifier($0.alias) }
     }
 
+    /// `ATTACH '<home>/databases/x.duckdb'` would keep an account database open past its lease
+    /// (an attachment outlives the statement), and every other process would then meet DuckDB's
+    /// lock error: account databases are reached by name, which attaches them under their lease.
+    func refuseAttachingAnAccountFile(_ statement: String) throws {
+        guard let path = Self.attachedPath(in: statement) else { return }
+        let file = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL.resolvingSymlinksInPath()
+        let folder = home.databases.standardizedFileURL.resolvingSymlinksInPath()
+        guard file.deletingLastPathComponent().path == folder.path, file.pathExtension == "duckdb" else { return }
+        let name = file.deletingPathExtension().lastPathComponent
+        throw InputError(message: """
+            Invalid Input Error: \(file.lastPathComponent) is an account database; ATTACH by path would hold it past its lease \
+            and lock out flights and other sessions. Name it instead: FROM \(name).main.my_table (attached under its lease \
+            for the statement), or USE \(name)
+            """)
+    }
+
+    /// The file of an `ATTACH [DATABASE] [IF NOT EXISTS] 'path' …` statement (`duckdb:` removed);
+    /// nil for any other statement and for MotherDuck.
+    static func attachedPath(in statement: String) -> String? {
+        let pattern = #"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*ATTACH\s+(?:DATABASE\s+)?(?:IF\s+NOT\s+EXISTS\s+)?'((?:[^']|'')*)'"#
+        guard let expression = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators]),
+              let match = expression.firstMatch(in: statement, range: NSRange(statement.startIndex..., in: statement)),
+              let range = Range(match.range(at: 1), in: statement) else { return nil }
+        var path = statement[range].replacingOccurrences(of: "''", with: "'")
+        if path.lowercased().hasPrefix("duckdb:") { path = String(path.dropFirst("duckdb:".count)) }
+        let lowered = path.lowercased()
+        guard !path.isEmpty, !lowered.hasPrefix("md:"), !lowered.hasPrefix("motherduck:"), !lowered.contains("://"),
+              path != ":memory:" else { return nil }
+        return path
+    }
+
     /// Runs one statement with the databases it needs attached.
     func run<T>(_ statement: String, on connection: Connection, _ body: () throws -> T) throws -> T {
+        try refuseAttachingAnAccountFile(statement)
         try attach(needed(by: statement), on: connection)
         defer { detachIfPossible(connection) }
         let result = try body()

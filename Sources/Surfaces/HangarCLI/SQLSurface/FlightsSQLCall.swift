@@ -38,6 +38,16 @@ struct FlightsSQLCall {
     func flight() throws -> FlightSelector {
         switch arguments["flight_id"] {
         case .uuid(let id)?: return .id(id)
+        // Declared VARCHAR (a UUID value arrives as its text), so that a wrong value is refused
+        // here, naming the parameter, rather than by DuckDB's cast.
+        case .varchar(let text)? where UUID(uuidString: text.trimmingCharacters(in: .whitespaces)) != nil:
+            return .id(UUID(uuidString: text.trimmingCharacters(in: .whitespaces))!)
+        case .varchar(let text)?:
+            throw fail("""
+                flight_id must be a flight's id (a UUID), not \(String(reflecting: text)); find it with \
+                SET VARIABLE my_flight_id = (SELECT flight_id FROM MD_LIST_FLIGHTS() WHERE flight_name = '…') and pass \
+                flight_id := getvariable('my_flight_id')
+                """)
         case nil, .null?:
             throw fail("""
                 flight_id is required: pass the flight's UUID, e.g. flight_id := getvariable('my_flight_id') after \

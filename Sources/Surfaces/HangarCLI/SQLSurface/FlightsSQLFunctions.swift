@@ -150,7 +150,7 @@ struct FlightsSQLFunctions: Sendable {
                 if flight.runtime == .python { Console.warnAboutYankedReleases(call.text("requirements_txt").value) }
                 return [flight]
             },
-            Function(names: ["md_update_flight"], parameters: Self.content.merging(["flight_id": .uuid, "name": .varchar]) { $1 },
+            Function(names: ["md_update_flight"], parameters: Self.content.merging(["flight_id": .varchar, "name": .varchar]) { $1 },
                      rows: Flight.columns) { call, flights in
                 let update = FlightUpdate(
                     name: call.text("name"), sourceCode: call.text("source_code"), runtime: try call.runtime(),
@@ -164,7 +164,7 @@ struct FlightsSQLFunctions: Sendable {
                 }
                 return [updated]
             },
-            Function(names: ["md_delete_flight"], parameters: ["flight_id": .uuid], count: "deleted_count") { call, flights in
+            Function(names: ["md_delete_flight"], parameters: ["flight_id": .varchar], count: "deleted_count") { call, flights in
                 _ = try RunCanceller.deleteFlight(flights, try call.flight())
             },
             Function(names: ["md_list_flights", "md_flights"], parameters: Self.paging.merging(["owner_only": .boolean]) { $1 },
@@ -173,49 +173,49 @@ struct FlightsSQLFunctions: Sendable {
                     limit: try call.page("LIMIT"), offset: try call.page("OFFSET"),
                     owner: call.bool("owner_only") == true ? flights.owner : nil)
             },
-            Function(names: ["md_get_flight"], parameters: ["flight_id": .uuid], rows: Flight.columns) { call, flights in
+            Function(names: ["md_get_flight"], parameters: ["flight_id": .varchar], rows: Flight.columns) { call, flights in
                 [try flights.flight(try call.flight())]
             },
             Function(names: ["md_list_flight_versions", "md_flight_versions"],
-                     parameters: Self.paging.merging(["flight_id": .uuid]) { $1 },
+                     parameters: Self.paging.merging(["flight_id": .varchar]) { $1 },
                      rows: FlightVersion.columns) { call, flights in
                 let selector = try call.flight()
                 return try flights.versions(selector, limit: try call.page("LIMIT") ?? 50, offset: try call.page("OFFSET"))
             },
-            Function(names: ["md_get_flight_version"], parameters: ["flight_id": .uuid, "version_number": .bigint],
+            Function(names: ["md_get_flight_version"], parameters: ["flight_id": .varchar, "version_number": .bigint],
                      rows: FlightVersionDetail.columns) { call, flights in
                 let selector = try call.flight()
                 return [try flights.version(selector, number: try call.requiredInt("version_number"))]
             },
-            Function(names: ["md_run_flight"], parameters: ["flight_id": .uuid, "config": .map(key: .varchar, value: .varchar)],
+            Function(names: ["md_run_flight"], parameters: ["flight_id": .varchar, "config": .map(key: .varchar, value: .varchar)],
                      rows: FlightRun.columns) { call, flights in
                 let selector = try call.flight()
                 // Returns at once: the run goes on under its own detached supervisor, after
                 // this statement and this session.
                 return [try launcher.start(flights, selector, config: try call.map("config").value ?? [:])]
             },
-            Function(names: ["md_list_flight_runs", "md_flight_runs"], parameters: Self.paging.merging(["flight_id": .uuid]) { $1 },
+            Function(names: ["md_list_flight_runs", "md_flight_runs"], parameters: Self.paging.merging(["flight_id": .varchar]) { $1 },
                      rows: FlightRun.columns) { call, flights in
                 let selector = try call.flight()
                 // Runs whose supervisor died show as FAILED instead of running forever.
                 try flights.reconcileOrphans()
                 return try flights.runs(selector, limit: try call.page("LIMIT"), offset: try call.page("OFFSET"))
             },
-            Function(names: ["md_get_flight_run"], parameters: ["flight_id": .uuid, "run_number": .bigint],
+            Function(names: ["md_get_flight_run"], parameters: ["flight_id": .varchar, "run_number": .bigint],
                      rows: FlightRun.columns) { call, flights in
                 let selector = try call.flight()
                 try flights.reconcileOrphans()
                 return [try flights.run(selector, number: try call.requiredInt("run_number"))]
             },
             Function(names: ["md_get_flight_logs", "md_flight_logs"],
-                     parameters: Self.paging.merging(["flight_id": .uuid, "run_number": .bigint, "ORDER": .varchar]) { $1 },
+                     parameters: Self.paging.merging(["flight_id": .varchar, "run_number": .bigint, "ORDER": .varchar]) { $1 },
                      rows: LogLine.columns) { call, flights in
                 let selector = try call.flight()
                 let order = try call.text("ORDER").value.map { try LogOrder(parsing: $0) } ?? .ascending
                 return try flights.logs(selector, runNumber: try call.requiredInt("run_number"),
                                         limit: try call.page("LIMIT"), offset: try call.page("OFFSET"), order: order)
             },
-            Function(names: ["md_cancel_flight_run"], parameters: ["flight_id": .uuid, "run_number": .bigint],
+            Function(names: ["md_cancel_flight_run"], parameters: ["flight_id": .varchar, "run_number": .bigint],
                      count: "canceled_count") { call, flights in
                 let selector = try call.flight()
                 _ = try RunCanceller.cancel(flights, selector, runNumber: try call.requiredInt("run_number"))

@@ -46,8 +46,8 @@ enum DatabaseRoutes {
 
         routes.get("/api/v1/databases/{db}/tables/{schema}/{table}") { request, context in
             let file = try database(databases, context)
-            let schema = context.parameters.get("schema") ?? ""
-            let name = context.parameters.get("table") ?? ""
+            let schema = context.parameters.decoded("schema") ?? ""
+            let name = context.parameters.decoded("table") ?? ""
             let limit = try QueryParameters.int(request, "limit", default: defaultSample, in: 1...maxSample)
             let (table, rows) = try await api.blocking { () -> (Table, [JSONValue]) in
                 try databases.withAttached([file], readOnly: true, leaseTimeout: leaseTimeout, purpose: "sampling a table") { connection in
@@ -66,7 +66,7 @@ enum DatabaseRoutes {
 
     /// The database named in the path, or 404 naming the ones there are.
     static func database(_ databases: AccountDatabases, _ context: APIRequestContext) throws -> AccountDatabases.File {
-        let name = context.parameters.get("db") ?? ""
+        let name = context.parameters.decoded("db") ?? ""
         guard let file = databases.file(named: name) else {
             let names = databases.list().map(\.name)
             let known = names.isEmpty ? "the account has no databases yet" : "its databases are \(names.joined(separator: ", "))"

@@ -146,14 +146,14 @@ enum FlightRoutes {
     // MARK: - Pieces
 
     static func flightSelector(_ context: APIRequestContext) throws -> FlightSelector {
-        guard let text = context.parameters.get("flight"), !text.isEmpty else {
+        guard let text = context.parameters.decoded("flight"), !text.isEmpty else {
             throw APIError.invalid("flight", "name a flight by its name or id")
         }
         return FlightSelector(text)
     }
 
     static func positiveNumber(_ context: APIRequestContext, _ name: String) throws -> Int {
-        let text = context.parameters.get(name) ?? ""
+        let text = context.parameters.decoded(name) ?? ""
         guard let number = Int(text), number >= 1 else {
             throw APIError.invalid(name, "\(name) must be a number from 1, not \"\(text.prefix(40))\"")
         }

@@ -32,7 +32,7 @@ enum RunRoutes {
     }
 
     static func runID(_ context: APIRequestContext) throws -> UUID {
-        let text = context.parameters.get("run_id") ?? ""
+        let text = context.parameters.decoded("run_id") ?? ""
         guard let id = UUID(uuidString: text) else {
             throw APIError.invalid("run_id", "run_id must be a run's id (a UUID), not \"\(text.prefix(40))\"")
         }

@@ -34,7 +34,7 @@ enum SecretRoutes {
     }
 
     private static func secretName(_ context: APIRequestContext) throws -> String {
-        guard let name = context.parameters.get("name"), !name.isEmpty else {
+        guard let name = context.parameters.decoded("name"), !name.isEmpty else {
             throw APIError.invalid("name", "name a secret")
         }
         return name
