@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "HangarRunner",
             dependencies: [
-                "DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount",
+                "DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount", "CProcessControl",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -135,6 +135,8 @@ let package = Package(
         // Linked into libFlightKit.so: a constructor making a flight's standard output
         // line-buffered, so printed lines reach the run's log as they are printed, crash or not.
         .target(name: "FlightKitStartup", path: "Sources/SDK/FlightKitStartup"),
+        // prctl for the run supervisor (a variadic C function Swift cannot call).
+        .target(name: "CProcessControl", path: "Sources/Platform/CProcessControl"),
         // Cron schedules: parsing 5-field expressions and computing next fire times in a time zone.
         .target(name: "HangarScheduling", dependencies: ["CivilCalendar"], path: "Sources/Platform/HangarScheduling"),
         // Surfaces: the HTTP API and dashboard of `hangar serve`, on Hummingbird. The dashboard's

@@ -104,3 +104,35 @@ struct ConsistentRefusalTests {
         #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
     }
 }
+
+/// A flight that daemonizes a child (double fork, a session of its own) does not leave it running
+/// with the run's environment and secrets once the run is over.
+struct DaemonizedChildTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aDoubleForkedChildIsEndedWithTheRun() throws {
+        let home = try FlightsTestHome()
+        try home.createFlight("daemonizer", source: """
+            import os, time
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    os.write(w, str(os.getpid()).encode())
+                    os.close(w)
+                    time.sleep(300)
+                    os._exit(0)
+                os._exit(0)
+            os.waitpid(pid, 0)
+            os.close(w)
+            print("daemon", os.read(r, 64).decode(), flush=True)
+            """)
+        let run = try home.hangar("run", "daemonizer", "--wait")
+        #expect(run.status == 0, "\(run.stderr)")
+        let log = try home.hangar("logs", "daemonizer", "1").stdout
+        let line = log.split(separator: "\n").first { $0.hasPrefix("daemon ") }
+        let pid = try #require(line.flatMap { pid_t($0.dropFirst("daemon ".count)) }, "\(log)")
+        #expect(kill(pid, 0) != 0 && errno == ESRCH, "the daemon \(pid) outlived its run")
+        #expect(log.contains("[hangar] ended 1 process the flight left running: \(pid) (python"), "\(log)")
+    }
+}

@@ -21,6 +21,9 @@ public struct RunSupervisor: Sendable {
     public var cancelPollInterval: TimeInterval = 0.5
     /// Seconds between SIGTERM and SIGKILL when a run is timed out or cancelled.
     public var terminationGrace: TimeInterval = RunLimits.defaultTerminationGrace
+    /// True when this process exists for the run alone (`hangar supervise`): it then adopts the
+    /// run's orphans, and every child it has left when the program ends is the run's.
+    public var ownsTheProcess = false
 
     public init(flights: Flights, home: HangarHome, swiftSDK: @escaping @Sendable (_ log: @escaping LogSink) throws -> SwiftSDK) {
         self.flights = flights
@@ -31,6 +34,7 @@ public struct RunSupervisor: Sendable {
     /// Runs the run to its end and returns it as recorded.
     @discardableResult
     public func supervise(runID: UUID) throws -> FlightRun {
+        if ownsTheProcess { RunDescendants.adoptOrphans() }
         let claimed = try flights.claimRun(runID, supervisor: SupervisorIdentity.current())
         let version = try flights.version(FlightSelector(claimed.flightID.uuidString), number: claimed.flightVersion)
         let runFolder = home.root.appendingPathComponent("runs/\(claimed.flightID.uuidString.lowercased())", isDirectory: true)
@@ -75,6 +79,11 @@ public struct RunSupervisor: Sendable {
             cancellation.watch { _ = process.cancel() }
             let outcome = process.waitUntilExit()
             cancellation.stop()
+            // A run's processes never outlive it, even one that left its process group.
+            let leftovers = RunDescendants.endLeftovers(runID: claimed.id.uuidString.lowercased(), includingChildren: ownsTheProcess)
+            if !leftovers.isEmpty {
+                log.note("ended \(leftovers.count) process\(leftovers.count == 1 ? "" : "es") the flight left running: \(leftovers.joined(separator: ", "))")
+            }
             log.flush()
             if log.runWasDeleted || cancellation.runWasDeleted { return claimed }
             if let summary = RunLoadSummary.read(from: loadReports) {

@@ -24,9 +24,10 @@ struct SuperviseCommand: ParsableCommand {
         let hangarHome = HangarHome.resolve(explicit: home)
         let flights = try Flights(home: hangarHome)
         let executable = HangarExecutable.url
-        let supervisor = RunSupervisor(flights: flights, home: hangarHome) { log in
+        var supervisor = RunSupervisor(flights: flights, home: hangarHome) { log in
             try FlightKitSDK.locate(home: hangarHome, executable: executable, log: log)
         }
+        supervisor.ownsTheProcess = true
         do {
             let run = try supervisor.supervise(runID: id)
             print("run \(run.runNumber) of \(run.flightName): \(run.status.rawValue)")
