@@ -136,6 +136,13 @@ struct DataAPITests {
         #expect(file.status == 400)
         #expect(!file.text.contains(try server.token()))
         #expect(try await api.post("/api/v1/sql", ["sql": "SET enable_external_access = true"]).status == 400)
+        // Not even DuckDB's temporary folder, which it would otherwise allow to itself.
+        let allowed = try await api.post("/api/v1/sql", ["sql": "SELECT current_setting('allowed_directories')::VARCHAR AS a"])
+        #expect((allowed.json["rows"] as? [[String]])?.first?.first == "[]", "\(allowed.text)")
+        let tmp = FileManager.default.currentDirectoryPath + "/.tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        #expect(try await api.post("/api/v1/sql", ["sql": "COPY (SELECT 1) TO '\(tmp)/escape.csv'"]).status == 400)
+        #expect(!FileManager.default.fileExists(atPath: tmp + "/escape.csv"))
 
         let slow = try await api.post("/api/v1/sql", ["sql": "SELECT count(*) FROM range(1000000000000) a", "timeout_sec": 0.5])
         #expect(slow.status == 504)

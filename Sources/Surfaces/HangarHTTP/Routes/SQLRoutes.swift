@@ -80,7 +80,10 @@ enum SQLRoutes {
         return try databases.withAttached(files, readOnly: false, leaseTimeout: timeout, purpose: "POST /api/v1/sql") { connection in
             if let defaultDatabase { try connection.execute("USE \(quoteIdentifier(defaultDatabase))") }
             // Only what is attached now is reachable: no files, no network, no extensions.
-            // DuckDB refuses to switch it back on while the database is open.
+            // DuckDB refuses to switch it back on while the database is open. Its temporary folder
+            // would stay reachable (DuckDB allows it to itself: `<cwd>/.tmp/` by default), so this
+            // database spills nothing; a request is bounded in rows, time and memory anyway.
+            try connection.execute("SET temp_directory = ''")
             try connection.execute("SET enable_external_access = false")
 
             let remaining = deadline.timeIntervalSinceNow
