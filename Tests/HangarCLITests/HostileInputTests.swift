@@ -136,3 +136,39 @@ struct DaemonizedChildTests {
         #expect(log.contains("[hangar] ended 1 process the flight left running: \(pid) (python"), "\(log)")
     }
 }
+
+/// What failed input and noisy runs leave behind is bounded.
+struct RetentionTests {
+    @Test func onlyTheNewestFailedPackagesAreKept() throws {
+        let scratch = try ScratchDirectory()
+        let home = scratch.path("home")
+        try Data("{\"id\":1}\n{\"id\": oops}\n".utf8).write(to: scratch.url.appendingPathComponent("bad.jsonl"))
+        for _ in 0..<4 {
+            let run = try HangarProcess.run(["ingest", scratch.path("bad.jsonl"), "--table", "t", "--database", "r", "--home", home,
+                                             "--keep-failed-packages", "2"])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("set aside"), "\(run.stderr)")
+        }
+        let failed = try FileManager.default.contentsOfDirectory(atPath: home + "/pipelines/ingest_t/normalize/failed")
+        #expect(failed.filter { !$0.hasPrefix(".") }.count == 2, "\(failed)")
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aNoisyRunsLogKeepsItsStartAndItsEnd() throws {
+        let home = try FlightsTestHome()
+        try home.createFlight("noisy", source: """
+            for i in range(30000):
+                print("line %06d " % i + "x" * 90)
+            print("the end", flush=True)
+            """)
+        let run = try RunningHangar(["run", "noisy", "--wait", "--home", home.home], environment: ["HANGAR_RUN_LOG_MAX_BYTES": "1000000"]).finish()
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try home.hangar("logs", "noisy", "1").stdout.split(separator: "\n").map(String.init)
+        let bytes = lines.reduce(0) { $0 + $1.utf8.count }
+        #expect(bytes < 1_200_000, "\(bytes) bytes kept")
+        #expect(lines.contains { $0.hasSuffix("line 000000 " + String(repeating: "x", count: 90)) })
+        #expect(lines.contains { $0.hasSuffix("the end") })
+        #expect(lines.contains { $0.contains("[hangar] the log passed 781 KB: from here only its last 195 KB are kept") }, "\(lines.prefix(3))")
+        #expect(lines.contains { $0.contains("lines (") && $0.contains(") were left out here; the last") })
+    }
+}

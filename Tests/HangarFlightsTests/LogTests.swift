@@ -35,6 +35,17 @@ struct LogTests {
         #expect(try flights.run(id: run.id).status == .running)
     }
 
+    @Test func logsOfRunsThatEndedBeforeTheCutoffArePrunedAndTheRunsStay() throws {
+        let (_, flights, run) = try runWithLines(10)
+        // Still running: never pruned, whatever the cutoff.
+        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(3600)) == 0)
+        _ = try flights.markFinished(run.id, .succeeded)
+        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(-3600)) == 0)
+        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(3600)) == 10)
+        #expect(try flights.logs(.name("docs_dlt_ingest"), runNumber: 1).isEmpty)
+        #expect(try flights.run(id: run.id).status == .succeeded)
+    }
+
     @Test func logsPageInEitherOrder() throws {
         let (_, flights, _) = try runWithLines(10)
         let flight = FlightSelector.name("docs_dlt_ingest")

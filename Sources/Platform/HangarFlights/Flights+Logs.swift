@@ -59,3 +59,17 @@ extension Flights {
         }
     }
 }
+
+extension Flights {
+    /// Deletes the log lines of runs that ended before `cutoff` (their records stay); returns
+    /// how many lines went. Logs are the bulk of the control store.
+    @discardableResult
+    public func pruneLogs(ofRunsEndedBefore cutoff: Date) throws(FlightsError) -> Int {
+        try store.write { db in
+            try db.execute(sql: """
+                DELETE FROM log_lines WHERE run_id IN (SELECT id FROM runs WHERE ended_at IS NOT NULL AND ended_at < ?)
+                """, arguments: [Stored.microseconds(cutoff)])
+            return db.changesCount
+        }
+    }
+}

@@ -177,9 +177,17 @@ public struct RunSupervisor: Sendable {
 
     private func describe(_ outcome: HangarRuntime.RunOutcome) -> String { "program ended: \(outcome)" }
 
+    /// Days a finished run's log is kept (`HANGAR_RUN_LOG_RETENTION_DAYS`, default 90); the
+    /// run's record stays.
+    static func logRetentionDays(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        environment["HANGAR_RUN_LOG_RETENTION_DAYS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 90
+    }
+
     private func finish(_ runID: UUID, _ outcome: HangarFlights.RunOutcome, log: RunLog, note: String?) throws -> FlightRun {
         if let note { log.note(note) }
         log.close()
+        // Each run that ends clears the logs past retention, so the store never grows without bound.
+        _ = try? flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(-Double(Self.logRetentionDays()) * 86_400))
         do {
             return try flights.markFinished(runID, outcome)
         } catch where error.kind == .conflict {

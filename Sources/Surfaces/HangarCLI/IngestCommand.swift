@@ -59,6 +59,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Flag(name: .customLong("delete-completed-jobs"), help: "Delete the loader files of packages once they are loaded (dlt's delete_completed_jobs); the package's record stays.")
     var deleteCompletedJobs = false
 
+    @Option(name: .customLong("keep-failed-packages"), help: ArgumentHelp("Packages whose data could not be normalized are set aside in normalize/failed; keep this many of the newest.", valueName: "count"))
+    var keepFailedPackages = 5
+
     @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
     var home: String?
 
@@ -112,6 +115,7 @@ struct IngestCommand: AsyncParsableCommand {
         do {
             var options = PipelineOptions()
             options.deleteCompletedJobs = deleteCompletedJobs
+            options.failedPackagesKept = max(0, keepFailedPackages)
             let holder = LeaseHolder(purpose: "hangar ingest into \(table) (pipeline \(pipelineName))"), timeout = leaseTimeout
             // Other processes (flights, SQL sessions) take turns on the file: hold its lease per package load.
             options.destinationAccess = { work in

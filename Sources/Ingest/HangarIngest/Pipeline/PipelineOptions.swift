@@ -43,6 +43,9 @@ public struct PipelineOptions: Sendable {
     /// Wraps every use of the destination file (a package load, reading state back), so that the
     /// caller can hold an inter-process lease meanwhile: DuckDB allows one writing process.
     public var destinationAccess: DestinationAccess?
+    /// Packages set aside in `normalize/failed` (their data could not be normalized) that are
+    /// kept for inspection, newest first; older ones are deleted when another is set aside.
+    public var failedPackagesKept = 5
     /// Seconds a run waits for another run of the same pipeline (its packages have one owner at
     /// a time); nil waits as long as that run takes.
     public var pipelineLeaseTimeout: Double?
