@@ -38,10 +38,10 @@ struct LogTests {
     @Test func logsOfRunsThatEndedBeforeTheCutoffArePrunedAndTheRunsStay() throws {
         let (_, flights, run) = try runWithLines(10)
         // Still running: never pruned, whatever the cutoff.
-        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(3600)) == 0)
-        _ = try flights.markFinished(run.id, .succeeded)
-        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(-3600)) == 0)
-        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date().addingTimeInterval(3600)) == 10)
+        #expect(try flights.pruneLogs(ofRunsEndedBefore: Date.distantFuture) == 0)
+        let ended = try #require(try flights.markFinished(run.id, .succeeded).endedAt)
+        #expect(try flights.pruneLogs(ofRunsEndedBefore: ended) == 0)
+        #expect(try flights.pruneLogs(ofRunsEndedBefore: ended.addingTimeInterval(1)) == 10)
         #expect(try flights.logs(.name("docs_dlt_ingest"), runNumber: 1).isEmpty)
         #expect(try flights.run(id: run.id).status == .succeeded)
     }
