@@ -172,3 +172,29 @@ struct RetentionTests {
         #expect(lines.contains { $0.contains("lines (") && $0.contains(") were left out here; the last") })
     }
 }
+
+/// A malformed line deep in a large file (which extract copies in parts) is reported at the
+/// file's own row, line and byte.
+struct ErrorPositionTests {
+    @Test(.timeLimit(.minutes(2)))
+    func aMalformedLinePastTheFirstPartNamesTheFilesLineAndByte() throws {
+        let scratch = try ScratchDirectory()
+        var text = ""
+        text.reserveCapacity(14 << 20)
+        var badByte = 0
+        for index in 0..<200_000 {
+            if index == 123_456 {
+                badByte = text.utf8.count + "{\"id\": ".utf8.count
+                text += "{\"id\": oops}\n"
+            } else {
+                text += "{\"id\": \(index), \"name\": \"n\(index)\", \"payload\": \"xxxxxxxxxxxxxxxxxxxx\"}\n"
+            }
+        }
+        let file = scratch.url.appendingPathComponent("big.jsonl")
+        try Data(text.utf8).write(to: file)
+        let run = try HangarProcess.run(["ingest", file.path, "--table", "big", "--database", "positions", "--home", scratch.path("home")])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("malformed JSON in row 123457 (line 123457, byte \(badByte) of \(file.path)): expected a value, found 'o'"),
+                "\(run.stderr)")
+    }
+}

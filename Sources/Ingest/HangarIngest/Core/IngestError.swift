@@ -6,6 +6,33 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     /// For a failed load: what the run did, failed jobs included.
     public internal(set) var loadInfo: LoadInfo?
+    /// For malformed JSON: where, and what was wrong there, so a caller that knows where the
+    /// bytes read came from in the user's input can say it in the input's own terms.
+    var malformed: Malformed?
+
+    struct Malformed: Sendable, Equatable {
+        /// "in" or "after" `row`; nil before the first row.
+        var relation: String?
+        var row: Int
+        var line: Int
+        var byte: Int
+        var detail: String
+        /// The file the position is in, when the reader saw only part of it.
+        var source: String?
+
+        /// The same place, `rows`, `lines` and `bytes` further into the input.
+        func shifted(rows: Int, lines: Int, bytes: Int, source: String?) -> Malformed {
+            Malformed(relation: relation, row: row + rows, line: line + lines, byte: byte + bytes, detail: detail, source: source)
+        }
+    }
+
+    static func malformedJSON(_ malformed: Malformed) -> IngestError {
+        let place = malformed.relation.map { " \($0) row \(malformed.row)" } ?? ""
+        let file = malformed.source.map { " of \($0)" } ?? ""
+        var error = IngestError(.malformedJSON, message: "malformed JSON\(place) (line \(malformed.line), byte \(malformed.byte)\(file)): \(malformed.detail)")
+        error.malformed = malformed
+        return error
+    }
 
     public init(_ code: Code, message: String) {
         self.code = code
@@ -13,6 +40,10 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    public static func == (left: IngestError, right: IngestError) -> Bool {
+        left.code == right.code && left.message == right.message && left.loadInfo == right.loadInfo
+    }
 
     /// The category of a failure; new categories may be added, compare with the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {

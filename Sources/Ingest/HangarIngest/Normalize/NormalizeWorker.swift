@@ -67,9 +67,12 @@ final class NormalizeWorker {
                         }
                     })
                 } catch let error as IngestError where error.code == .malformedJSON {
-                    // Large inputs are split into parts at extract; the reader counts within a part.
-                    let place = rowsBefore > 0 ? "in the part after its first \(rowsBefore) rows, " : ""
-                    throw IngestError(.malformedJSON, message: "resource \(part.resource.name): \(place)\(error.message)")
+                    // Large files are copied in parts at extract, and the reader counts within a
+                    // part: the position is told as the file's own.
+                    let folder = part.url.deletingLastPathComponent().deletingLastPathComponent()
+                    let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)
+                    let located = PartOrigin.locate(error, in: part.url, parts: parts)
+                    throw IngestError(.malformedJSON, message: "resource \(part.resource.name): \(located.message)")
                 }
                 positions[part.resource.index] = position
             }

@@ -174,7 +174,8 @@ final class ExtractFiles: @unchecked Sendable {
         let size = Int(status.st_size)
         guard size > 0 else { return }  // an empty file holds no rows
         guard Self.looksLikeJSONLines(try Self.read(input, at: 0, count: min(size, 1 << 20), url: url)) else {
-            return try copy(input, range: 0..<size, from: url, resource: resource, kind: "json")
+            try copy(input, range: 0..<size, from: url, resource: resource, kind: "json")
+            return
         }
         // Parts of one size, and an even number of them, rather than full parts and a remainder:
         // normalize gives each of its two workers a contiguous half by size, and a 14 MB file cut
@@ -194,7 +195,9 @@ final class ExtractFiles: @unchecked Sendable {
                 }
                 end += window.count
             }
-            try copy(input, range: start..<end, from: url, resource: resource, kind: "jsonl")
+            let part = try copy(input, range: start..<end, from: url, resource: resource, kind: "jsonl")
+            // Where the part starts in the user's file, so an error in it names the file's line.
+            try PartOrigin(source: url.path, byte: start).write(besides: part)
             start = end
         }
     }
@@ -207,7 +210,8 @@ final class ExtractFiles: @unchecked Sendable {
     }
 
     /// Copies a byte range of `input` into the next part file with `sendfile`.
-    private func copy(_ input: Int32, range: Range<Int>, from url: URL, resource: Int, kind: String) throws {
+    @discardableResult
+    private func copy(_ input: Int32, range: Range<Int>, from url: URL, resource: Int, kind: String) throws -> URL {
         let target = nextPart(resource: resource, kind: kind)
         let output = open(target.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard output >= 0 else { throw storageError(target, String(cString: strerror(errno))) }
@@ -221,6 +225,7 @@ final class ExtractFiles: @unchecked Sendable {
             remaining -= sent
         }
         CrashPoint.duringExtract.reached()
+        return target
     }
 
     private func storageError(_ url: URL, _ reason: String) -> IngestError {
@@ -294,7 +299,7 @@ final class ExtractFiles: @unchecked Sendable {
     static func files(in folder: URL, resource: Int) -> [(url: URL, typed: Bool, layout: JSONLayout)] {
         let jobs = folder.appendingPathComponent("new_jobs", isDirectory: true)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: jobs.path)) ?? []
-        return names.filter { $0.split(separator: ".").first == Substring(String(resource)) }
+        return names.filter { $0.split(separator: ".").first == Substring(String(resource)) && !$0.hasSuffix(PartOrigin.suffix) }
             .sorted()
             .map { name in
                 let typed = name.hasSuffix(".typed-jsonl")

@@ -994,12 +994,12 @@ struct JSONParser: ~Copyable {
     }
 
     private func failure(detail: String) -> IngestError {
-        let place = switch context {
-        case .none: ""
-        case .inRow(let row): " in row \(row)"
-        case .afterRow(let row): " after row \(row)"
+        let (relation, row): (String?, Int) = switch context {
+        case .none: (nil, 0)
+        case .inRow(let row): ("in", row)
+        case .afterRow(let row): ("after", row)
         }
-        return IngestError(.malformedJSON, message: "malformed JSON\(place) (line \(line), byte \(index)): \(detail)")
+        return IngestError.malformedJSON(.init(relation: relation, row: row, line: line, byte: index, detail: detail))
     }
 
     /// The byte (or character) at `position` as a message shows it.
