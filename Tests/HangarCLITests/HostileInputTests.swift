@@ -198,3 +198,73 @@ struct ErrorPositionTests {
                 "\(run.stderr)")
     }
 }
+
+/// Generated hostile rows, each file through one pipeline: every run loads or fails naming the
+/// row and line of the input, and a good run after it always succeeds.
+struct HostileRowsPropertyTests {
+    /// A deterministic generator, so a failure names the seed that reproduces it.
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    static let names = ["id", String(repeating: "k", count: 300), "ключ", "🚀", "!!!", "___", " ", "a.b", "A", "a", "blockHash",
+                        "block_hash", "x__y", "123", "\u{0007}bell", "tab\tkey", "quote\"key"]
+
+    static func value(_ generator: inout Generator, depth: Int) -> String {
+        switch generator.next(depth > 3 ? 4 : 7) {
+        case 0: return String(generator.next(1_000_000) - 500_000)
+        case 1: return "\"text \(generator.next(100))\""
+        case 2: return ["true", "false", "null"][generator.next(3)]
+        case 3: return String(Double(generator.next(1000)) / 7)
+        case 4: return "[" + (0..<generator.next(3)).map { _ in value(&generator, depth: depth + 1) }.joined(separator: ",") + "]"
+        case 5: return object(&generator, depth: depth + 1)
+        default:
+            let levels = 50 + generator.next(250)
+            return String(repeating: "{\"n\":", count: levels) + "[1]" + String(repeating: "}", count: levels)
+        }
+    }
+
+    static func object(_ generator: inout Generator, depth: Int) -> String {
+        let count = 1 + generator.next(4)
+        let fields = (0..<count).map { _ in
+            let name = names[generator.next(names.count)].unicodeScalars.map { scalar -> String in
+                switch scalar {
+                case "\"": return "\\\""
+                case "\t": return "\\t"
+                case "\u{0007}": return "\\u0007"
+                default: return String(scalar)
+                }
+            }.joined()
+            return "\"\(name)\":\(value(&generator, depth: depth))"
+        }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    @Test(.timeLimit(.minutes(6)))
+    func everyRunLoadsOrNamesTheRowAndTheNextGoodRunSucceeds() throws {
+        let scratch = try ScratchDirectory()
+        let home = scratch.path("home")
+        try Data("{\"id\": 1, \"name\": \"good\"}\n".utf8).write(to: scratch.url.appendingPathComponent("good.jsonl"))
+        let common = ["--table", "hostile", "--database", "property", "--home", home]
+        for seed in 1...12 {
+            var generator = Generator(state: UInt64(seed))
+            var lines = (0..<(5 + generator.next(20))).map { _ in Self.object(&generator, depth: 0) }
+            // Now and then a line that is not JSON at all.
+            if seed % 4 == 0 { lines.insert("{\"id\": 1, oops", at: generator.next(lines.count)) }
+            let file = scratch.url.appendingPathComponent("hostile-\(seed).jsonl")
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+
+            let hostile = try HangarProcess.run(["ingest", file.path] + common)
+            if hostile.status != 0 {
+                #expect(hostile.stderr.contains("row ") && hostile.stderr.contains("line "),
+                        "seed \(seed): a failure must name the row and line: \(hostile.stderr)")
+            }
+            let good = try HangarProcess.run(["ingest", scratch.path("good.jsonl")] + common)
+            #expect(good.status == 0, "seed \(seed): the good run after it failed: \(good.stderr)")
+        }
+    }
+}

@@ -75,6 +75,8 @@ final class InlineNormalizer: @unchecked Sendable {
         } catch let error as IngestError where error.code == .malformedJSON {
             let place = before > 0 ? "in the document after its first \(before) rows, " : ""
             throw IngestError(.malformedJSON, message: "resource \(entry.name): \(place)\(error.message)")
+        } catch let error as IngestError where ![.storage, .loaderFile].contains(error.code) {
+            throw PartOrigin.locateRow(error, row: position - before, of: data, layout: layout, typed: false)
         }
     }
 

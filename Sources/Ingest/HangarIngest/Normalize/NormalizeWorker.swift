@@ -73,6 +73,12 @@ final class NormalizeWorker {
                     let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)
                     let located = PartOrigin.locate(error, in: part.url, parts: parts)
                     throw IngestError(.malformedJSON, message: "resource \(part.resource.name): \(located.message)")
+                } catch let error as IngestError where ![.storage, .loaderFile].contains(error.code) {
+                    // A row the normalizer refused: say where it is in the input, as a user finds it.
+                    let folder = part.url.deletingLastPathComponent().deletingLastPathComponent()
+                    let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)
+                    throw PartOrigin.locateRow(error, row: position - rowsBefore, of: data, layout: part.layout, typed: part.typed,
+                                               part: part.url, parts: parts)
                 }
                 positions[part.resource.index] = position
             }

@@ -157,8 +157,10 @@ public actor Pipeline {
         do {
             return try FileLease.acquire(file, as: LeaseHolder(purpose: "pipeline \(name)"), timeout: options.pipelineLeaseTimeout,
                                          waiting: waiting)
-        } catch {
+        } catch where error.busy {
             throw IngestError(.storage, message: "cannot run pipeline \(name): \(error.message)")
+        } catch {
+            throw IngestError(.storage, message: "cannot create the load package folder of pipeline \(name) (\(error.message)); check free disk space and permissions")
         }
     }
 
