@@ -27,7 +27,8 @@ struct LocalAccountFlightTests {
     /// sessions read the database: each gets its answer (waiting its turn), never a lock error.
     @Test(.timeLimit(.minutes(8)))
     func theGuidesFlightRunsThreeTimesThroughTheGuidesCells() throws {
-        let home = try SharedPythonHome.home()
+        // A home of its own: other tests of the shared one write docs_playground too.
+        let home = try FlightsTestHome()
         let replay = try GitHubRepoStatsFlightTests.Replay(arguments: ["--port", "0"])
         let create = """
             SELECT flight_id, flight_name, current_version

@@ -40,7 +40,7 @@ struct PackageManifest: Codable, Equatable {
             }
             return try decoder.decode(PackageManifest.self, from: Data(contentsOf: url))
         } catch {
-            throw IngestError(.storage, message: "cannot read the package manifest \(url.path): \(error). Delete the package folder if it is damaged")
+            throw IngestError(.storage, message: "cannot read the package manifest \(url.path): \(error). The package's data is still in that folder: if the file is damaged, move the folder out of the pipeline (keeping it) so later runs go on")
         }
     }
 
