@@ -166,17 +166,32 @@ struct NormalizerTests {
             try normalize([.object([(key: "id", value: .int(1))]), .object([(key: "name", value: .string("x"))])], hints: TableHints(table: "t", primaryKey: ["id"]))
         }
         #expect(missingKey?.message == "resource repos, table t, row 2: the primary key column id is missing or null")
-        let collision = #expect(throws: IngestError.self) {
-            try normalize([.object([(key: "userName", value: .string("a")), (key: "owner", value: .object([(key: "id", value: .int(1))])),
-                                    (key: "user_name", value: .string("b"))])], hints: TableHints(table: "t"))
-        }
-        #expect(collision?.message == "resource repos, table t, row 1: the keys \"userName\" and \"user_name\" both normalize to the column user_name; rename one of them in the source")
-        // "__" never survives inside one key, so a flat key cannot collide with a flattened path.
+    }
+
+    /// Keys that normalize to one column load as dlt loads them (the last one's value), counted
+    /// for a warning; `collidingKeysFail` refuses them instead.
+    @Test func collidingKeysLoadTheLastValueOrFailWhenAskedTo() throws {
+        let row: IngestValue = .object([(key: "userName", value: .string("a")), (key: "owner", value: .object([(key: "id", value: .int(1))])),
+                                        (key: "user_name", value: .string("b"))])
+        let (loaded, _) = try normalize([row, row], hints: TableHints(table: "t"))
+        #expect(loaded.rows("t").map { $0["user_name"] } == [.string("b"), .string("b")])
+        let counted = Normalizer(schema: Schema(name: "test"), naming: NamingConvention(), loadID: "1") { _ in }
+        try counted.normalize(row, resource: "repos", hints: TableHints(table: "t"), position: 1)
+        #expect(counted.collidingKeys == ["table t: the keys \"userName\" and \"user_name\" both normalize to the column user_name": 1])
+        let strict = Normalizer(schema: Schema(name: "test"), naming: NamingConvention(), loadID: "1", collidingKeysFail: true) { _ in }
+        let refused = #expect(throws: IngestError.self) { try strict.normalize(row, resource: "repos", hints: TableHints(table: "t"), position: 1) }
+        #expect(refused?.message.hasPrefix("resource repos, table t, row 1: the keys \"userName\" and \"user_name\" both normalize to the column user_name") == true)
+    }
+
+    /// A key is a path, as in dlt (`data__custom__goes` stays), except beside a key that starts
+    /// that path, whose nested values would land in the same columns; a blank key is `_empty`.
+    @Test func keysArePathsUnlessASiblingStartsThem() throws {
+        let (paths, _) = try normalize([.object([(key: "data__custom__goes", value: .int(1)), (key: "  ", value: .int(2))])],
+                                       hints: TableHints(table: "t"))
+        #expect(paths.rows("t")[0]["data__custom__goes"] == .int(1) && paths.rows("t")[0]["_empty"] == .int(2))
         let (flat, _) = try normalize([.object([(key: "owner", value: .object([(key: "id", value: .int(1))])), (key: "owner__id", value: .int(2))])],
                                       hints: TableHints(table: "t"))
         #expect(flat.rows("t")[0]["owner__id"] == .int(1) && flat.rows("t")[0]["owner_id"] == .int(2))
-        let badName = #expect(throws: IngestError.self) { try normalize([.object([(key: "  ", value: .int(1))])], hints: TableHints(table: "t")) }
-        #expect(badName?.message.hasPrefix("resource repos, table t, row 1: column") == true)
     }
 }
 

@@ -59,6 +59,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Flag(name: .customLong("delete-completed-jobs"), help: "Delete the loader files of packages once they are loaded (dlt's delete_completed_jobs); the package's record stays.")
     var deleteCompletedJobs = false
 
+    @Flag(name: .customLong("colliding-keys-fail"), help: "Refuse rows with keys that normalize to one column (blockHash and block_hash) instead of loading the last one's value, as dlt does, with a warning.")
+    var collidingKeysFail = false
+
     @Option(name: .customLong("keep-failed-packages"), help: ArgumentHelp("Packages whose data could not be normalized are set aside in normalize/failed; keep this many of the newest.", valueName: "count"))
     var keepFailedPackages = 5
 
@@ -116,6 +119,7 @@ struct IngestCommand: AsyncParsableCommand {
             var options = PipelineOptions()
             options.deleteCompletedJobs = deleteCompletedJobs
             options.failedPackagesKept = max(0, keepFailedPackages)
+            options.collidingKeysFail = collidingKeysFail
             let holder = LeaseHolder(purpose: "hangar ingest into \(table) (pipeline \(pipelineName))"), timeout = leaseTimeout
             // Other processes (flights, SQL sessions) take turns on the file: hold its lease per package load.
             options.destinationAccess = { work in

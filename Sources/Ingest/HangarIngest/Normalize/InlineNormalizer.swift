@@ -31,7 +31,8 @@ final class InlineNormalizer: @unchecked Sendable {
         self.writers = writers
         let handOff = BatchHandOff(writers)
         self.handOff = handOff
-        normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows) { batch in
+        normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows,
+                                collidingKeysFail: options.collidingKeysFail) { batch in
             try handOff.write(batch)
         }
     }

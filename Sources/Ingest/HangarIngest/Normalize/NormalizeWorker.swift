@@ -29,7 +29,8 @@ final class NormalizeWorker {
         progress = options.progress
         let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDOffset: fileIDOffset)
         self.writers = writers
-        normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows) { batch in
+        normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows,
+                                collidingKeysFail: options.collidingKeysFail) { batch in
             try writers.write(batch)
         }
     }

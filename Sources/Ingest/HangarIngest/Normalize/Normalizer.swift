@@ -38,8 +38,12 @@ final class Normalizer {
     /// Nested lists met while placing rows, written as child rows once their parent row is complete.
     private var pendingLists: [PendingList] = []
 
-    init(schema: Schema, naming: NamingConvention, loadID: String, batchRows: Int = 50_000,
+    /// Refuse data whose keys collide instead of loading the last one's value.
+    let collidingKeysFail: Bool
+
+    init(schema: Schema, naming: NamingConvention, loadID: String, batchRows: Int = 50_000, collidingKeysFail: Bool = false,
          emit: @escaping (TableBatch) throws -> Void) {
+        self.collidingKeysFail = collidingKeysFail
         self.schema = schema
         self.naming = naming
         self.loadID = loadID
@@ -198,8 +202,9 @@ final class Normalizer {
     /// `place` reading the object's members from the parser (its `{` consumed): false as soon as
     /// a key differs from the shape's or a value needs more than `appendExact`.
     private func placeInPlace(_ parser: inout JSONParser, shape: Shape, depth: Int, maxNesting: Int, into state: TableState) throws -> Bool {
-        // Deep documents go the whole-row way, whose parser refuses them with a clear error.
-        guard depth < JSONParser.maximumDepth / 2 else { return false }
+        // Deep documents go the whole-row way, whose parser refuses them with a clear error; so
+        // do objects with keys that collide, which that way counts.
+        guard depth < JSONParser.maximumDepth / 2, shape.collisions.isEmpty else { return false }
         var index = 0
         // Keys are compared as the row's bytes: making a string of each would cost more than the
         // comparison. A row may stop short of the shape's keys, never go past them.
@@ -283,7 +288,8 @@ final class Normalizer {
         } else {
             shape = try makeShape(of: fields, prefix: prefix, sourcePrefix: sourcePrefix(), table: state.name, context: context)
         }
-        for index in fields.indices {
+        for collision in shape.collisions { collidingKeys[collision, default: 0] += 1 }
+        for index in fields.indices where !shape.skipped[index] {
             switch fields[index].value {
             case .object(let nested) where depth < context.maxNesting:
                 let known = shape.nested[index]
@@ -318,25 +324,58 @@ final class Normalizer {
         state.buffer.set(placement.value, column: placement.columnSchema ?? state.schema.column(named: placement.column)!)
     }
 
-    /// Column names of an object's keys, checked once per distinct key list: no two keys may
-    /// normalize to one name.
+    /// Column names of an object's keys, checked once per distinct key list. Keys that normalize
+    /// to one name (`blockHash` and `block_hash`) load as dlt loads them, the last one's value
+    /// in the column, and are counted for a warning; or refuse the data when
+    /// `collidingKeysFail`.
     private func makeShape(of fields: [(key: String, value: IngestValue)], prefix: String, sourcePrefix: String, table: String,
                            context: RowContext) throws -> Shape {
         var names: [String] = []
         names.reserveCapacity(fields.count)
-        var sources: [String: String] = [:]
-        for field in fields {
-            let name = try columnName(field.key, prefix: prefix, table: table, context: context)
+        var sources: [String: (source: String, index: Int)] = [:]
+        var skipped = Array(repeating: false, count: fields.count)
+        var collisions: [String] = []
+        // A key is a path (`data__custom__goes` stays so, as in dlt), unless a sibling key is the
+        // start of that path (`owner` beside `owner__id`): `owner`'s nested values would land in
+        // the same columns, so such a key is one name (`owner_id`), and both are kept.
+        let keyNames = try fields.map { try columnName($0.key, prefix: "", table: table, context: context) }
+        let prefixes = Set(keyNames)
+        for (index, field) in fields.enumerated() {
+            var name = keyNames[index]
+            if name.contains(NamingConvention.pathSeparator),
+               prefixes.contains(where: { name.hasPrefix($0 + NamingConvention.pathSeparator) }) {
+                name = try naming.normalize(field.key)
+            }
+            if !prefix.isEmpty { name = naming.makePath(prefix, name) }
             let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
-            if let other = sources.updateValue(source, forKey: name), other != source {
-                throw IngestError(.invalidName, message: """
-                    resource \(context.resource), table \(table), row \(context.position): the keys "\(other)" and "\(source)" \
-                    both normalize to the column \(name); rename one of them in the source
-                    """)
+            if let other = sources.updateValue((source, index), forKey: name), other.source != source {
+                if collidingKeysFail {
+                    throw IngestError(.invalidName, message: """
+                        resource \(context.resource), table \(table), row \(context.position): the keys "\(other.source)" and "\(source)" \
+                        both normalize to the column \(name); rename one of them in the source (or let the last one's value load, \
+                        as dlt does: PipelineOptions.collidingKeysFail = false, hangar ingest without --colliding-keys-fail)
+                        """)
+                }
+                skipped[other.index] = true
+                collisions.append("table \(table): the keys \"\(other.source)\" and \"\(source)\" both normalize to the column \(name)")
             }
             names.append(name)
         }
-        return Shape(keys: fields.map(\.key), names: names)
+        let shape = Shape(keys: fields.map(\.key), names: names)
+        shape.skipped = skipped
+        shape.collisions = collisions
+        return shape
+    }
+
+    /// Rows whose keys collided, by what collided; the pipeline warns of each.
+    private(set) var collidingKeys: [String: Int] = [:]
+
+    /// The warnings of `collidingKeys`, one per collision.
+    static func collisionWarnings(_ counts: [String: Int]) -> [String] {
+        counts.keys.sorted().map { description in
+            let rows = counts[description]!
+            return "\(description) in \(rows) row\(rows == 1 ? "" : "s"); the last key's value was loaded, as dlt loads it (set collidingKeysFail, or hangar ingest --colliding-keys-fail, to refuse such data instead)"
+        }
     }
 
     /// A non-empty nested list waiting for its parent row to be complete.
@@ -557,7 +596,7 @@ final class Normalizer {
             normalized = cached
         } else {
             do {
-                normalized = try naming.normalize(key)
+                normalized = try naming.normalizeKey(key)
             } catch let error as IngestError {
                 throw IngestError(error.code, message: "resource \(context.resource), table \(table), row \(context.position): column \(error.message)")
             }
@@ -635,6 +674,10 @@ private final class Shape {
     var slots: [Int]
     var nested: [Shape?]
     var children: [TableState?]
+    /// Fields whose key collides with a later key of the object: the later one's value loads.
+    var skipped: [Bool]
+    /// What collided, for the warning.
+    var collisions: [String] = []
 
     init(keys: [String], names: [String]) {
         self.keys = keys
@@ -649,6 +692,7 @@ private final class Shape {
         }
         keyOffsets[keys.count] = offset
         self.names = names
+        skipped = Array(repeating: false, count: names.count)
         slots = Array(repeating: -1, count: names.count)
         nested = Array(repeating: nil, count: names.count)
         children = Array(repeating: nil, count: names.count)

@@ -12,6 +12,8 @@ extension Pipeline {
         var rowCounts: [String: Int]
         var discardedRows: [String: Int]
         var discardedValues: [String: Int]
+        /// Keys that collided, with the rows they collided in.
+        var collidingKeys: [String: Int] = [:]
     }
 
     /// Normalizes a package; a package whose data cannot be normalized (malformed, breaking a
@@ -88,7 +90,8 @@ extension Pipeline {
         let outcome = NormalizeOutcome(
             rowCounts: normalizers.reduce(into: [:]) { total, n in total.merge(n.rowCounts, uniquingKeysWith: +) },
             discardedRows: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedRows, uniquingKeysWith: +) },
-            discardedValues: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedValues, uniquingKeysWith: +) })
+            discardedValues: normalizers.reduce(into: [:]) { total, n in total.merge(n.discardedValues, uniquingKeysWith: +) },
+            collidingKeys: normalizers.reduce(into: [:]) { total, n in total.merge(n.collidingKeys, uniquingKeysWith: +) })
         try PackageFiles.write(try schema.jsonData(), to: partial.appendingPathComponent("schema.json"))
         try PackageFiles.write(try SchemaChange.jsonData(changes), to: partial.appendingPathComponent("schema_updates.json"))
         try PackageFiles.write(stateData, to: partial.appendingPathComponent("state.json"))

@@ -135,6 +135,7 @@ public actor Pipeline {
         info.rowCounts = outcome.rowCounts.merging(pendingRows, uniquingKeysWith: +)
         info.discardedRows = outcome.discardedRows
         info.discardedValues = outcome.discardedValues
+        info.warnings += Normalizer.collisionWarnings(outcome.collidingKeys)
         try load(loadID, with: &loader, into: &info)
 
         if info.hasFailedJobs {

@@ -56,6 +56,11 @@ public struct PipelineOptions: Sendable {
     /// Told when a run has loaded its packages, with its LoadInfo (a platform records it).
     public var loaded: (@Sendable (LoadInfo) -> Void)?
 
+    /// Keys of one object that normalize to one column (`blockHash` and `block_hash`): false
+    /// loads the last one's value, as dlt does, with a warning naming table, keys and rows; true
+    /// refuses the data.
+    public var collidingKeysFail = false
+
     public init() {}
 }
 

@@ -23,11 +23,23 @@ public struct NamingConvention: Sendable {
         return shorten(snakeCase(reduceAlphabet(trimmed)), original: trimmed)
     }
 
-    /// Normalizes each `__`-separated part of a path and joins them again.
+    /// Normalizes each `__`-separated part of a path and joins them again (parts that are
+    /// empty or white space only are left out, as dlt's `break_path` does).
     public func normalizePath(_ path: String) throws -> String {
-        try path.components(separatedBy: Self.pathSeparator).filter { !$0.isEmpty }.map(normalize)
+        try path.components(separatedBy: Self.pathSeparator)
+            .filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.map(normalize)
             .joined(separator: Self.pathSeparator)
     }
+
+    /// A source key's column name, as dlt's relational normalizer makes it: the key is a path
+    /// (`data__custom__goes` stays `data__custom__goes`), and a key that is empty or white space
+    /// only is `_empty`.
+    public func normalizeKey(_ key: String) throws -> String {
+        let normalized = try normalizePath(key)
+        return normalized.isEmpty ? Self.emptyKeyName : normalized
+    }
+
+    public static let emptyKeyName = "_empty"
 
     /// The name of a nested column or child table: `parent__child`.
     public func makePath(_ parts: String...) -> String { makePath(parts) }
