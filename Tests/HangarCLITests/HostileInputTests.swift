@@ -179,17 +179,11 @@ struct ErrorPositionTests {
     @Test(.timeLimit(.minutes(2)))
     func aMalformedLinePastTheFirstPartNamesTheFilesLineAndByte() throws {
         let scratch = try ScratchDirectory()
-        var text = ""
-        text.reserveCapacity(14 << 20)
-        var badByte = 0
-        for index in 0..<200_000 {
-            if index == 123_456 {
-                badByte = text.utf8.count + "{\"id\": ".utf8.count
-                text += "{\"id\": oops}\n"
-            } else {
-                text += "{\"id\": \(index), \"name\": \"n\(index)\", \"payload\": \"xxxxxxxxxxxxxxxxxxxx\"}\n"
-            }
-        }
+        // 200,000 rows of one line each, the 123,457th malformed; made in a few large pieces.
+        let good = "{\"id\": 7, \"name\": \"n7\", \"payload\": \"xxxxxxxxxxxxxxxxxxxx\"}\n"
+        let before = String(repeating: good, count: 123_456)
+        let badByte = before.utf8.count + "{\"id\": ".utf8.count
+        let text = before + "{\"id\": oops}\n" + String(repeating: good, count: 200_000 - 123_457)
         let file = scratch.url.appendingPathComponent("big.jsonl")
         try Data(text.utf8).write(to: file)
         let run = try HangarProcess.run(["ingest", file.path, "--table", "big", "--database", "positions", "--home", scratch.path("home")])

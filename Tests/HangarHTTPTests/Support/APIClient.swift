@@ -60,7 +60,9 @@ struct APIClient: Sendable {
             request.body = .bytes(ByteBuffer(string: raw))
             request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        // Generous: with the whole suite running on two cores, a test's task can wait a long time
+        // for a thread before it reads the answer the server sent at once.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(240))
         let body = try await response.body.collect(upTo: 64 << 20)
         return APIResult(status: Int(response.status.code), headers: response.headers, body: Data(buffer: body))
     }
