@@ -39,9 +39,9 @@ def say(message: str) -> None:
     print(f"duckdb: {message}", flush=True)
 
 
-def pinned_sums() -> dict[str, str]:
+def pinned_sums(pins: Path = PINS) -> dict[str, str]:
     sums = {}
-    for line in PINS.read_text().splitlines():
+    for line in pins.read_text().splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             digest, name = line.split()

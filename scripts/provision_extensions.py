@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import provision_duckdb as duckdb_provisioning
-from provision_duckdb import ProvisionError, cache_root, fetch, file_urls, index_url, link, say, sha256
+from provision_duckdb import ProvisionError, cache_root, fetch, file_urls, index_url, link, pinned_sums, say, sha256
 
 VERSION = duckdb_provisioning.VERSION
 PINS = duckdb_provisioning.ROOT / "scripts" / f"duckdb-extensions-{VERSION}.sha256"
@@ -36,20 +36,10 @@ def arch() -> str:
     return found
 
 
-def pinned() -> dict[str, str]:
-    sums = {}
-    for line in PINS.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            digest, name = line.split()
-            sums[name] = digest
-    return sums
-
-
 def provision(names: list[str]) -> Path:
     folder = cache_root() / f"duckdb-{VERSION}-extensions-{arch()}"
     folder.mkdir(parents=True, exist_ok=True)
-    sums = pinned()
+    sums = pinned_sums(PINS)
     for name in names:
         target = folder / f"{FILE_NAMES.get(name, name)}.duckdb_extension"
         marker = target.with_suffix(".sha256")
