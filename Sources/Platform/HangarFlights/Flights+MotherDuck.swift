@@ -5,7 +5,7 @@ import GRDB
 /// store like the secrets' values; or `MOTHERDUCK_TOKEN` in the environment of the process that
 /// starts runs (`hangar serve`, `hangar run`). With a token, runs get `MOTHERDUCK_TOKEN` and their
 /// `md:` connections go to MotherDuck itself; without one, to the local account.
-public struct MotherDuckToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct ConfiguredMotherDuckToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public enum Source: String, Sendable {
         /// Stored with `hangar motherduck login`.
         case account
@@ -57,16 +57,16 @@ extension Flights {
     }
 
     /// The token runs and sessions use: the stored one, else `MOTHERDUCK_TOKEN` of `environment`.
-    public func motherDuckToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(FlightsError) -> MotherDuckToken? {
+    public func motherDuckToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(FlightsError) -> ConfiguredMotherDuckToken? {
         let stored = try store.read { db in
             try Row.fetchOne(db, sql: "SELECT value, updated_at FROM account_settings WHERE key = ?", arguments: [Self.motherDuckTokenKey])
         }
         if let stored {
             let updated: Int64 = stored["updated_at"]
-            return MotherDuckToken(value: stored["value"], source: .account, updatedAt: Stored.date(updated))
+            return ConfiguredMotherDuckToken(value: stored["value"], source: .account, updatedAt: Stored.date(updated))
         }
         if let value = environment["MOTHERDUCK_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
-            return MotherDuckToken(value: value, source: .environment)
+            return ConfiguredMotherDuckToken(value: value, source: .environment)
         }
         return nil
     }

@@ -23,25 +23,20 @@ enum RunDescendants {
     static func endLeftovers(runID: String, includingChildren: Bool) -> [String] {
         let me = getpid()
         let marker = Array("HANGAR_RUN_ID=\(runID)".utf8) + [0]
-        var found: [(pid: pid_t, name: String)] = []
+        var found: [(pid: pid_t, name: String, isChild: Bool)] = []
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = pid_t(entry), pid != me else { continue }
-            let isChild = includingChildren && parent(of: pid) == me
-            guard isChild || environment(of: pid, contains: marker) else { continue }
-            found.append((pid, command(of: pid)))
+            let isChild = parent(of: pid) == me
+            guard (includingChildren && isChild) || environment(of: pid, contains: marker) else { continue }
+            found.append((pid, command(of: pid), isChild))
         }
         for process in found { kill(process.pid, SIGKILL) }
-        // Reap the ones that are this process's children; others are reaped by their parents.
-        for process in found where parent(of: process.pid) == me || isZombieChild(process.pid) {
+        // This process reaps its children; others are reaped by their own parents.
+        for process in found where process.isChild {
             var status: Int32 = 0
             _ = waitpid(process.pid, &status, 0)
         }
         return found.map { "\($0.pid) (\($0.name))" }
-    }
-
-    private static func isZombieChild(_ pid: pid_t) -> Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == pid
     }
 
     /// Field 4 of `/proc/<pid>/stat`, after the command in parentheses (which may hold spaces).

@@ -56,7 +56,7 @@ final class RunLog: @unchecked Sendable {
         lock.lock()
         for line in lines {
             let entry = NewLogLine(line.stream == .stdout ? .stdout : .stderr, line.text, at: line.timestamp)
-            if storedBytes + line.text.utf8.count > headBytes && !isOwn(line) {
+            if storedBytes + line.text.utf8.count > headBytes {
                 keepInTail(entry)
             } else {
                 storedBytes += line.text.utf8.count
@@ -70,11 +70,6 @@ final class RunLog: @unchecked Sendable {
         let full = pending.count >= Self.batchLines
         lock.unlock()
         if full { flush() }
-    }
-
-    /// Hangar's own lines are always stored: they say what happened to the run.
-    private func isOwn(_ line: HangarRuntime.LogLine) -> Bool {
-        line.text.hasPrefix("[hangar] ")
     }
 
     /// Past the head, a line waits in the tail, which keeps the newest `tailBytes`.
@@ -99,8 +94,13 @@ final class RunLog: @unchecked Sendable {
     }
 
     /// A line of Hangar's own (preparing, outcome), masked like the program's.
+    /// Always stored, past the cap too: it says what happened to the run.
     func note(_ text: String) {
-        append([HangarRuntime.LogLine(stream: .stderr, text: "[hangar] " + masker.mask(text))])
+        lock.lock()
+        pending.append(NewLogLine(.stderr, "[hangar] " + masker.mask(text)))
+        let full = pending.count >= Self.batchLines
+        lock.unlock()
+        if full { flush() }
     }
 
     /// The program's last stderr lines, for hints about its failure.

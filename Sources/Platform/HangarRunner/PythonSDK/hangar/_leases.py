@@ -133,12 +133,6 @@ def release(database):
                 os.close(descriptor)
 
 
-def is_held(database):
-    """Whether this process holds the lease of ``database`` now."""
-    entry = _leases.get(os.path.abspath(database))
-    return entry is not None and entry.count > 0
-
-
 class holding:
     """``with holding(paths):`` takes the leases of several databases in path order (the order every
     Hangar process takes them, so two processes never wait for each other) and gives them back."""

@@ -44,11 +44,13 @@ _COMPLETE_RESULTS = frozenset([
     "TRUNCATE", "COMMENT", "VACUUM", "ANALYZE", "EXPORT", "IMPORT", "MERGE", "PREPARE", "DEALLOCATE",
 ])
 
-# Fetches that read a result to its end.
+# Fetches that read a result to its end, and those that read part of it (the result is done
+# once one of them comes back empty).
 _WHOLE_FETCHES = frozenset([
     "fetchall", "fetchdf", "fetch_df", "df", "fetchnumpy", "arrow", "fetch_arrow_table", "to_arrow_table", "pl",
     "torch", "tf",
 ])
+_FETCHES = _WHOLE_FETCHES | {"fetchone", "fetchmany", "fetch_df_chunk"}
 
 
 def is_motherduck_path(database):
@@ -538,33 +540,6 @@ class MotherDuckConnection:
             self._release_result()
         return result
 
-    def fetchall(self, *args, **kwargs):
-        return self._fetch("fetchall", *args, **kwargs)
-
-    def fetchone(self, *args, **kwargs):
-        return self._fetch("fetchone", *args, **kwargs)
-
-    def fetchmany(self, *args, **kwargs):
-        return self._fetch("fetchmany", *args, **kwargs)
-
-    def fetchdf(self, *args, **kwargs):
-        return self._fetch("fetchdf", *args, **kwargs)
-
-    def df(self, *args, **kwargs):
-        return self._fetch("df", *args, **kwargs)
-
-    def fetchnumpy(self, *args, **kwargs):
-        return self._fetch("fetchnumpy", *args, **kwargs)
-
-    def fetch_arrow_table(self, *args, **kwargs):
-        return self._fetch("fetch_arrow_table", *args, **kwargs)
-
-    def arrow(self, *args, **kwargs):
-        return self._fetch("arrow", *args, **kwargs)
-
-    def pl(self, *args, **kwargs):
-        return self._fetch("pl", *args, **kwargs)
-
     def _track(self, statements):
         """Follows USE and explicit transactions, which decide what later statements need."""
         for statement in statements:
@@ -656,6 +631,8 @@ class MotherDuckConnection:
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
+        if name in _FETCHES:
+            return lambda *args, **kwargs: self._fetch(name, *args, **kwargs)
         attribute = getattr(self._cursor, name)
         if not callable(attribute):
             return attribute
@@ -732,7 +709,7 @@ def _patch_module_functions(duckdb):
 
         def wrapped(*args, __function=function, __name=name, **kwargs):
             connection = kwargs.get("connection")
-            if isinstance(connection, MotherDuckConnection) and type(connection) is MotherDuckConnection:
+            if type(connection) is MotherDuckConnection:
                 del kwargs["connection"]
                 own = getattr(connection, __name, None)
                 if own is not None:
