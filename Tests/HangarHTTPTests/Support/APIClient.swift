@@ -38,6 +38,13 @@ struct StreamEvent {
 
 /// Calls the API of a live server with AsyncHTTPClient, with the bearer token by default.
 struct APIClient: Sendable {
+    /// The tests' HTTP client. Its waits are generous: with the whole suite on two cores, a
+    /// test's task can wait minutes for a thread, and while it does not read a large answer
+    /// (the OpenAPI document) the connection reads nothing either, which a 60 s read timeout
+    /// (the shared client's) takes for a silent server. Lives as long as the test process.
+    static let http = HTTPClient(eventLoopGroupProvider: .singleton,
+                                 configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(30), read: .seconds(240))))
+
     let base: String
     var token: String?
     var cookie: String?
@@ -60,9 +67,7 @@ struct APIClient: Sendable {
             request.body = .bytes(ByteBuffer(string: raw))
             request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
         }
-        // Generous: with the whole suite running on two cores, a test's task can wait a long time
-        // for a thread before it reads the answer the server sent at once.
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(240))
+        let response = try await Self.http.execute(request, timeout: .seconds(240))
         let body = try await response.body.collect(upTo: 64 << 20)
         return APIResult(status: Int(response.status.code), headers: response.headers, body: Data(buffer: body))
     }
@@ -99,7 +104,7 @@ struct APIClient: Sendable {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
-        let response = try await HTTPClient.shared.execute(request, deadline: .now() + timeout)
+        let response = try await Self.http.execute(request, deadline: .now() + timeout)
         guard response.status == .ok else { return (Int(response.status.code), true) }
         for try await chunk in response.body {
             if try await !onChunk(String(buffer: chunk)) { return (200, false) }
