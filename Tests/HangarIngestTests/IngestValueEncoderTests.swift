@@ -105,18 +105,18 @@ struct IngestValueEncoderTests {
             (key: "int8", value: .int(-128)), (key: "int16", value: .int(32_767)), (key: "int32", value: .int(-2_147_483_648)),
             (key: "int64", value: .int(.max)), (key: "int", value: .int(.min)),
             (key: "uint8", value: .int(255)), (key: "uint16", value: .int(65_535)), (key: "uint32", value: .int(4_294_967_295)),
-            (key: "uint64Small", value: .int(5)), (key: "uint64Large", value: .decimal("18446744073709551615")),
-            (key: "uintLarge", value: .decimal("9223372036854775808")),
+            (key: "uint64Small", value: .int(5)), (key: "uint64Large", value: .bigInteger("18446744073709551615")),
+            (key: "uintLarge", value: .bigInteger("9223372036854775808")),
         ]))
-        #expect(try encoder.encode([UInt64.max, 1]) == .array([.decimal("18446744073709551615"), .int(1)]))
-        #expect(try encoder.encode(UInt64.max) == .decimal("18446744073709551615"))
+        #expect(try encoder.encode([UInt64.max, 1]) == .array([.bigInteger("18446744073709551615"), .int(1)]))
+        #expect(try encoder.encode(UInt64.max) == .bigInteger("18446744073709551615"))
     }
 
-    @Test func wideIntegersBecomeDecimalsWhenTheyDoNotFit() throws {
+    @Test func wideIntegersKeepTheirDigitsWhenTheyDoNotFitInt64() throws {
         if #available(macOS 15.0, *) {
             #expect(try encoder.encode(Int128(Int64.min)) == .int(.min))
-            #expect(try encoder.encode(Int128(Int64.min) - 1) == .decimal("-9223372036854775809"))
-            #expect(try encoder.encode([UInt128.max]) == .array([.decimal("340282366920938463463374607431768211455")]))
+            #expect(try encoder.encode(Int128(Int64.min) - 1) == .bigInteger("-9223372036854775809"))
+            #expect(try encoder.encode([UInt128.max]) == .array([.bigInteger("340282366920938463463374607431768211455")]))
         }
     }
 

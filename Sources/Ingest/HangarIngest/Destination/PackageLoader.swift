@@ -303,7 +303,7 @@ final class PackageLoader {
         return tables
     }
 
-    /// Creates missing tables and columns and widens bigint columns that became double.
+    /// Creates missing tables and columns and widens bigint columns that became double or `wei`.
     private func migrate(_ tables: [TableSchema], existing: [String: [String: String]], connection c: Connection) throws {
         for table in tables {
             guard let columns = existing[table.name] else {
@@ -319,8 +319,8 @@ final class PackageLoader {
                     try c.execute("ALTER TABLE \(qualified(table.name)) ADD COLUMN \(SystemTables.quote(column.name)) \(column.dataType.duckDBType)")
                     continue
                 }
-                if current == "BIGINT" && column.dataType == .double {
-                    try c.execute("ALTER TABLE \(qualified(table.name)) ALTER COLUMN \(SystemTables.quote(column.name)) TYPE DOUBLE")
+                if current == "BIGINT", column.dataType == .double || column.dataType == .wei {
+                    try c.execute("ALTER TABLE \(qualified(table.name)) ALTER COLUMN \(SystemTables.quote(column.name)) TYPE \(column.dataType.duckDBType)")
                 }
             }
         }

@@ -32,7 +32,7 @@ struct CursorValue: Sendable {
         case .null: return nil
         case .int(let v): kind = .integer(v); text = nil
         case .double(let v): kind = .double(v); text = nil
-        case .decimal(let v):
+        case .decimal(let v), .bigInteger(let v):
             guard let decimal = Decimal(string: v, locale: Locale(identifier: "en_US_POSIX")) else {
                 throw Mismatch(reason: "the decimal \(v) does not parse")
             }
@@ -117,6 +117,7 @@ struct CursorValue: Sendable {
         case .int(let v): "the integer \(v)"
         case .double(let v): "the double \(v)"
         case .decimal(let v): "the decimal \(v)"
+        case .bigInteger(let v): "the integer \(v)"
         case .string(let v):
             ISO8601Timestamp.parse(v) != nil ? "the timestamp \"\(v)\"" : calendarDate(v) != nil ? "the date \"\(v)\"" : "the string \"\(v.prefix(80))\""
         case .date(let v): "the date \(IngestValue.date(v).stateValue.string ?? "")"

@@ -9,7 +9,7 @@ extension IngestValue {
         case .bool(let v): .bool(v)
         case .int(let v): .int(v)
         case .double(let v): .double(v)
-        case .string(let v), .decimal(let v): .string(v)
+        case .string(let v), .decimal(let v), .bigInteger(let v): .string(v)
         case .date(let v): .string(ISO8601Timestamp.formatDate(v))
         case .time(let v):
             .string(String(format: "%02d:%02d:%02d.%06d", v / 3_600_000_000, v / 60_000_000 % 60, v / 1_000_000 % 60, v % 1_000_000))

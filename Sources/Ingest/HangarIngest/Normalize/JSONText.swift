@@ -15,7 +15,7 @@ enum JSONText {
         case .int(let v): output.append(contentsOf: String(v).utf8)
         case .double(let v): output.append(contentsOf: (v.isFinite ? String(v) : "null").utf8)
         case .string(let v): writeString(v, to: &output)
-        case .decimal(let v): output.append(contentsOf: v.utf8)
+        case .decimal(let v), .bigInteger(let v): output.append(contentsOf: v.utf8)
         case .date(let days): writeString(ISO8601Timestamp.formatDate(days), to: &output)
         case .time(let micros): writeString(isoTime(micros), to: &output)
         case .timestamp(let micros): writeString(isoTimestamp(micros), to: &output)

@@ -96,7 +96,7 @@ final class NormalizeWorker {
 
     /// The schemas of workers that ran side by side, as one; nil when they disagree in a way
     /// only a sequential run settles (a column that one worker typed as text and the other as
-    /// a number, say). Bigint against double widens, as it would in one run.
+    /// a number, say). Bigint against double or `wei` widens, as it would in one run.
     static func merge(_ schemas: [Schema]) -> Schema? {
         guard var merged = schemas.first else { return nil }
         for other in schemas.dropFirst() {
@@ -111,8 +111,9 @@ final class NormalizeWorker {
                         continue
                     }
                     if current.dataType != column.dataType {
-                        guard Set([current.dataType, column.dataType]) == [.bigint, .double] else { return nil }
-                        existing.setType(.double, ofColumn: column.name)
+                        let types: Set = [current.dataType, column.dataType]
+                        guard types == [.bigint, .double] || types == [.bigint, .wei] else { return nil }
+                        existing.setType(types.contains(.double) ? .double : .wei, ofColumn: column.name)
                     }
                     if column.primaryKey { existing.markPrimaryKey(column.name) }
                     if column.mergeKey { existing.markMergeKey(column.name) }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Rows of one table being normalized, held column by column until a batch is handed to a
 /// loader-file writer. Columns can appear mid-batch (earlier rows get nulls) and a bigint column
-/// can widen to double.
+/// can widen to double or to `wei`.
 struct TableBuffer {
     let table: String
     private(set) var columns: [ColumnSchema] = []
@@ -193,10 +193,16 @@ struct TableBuffer {
 
     private mutating func widen(_ index: Int, to column: ColumnSchema) {
         columns[index] = column
-        if case .bigint(let values) = buffers[index], column.dataType == .double {
+        guard case .bigint(let values) = buffers[index] else { return }
+        switch column.dataType {
+        case .double:
             buffers[index] = .double(values.map { $0.map(Double.init) })
-            types[index] = .double
+        case .wei:
+            buffers[index] = .decimal(values.map { $0.map { String($0) } })
+        default:
+            return
         }
+        types[index] = column.dataType
     }
 
     @inline(__always)

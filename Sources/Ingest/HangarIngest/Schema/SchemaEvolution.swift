@@ -1,6 +1,6 @@
 /// How incoming values fit a table's columns: new columns appear as data brings them, a value
-/// that does not fit its column goes to a variant column `<column>__v_<type>`, and a float
-/// arriving in a bigint column widens the column to double.
+/// that does not fit its column goes to a variant column `<column>__v_<type>`, and a bigint
+/// column widens when a float (to double) or an integer beyond 64 bits (to `wei`) arrives.
 public struct SchemaEvolution: Sendable {
     public init() {}
 
@@ -20,10 +20,10 @@ public struct SchemaEvolution: Sendable {
         if let coerced = coerce(value, to: existing.dataType) {
             return ValuePlacement(column: column, value: coerced, change: nil, columnSchema: existing)
         }
-        if existing.dataType == .bigint, type == .double {
-            table.setType(.double, ofColumn: column)
-            return ValuePlacement(column: column, value: value,
-                                  change: .widenColumn(table: table.name, column: column, from: .bigint, to: .double))
+        if existing.dataType == .bigint, type == .double || type == .wei {
+            table.setType(type, ofColumn: column)
+            return ValuePlacement(column: column, value: coerce(value, to: type) ?? value,
+                                  change: .widenColumn(table: table.name, column: column, from: .bigint, to: type))
         }
         let variantName = column + "__v_" + type.rawValue
         if table.column(named: variantName) != nil {
@@ -45,10 +45,15 @@ public struct SchemaEvolution: Sendable {
         case (.text, .int(let v)): return .string(String(v))
         case (.text, .double(let v)): return .string(String(v))
         case (.text, .bool(let v)): return .string(v ? "true" : "false")
-        case (.text, .decimal(let v)): return .string(v)
+        case (.text, .decimal(let v)), (.text, .bigInteger(let v)): return .string(v)
         case (.double, .int(let v)): return .double(Double(v))
         case (.decimal, .decimal), (.wei, .decimal): return value
         case (.decimal, .int(let v)), (.wei, .int(let v)): return .decimal(String(v))
+        case (.wei, .bigInteger(let digits)):
+            return IngestValue.fitsWei(digits) ? .decimal(digits) : nil
+        case (.decimal, .bigInteger(let digits)):
+            // DECIMAL(38,9) keeps 29 digits before the point.
+            return digits.utf8.count - (digits.hasPrefix("-") ? 1 : 0) <= 29 ? .decimal(digits) : nil
         case (.timestamp, .string(let text)): return ISO8601Timestamp.parse(text).map(IngestValue.timestamp)
         case (.bigint, .double(let v)):
             // A whole float (3.0) still fits a bigint column; 3.5 widens the column instead.

@@ -57,7 +57,7 @@ extension IngestValue {
     /// `YYYY-MM-DD`; nil for null, binary, objects and lists.
     public var restParameter: String? {
         switch self {
-        case .string(let text), .decimal(let text): text
+        case .string(let text), .decimal(let text), .bigInteger(let text): text
         case .int(let number): String(number)
         case .double(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .bool(let flag): flag ? "true" : "false"

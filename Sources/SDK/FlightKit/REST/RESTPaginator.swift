@@ -117,7 +117,7 @@ public struct RESTPages: AsyncSequence, Sendable {
                 switch try response.value(at: path) {
                 case .string(let text)?: cursor = text
                 case .int(let number)?: cursor = String(number)
-                case .decimal(let text)?: cursor = text
+                case .decimal(let text)?, .bigInteger(let text)?: cursor = text
                 default: cursor = nil
                 }
                 guard let cursor, !cursor.isEmpty, request.query[parameter] != .some(cursor) else { return nil }
@@ -145,7 +145,7 @@ public struct RESTPages: AsyncSequence, Sendable {
             switch value {
             case .int(let number)?: Int(number)
             case .double(let number)?: Int(number)
-            case .string(let text)?, .decimal(let text)?: Int(text)
+            case .string(let text)?, .decimal(let text)?, .bigInteger(let text)?: Int(text)
             default: nil
             }
         }

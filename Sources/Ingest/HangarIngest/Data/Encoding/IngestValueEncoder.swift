@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Scalars map as follows:
 /// - signed integers and `UInt8`…`UInt32` → `.int`; `UInt`, `UInt64` and the 128-bit integers →
-///   `.int` when they fit `Int64`, otherwise `.decimal` with their exact digits;
+///   `.int` when they fit `Int64`, otherwise `.bigInteger` with their exact digits (dlt's `wei`);
 /// - `Double` → `.double`; `Float` → `.double` of its shortest decimal form (`Float(0.1)` gives
 ///   0.1, not 0.10000000149011612, as `JSONEncoder` would print it);
 /// - `Bool` → `.bool`, `String` → `.string`;

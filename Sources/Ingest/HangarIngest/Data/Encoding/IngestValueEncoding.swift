@@ -97,7 +97,7 @@ final class IngestValueEncoding: Encoder {
 
     static func value(_ integer: some BinaryInteger) -> IngestValue {
         if let exact = Int64(exactly: integer) { return .int(exact) }
-        return .decimal(String(integer))
+        return .bigInteger(String(integer))
     }
 
     static func value(_ float: Float) -> IngestValue {

@@ -834,9 +834,8 @@ struct JSONParser: ~Copyable {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
-    /// Integers that fit Int64 become `.int`; anything with a fraction or an exponent, and
-    /// integers beyond Int64, become `.double` (the nearest one, so 64-bit ids beyond Int64 lose
-    /// precision, as they would in JavaScript).
+    /// Integers that fit Int64 become `.int`, longer ones `.bigInteger` with their digits;
+    /// anything with a fraction or an exponent becomes `.double`.
     private mutating func parseNumber() throws(IngestError) -> IngestValue {
         let start = index
         var position = index
@@ -915,9 +914,13 @@ struct JSONParser: ~Copyable {
             exponent += exponentIsNegative ? -written : written
         }
         index = position
-        if isInteger, exponent == 0 {
-            if negative, significand <= 1 << 63 { return .int(Int64(bitPattern: 0 &- significand)) }
-            if !negative, significand <= UInt64(Int64.max) { return .int(Int64(significand)) }
+        if isInteger {
+            if exponent == 0 {
+                if negative, significand <= 1 << 63 { return .int(Int64(bitPattern: 0 &- significand)) }
+                if !negative, significand <= UInt64(Int64.max) { return .int(Int64(significand)) }
+            }
+            // Digits JSON spells exactly stay exact: ids and amounts beyond 64 bits are not doubles.
+            return .bigInteger(String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self))
         }
         if exact, significand <= 1 << 53, exponent >= -22, exponent <= 22 {
             let magnitude = exponent < 0

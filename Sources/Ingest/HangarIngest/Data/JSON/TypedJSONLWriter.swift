@@ -15,6 +15,8 @@ import Foundation
 /// | `.binary(data)`          | U+F02A + base64                          |
 /// | `.double` NaN, ±infinity | U+F02B + `nan`, `inf` or `-inf`          |
 ///
+/// Integers beyond 64 bits (`.bigInteger`) are plain JSON numbers: the reader keeps their digits.
+///
 /// A string value that itself starts with a character in U+F026…U+F02F gets U+F02F in front, so
 /// that it reads back unchanged. Object keys are never decoded and so never escaped. Read the
 /// lines back with `JSONReader.rows(from:layout: .lines, typed: true)`.
@@ -72,6 +74,8 @@ public struct TypedJSONLWriter: Sendable {
             appendString(text, guardingMarkers: true)
         case .decimal(let text):
             appendTyped(.decimal, text)
+        case .bigInteger(let digits):
+            bytes.append(contentsOf: digits.utf8)
         case .date(let days):
             appendTyped(.date) { $0.appendInteger(Int64(days)) }
         case .time(let micros):
