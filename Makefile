@@ -19,6 +19,8 @@ test: setup
 	$(SWIFT) build --build-tests
 	@# Swift flights in the tests compile against the FlightKit SDK library beside hangar: make sure it is there.
 	$(SWIFT) build --product FlightKit
+	@# The dlt conformance tests load dlt's test cases with dlt 1.27.2 from this venv (made once, cached).
+	@scripts/dlt-venv >/dev/null
 	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
 	@$(MAKE) --no-print-directory leak-check

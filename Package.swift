@@ -219,7 +219,7 @@ let package = Package(
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
-        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay"], path: "Tests/HangarCLITests",
+        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay", "DuckDB"], path: "Tests/HangarCLITests",
                     exclude: ["Fixtures"]),
         // The HTTP API against real `hangar serve` processes (depending on the CLI builds it first)
         // and the router in process.

@@ -13,6 +13,11 @@ enum HangarProcess {
     /// `input` becomes standard input (a file, so never a terminal); without it, `/dev/null`.
     /// `environment` adds to (or replaces in) the test process's own.
     static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> HangarOutput {
+        try run(executable: executable(), arguments, input: input, environment: environment)
+    }
+
+    /// `run` for another program (a script, Python), collected the same way.
+    static func run(executable: URL, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> HangarOutput {
         let scratch = try ScratchDirectory()
         let stdoutURL = scratch.url.appendingPathComponent("stdout")
         let stderrURL = scratch.url.appendingPathComponent("stderr")
@@ -27,7 +32,7 @@ enum HangarProcess {
         }
 
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = scratch.url
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

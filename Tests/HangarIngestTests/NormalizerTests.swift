@@ -183,15 +183,33 @@ struct NormalizerTests {
         #expect(refused?.message.hasPrefix("resource repos, table t, row 1: the keys \"userName\" and \"user_name\" both normalize to the column user_name") == true)
     }
 
-    /// A key is a path, as in dlt (`data__custom__goes` stays), except beside a key that starts
-    /// that path, whose nested values would land in the same columns; a blank key is `_empty`.
-    @Test func keysArePathsUnlessASiblingStartsThem() throws {
+    /// A key is a path, as in dlt (`data__custom__goes` stays), and a blank key is `_empty`. A key
+    /// and a nested object's field of the same path share the column: the last non-null value
+    /// loads (a null never hides a value, where dlt loads the nested null), counted as a collision.
+    @Test func keysArePathsAndAKeyBesideItsNestedPathKeepsTheLastValue() throws {
         let (paths, _) = try normalize([.object([(key: "data__custom__goes", value: .int(1)), (key: "  ", value: .int(2))])],
                                        hints: TableHints(table: "t"))
         #expect(paths.rows("t")[0]["data__custom__goes"] == .int(1) && paths.rows("t")[0]["_empty"] == .int(2))
-        let (flat, _) = try normalize([.object([(key: "owner", value: .object([(key: "id", value: .int(1))])), (key: "owner__id", value: .int(2))])],
-                                      hints: TableHints(table: "t"))
-        #expect(flat.rows("t")[0]["owner__id"] == .int(1) && flat.rows("t")[0]["owner_id"] == .int(2))
+
+        let rows: [IngestValue] = [
+            .object([(key: "data", value: .object([(key: "custom", value: .null)])), (key: "data__custom", value: .string("remains"))]),
+            .object([(key: "data__custom", value: .string("key")), (key: "data", value: .object([(key: "custom", value: .string("nested"))]))]),
+            .object([(key: "data__custom", value: .string("alone"))]),
+        ]
+        let counted = Normalizer(schema: Schema(name: "test"), naming: NamingConvention(), loadID: "1") { _ in }
+        for (position, row) in rows.enumerated() {
+            try counted.normalize(row, resource: "r", hints: TableHints(table: "t"), position: position + 1)
+        }
+        let (shared, _) = try normalize(rows, hints: TableHints(table: "t"))
+        #expect(shared.rows("t").map { $0["data__custom"] } == [.string("remains"), .string("nested"), .string("alone")])
+        #expect(counted.collidingKeys == [
+            "table t: two values for the column data__custom (a key with \"__\" and a nested object's field of the same path, or a repeated key)": 1,
+        ])
+
+        let strict = Normalizer(schema: Schema(name: "test"), naming: NamingConvention(), loadID: "1", collidingKeysFail: true) { _ in }
+        try strict.normalize(rows[0], resource: "r", hints: TableHints(table: "t"), position: 1)
+        let refused = #expect(throws: IngestError.self) { try strict.normalize(rows[1], resource: "r", hints: TableHints(table: "t"), position: 2) }
+        #expect(refused?.message.hasPrefix("resource r, table t, row 2: two values for the column data__custom") == true, "\(refused?.message ?? "")")
     }
 }
 

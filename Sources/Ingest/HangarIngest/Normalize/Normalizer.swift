@@ -320,8 +320,27 @@ final class Normalizer {
     private func placeWithSchema(_ value: IngestValue, column name: String, into state: TableState, context: RowContext) throws {
         guard try admit(value, column: name, table: state.schema, tableName: state.name, context: context) else { return }
         guard let placement = evolution.place(value, column: name, in: &state.schema) else { return }
+        if case .null = value {} else if state.buffer.hasValueInCurrentRow(placement.column) {
+            try twoValuesForOneColumn(placement.column, table: state.name, context: context)
+        }
         if let change = placement.change { changes.append(change) }
         state.buffer.set(placement.value, column: placement.columnSchema ?? state.schema.column(named: placement.column)!)
+    }
+
+    /// A column given two non-null values in one row: a key with `__` beside a nested object
+    /// that has the same path (`data__custom` and `data: {custom: …}`), or a key repeated in
+    /// one object. The last value loads (`TableBuffer.set`), counted for a warning like
+    /// colliding keys; or the data is refused when `collidingKeysFail`.
+    private func twoValuesForOneColumn(_ column: String, table: String, context: RowContext) throws {
+        if collidingKeysFail {
+            throw IngestError(.invalidName, message: """
+                resource \(context.resource), table \(table), row \(context.position): two values for the column \(column) \
+                (a key with "__" and a nested object's field of the same path, or a repeated key); rename one of them in the \
+                source (or let the last value load, as dlt does: PipelineOptions.collidingKeysFail = false, hangar ingest without \
+                --colliding-keys-fail)
+                """)
+        }
+        collidingKeys["table \(table): two values for the column \(column) (a key with \"__\" and a nested object's field of the same path, or a repeated key)", default: 0] += 1
     }
 
     /// Column names of an object's keys, checked once per distinct key list. Keys that normalize
@@ -335,17 +354,9 @@ final class Normalizer {
         var sources: [String: (source: String, index: Int)] = [:]
         var skipped = Array(repeating: false, count: fields.count)
         var collisions: [String] = []
-        // A key is a path (`data__custom__goes` stays so, as in dlt), unless a sibling key is the
-        // start of that path (`owner` beside `owner__id`): `owner`'s nested values would land in
-        // the same columns, so such a key is one name (`owner_id`), and both are kept.
-        let keyNames = try fields.map { try columnName($0.key, prefix: "", table: table, context: context) }
-        let prefixes = Set(keyNames)
+        // A key is a path, as in dlt: `data__custom__goes` stays so.
         for (index, field) in fields.enumerated() {
-            var name = keyNames[index]
-            if name.contains(NamingConvention.pathSeparator),
-               prefixes.contains(where: { name.hasPrefix($0 + NamingConvention.pathSeparator) }) {
-                name = try naming.normalize(field.key)
-            }
+            var name = try columnName(field.key, prefix: "", table: table, context: context)
             if !prefix.isEmpty { name = naming.makePath(prefix, name) }
             let source = sourcePrefix.isEmpty ? field.key : sourcePrefix + "." + field.key
             if let other = sources.updateValue((source, index), forKey: name), other.source != source {

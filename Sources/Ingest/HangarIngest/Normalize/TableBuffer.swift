@@ -40,8 +40,23 @@ struct TableBuffer {
             counts.append(0)
             padWithNulls(index, to: rowCount)
         }
-        guard counts[index] == rowCount else { return }  // a duplicate key in one row: first wins
+        if counts[index] > rowCount {
+            // Set twice in one row (a key with `__` beside a nested object with that path, or a
+            // repeated key): the last non-null value stays, so a null never hides a value.
+            if case .null = value { return }
+            dropCurrentValue(at: index)
+        }
         append(value, at: index)
+    }
+
+    /// Whether the current row already holds a non-null value for `column`.
+    func hasValueInCurrentRow(_ column: String) -> Bool {
+        currentValue(of: column) != nil
+    }
+
+    private mutating func dropCurrentValue(at index: Int) {
+        if types[index] == .text { texts[index].removeLast(1) } else { buffers[index].truncate(to: rowCount) }
+        counts[index] = rowCount
     }
 
     /// The position of a column, stable until `restore` drops columns.
@@ -57,7 +72,8 @@ struct TableBuffer {
     /// judgement (coercion, widening, variants). The fast path for rows shaped like the last.
     @inline(__always)
     mutating func appendExact(_ value: IngestValue, at index: Int) -> Bool {
-        guard counts[index] == rowCount else { return true }  // a duplicate key in one row: first wins
+        // Set already in this row: a null changes nothing, a value is the schema's judgement (`set`).
+        guard counts[index] == rowCount else { return value == .null }
         let type = types[index]
         switch value {
         case .null:
@@ -94,7 +110,7 @@ struct TableBuffer {
     /// they lie: no `String` is made of them.
     @inline(__always)
     mutating func appendExactText(validUTF8 utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        guard counts[index] == rowCount else { return true }  // a duplicate key in one row: first wins
+        guard counts[index] == rowCount else { return false }  // set already in this row: see `set`
         guard types[index] == .text else { return false }
         texts[index].append(validUTF8: utf8)
         counts[index] += 1
