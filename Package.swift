@@ -141,10 +141,19 @@ let package = Package(
         .target(name: "HangarScheduling", dependencies: ["CivilCalendar"], path: "Sources/Platform/HangarScheduling"),
         // Surfaces: the HTTP API and dashboard of `hangar serve`, on Hummingbird. The dashboard's
         // files are a resource folder, served as they are (no build step).
+        // Surfaces share one definition of what they show: the flight, version, run and log shapes
+        // (the SQL surface's columns, then Hangar's own fields), one ordered JSON type and one way
+        // DuckDB values become JSON.
+        .target(
+            name: "HangarViews",
+            dependencies: ["DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling"],
+            path: "Sources/Surfaces/HangarViews"
+        ),
         .target(
             name: "HangarHTTP",
             dependencies: [
                 "DuckDB", "HangarAccount", "HangarFlights", "HangarRunner", "HangarRuntime", "HangarScheduling", "HangarMetrics",
+                "HangarViews",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +176,7 @@ let package = Package(
                 "HangarRunner",
                 "HangarHTTP",
                 "HangarMetrics",
+                "HangarViews",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -226,7 +236,7 @@ let package = Package(
         .testTarget(
             name: "HangarHTTPTests",
             dependencies: [
-                "HangarHTTP", "HangarCLI", "HangarFlights", "HangarAccount", "DuckDB",
+                "HangarHTTP", "HangarCLI", "HangarFlights", "HangarAccount", "HangarViews", "DuckDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

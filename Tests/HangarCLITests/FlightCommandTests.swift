@@ -13,7 +13,7 @@ struct FlightCommandTests {
         #expect(created.status == 0, "\(created.stderr)")
         #expect(JSONOutput.keyOrder(created.stdout) == [
             "flight_id", "flight_name", "schedule_cron", "schedule_status", "status", "current_version", "created_at", "updated_at",
-            "owner_name", "runtime", "catch_up", "next_fire_at", "version",
+            "owner_name", "runtime", "catch_up", "next_fire_at", "schedule_description", "version", "last_run",
         ])
         let flight = try JSONOutput.object(created.stdout)
         #expect(flight["flight_name"] as? String == "repos")

@@ -2,7 +2,7 @@ import Foundation
 import HangarFlights
 import Testing
 
-/// The `MD_*` table functions of `hangar sql` (`flights-sql-surface.md`), run as users run them:
+/// The `MD_*` table functions of `hangar sql` (`docs/sql-surface.md`), run as users run them:
 /// real `hangar sql` sessions on a home of their own. Runs the tests need to stay PENDING are
 /// triggered through the platform API, without a supervisor.
 struct FlightsSQLTests {

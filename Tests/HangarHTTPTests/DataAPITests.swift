@@ -69,7 +69,7 @@ struct DataAPITests {
         #expect(columns == ["id BIGINT", "customer VARCHAR", "total DECIMAL(10,2)", "placed_at TIMESTAMP", "tags VARCHAR[]"])
         #expect(try await api.get("/api/v1/databases/empty/tables").items.isEmpty)
 
-        let sample = try await api.get("/api/v1/databases/shop/tables/main/orders?limit=2")
+        let sample = try await api.get("/api/v1/databases/shop/tables/main/orders?limit=2&numbers=javascript")
         #expect(sample.status == 200)
         #expect(sample.json["row_count"] as? Int == 5)
         #expect(sample.json["limit"] as? Int == 2)
@@ -81,9 +81,15 @@ struct DataAPITests {
         #expect(rows[0][3] as? String == "2026-11-01 10:00:00")
         #expect(rows[0][4] as? [String] == ["new"])
         #expect(try await api.get("/api/v1/databases/shop/tables/main/orders").json["limit"] as? Int == 20)
-        // Integers beyond what JSON numbers hold exactly come as text.
-        let regions = try await api.get("/api/v1/databases/shop/tables/sales/regions")
+        // For JavaScript, integers beyond what a double holds exactly come as text; by default,
+        // as hangar sql --json writes them, as numbers with every digit.
+        let regions = try await api.get("/api/v1/databases/shop/tables/sales/regions?numbers=javascript")
         #expect((regions.json["rows"] as? [[Any]])?.first?[1] as? String == "9007199254740993")
+        let exact = try await api.get("/api/v1/databases/shop/tables/sales/regions")
+        #expect(String(decoding: exact.body, as: UTF8.self).contains("[\"north\",9007199254740993]"))
+        let exactOrders = try await api.get("/api/v1/databases/shop/tables/main/orders?limit=1")
+        #expect(String(decoding: exactOrders.body, as: UTF8.self).contains("[1,\"ada\",12.50,"))
+        #expect(try await api.get("/api/v1/databases/shop/tables/main/orders?numbers=float").errorParameter == "numbers")
 
         #expect(try await api.get("/api/v1/databases/memory/tables").items.first?["table"] as? String == "notes")
         #expect(try await api.get("/api/v1/databases/memory/tables/main/notes").json["rows"] as? [[Int]] == [[1]])
@@ -130,6 +136,7 @@ struct DataAPITests {
         #expect(try await api.post("/api/v1/sql", ["sql": "SELECT 1", "limit": 0]).errorParameter == "limit")
         #expect(try await api.post("/api/v1/sql", ["sql": "SELECT 1", "timeout_sec": 0]).errorParameter == "timeout_sec")
         #expect(try await api.post("/api/v1/sql", ["sql": "SELECT 1", "timeout_sec": "1"]).errorParameter == "timeout_sec")
+        #expect(try await api.post("/api/v1/sql", ["sql": "SELECT 1", "numbers": "float"]).errorParameter == "numbers")
 
         // Nothing beyond the account's attached databases: no files (the token's, say).
         let file = try await api.post("/api/v1/sql", ["sql": "SELECT * FROM read_text('\(test.home)/server/token')"])

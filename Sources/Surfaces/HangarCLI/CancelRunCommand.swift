@@ -1,6 +1,7 @@
 import ArgumentParser
 import HangarFlights
 import HangarRunner
+import HangarViews
 
 /// `hangar cancel FLIGHT N`: stops a pending or running run; it finishes as CANCELLED.
 struct CancelRunCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct CancelRunCommand: AsyncParsableCommand {
             if wait && !run.status.isFinished {
                 run = try await RunWatcher(flights: flights).waitUntilFinished(run.id)
             }
-            if options.json { return Console.out(run.json.pretty + "\n") }
+            if options.json { return Console.out(run.json()) }
             let which = "run \(run.runNumber) of \"\(run.flightName)\""
             switch run.status {
             case .cancelled: Console.out("Cancelled \(which).\n")

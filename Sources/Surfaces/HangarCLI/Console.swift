@@ -1,5 +1,6 @@
 import Foundation
 import HangarRuntime
+import HangarViews
 
 /// Output of the flights commands, written straight to the file descriptors (not through
 /// stdio's buffer), so results, streamed log lines and notes appear in the order they happened.
@@ -10,7 +11,7 @@ enum Console {
     }
 
     /// A JSON document on its own.
-    static func out(_ document: JSONDocument) {
+    static func out(_ document: JSONValue) {
         out(document.pretty + "\n")
     }
 

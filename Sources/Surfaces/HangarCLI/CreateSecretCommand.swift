@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar secret create NAME KEY=VALUE…`: stores a secret; its values never come out again.
 struct CreateSecretCommand: AsyncParsableCommand {

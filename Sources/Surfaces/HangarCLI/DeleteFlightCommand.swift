@@ -1,6 +1,7 @@
 import ArgumentParser
 import HangarFlights
 import HangarRunner
+import HangarViews
 
 /// `hangar delete FLIGHT`: the flight goes with its versions, runs and logs; runs in progress
 /// are stopped.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar secret delete NAME`.
 struct DeleteSecretCommand: AsyncParsableCommand {

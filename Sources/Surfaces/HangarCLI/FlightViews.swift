@@ -1,35 +1,9 @@
 import Foundation
-import DuckDB
 import HangarFlights
 
-/// How flights and their versions are printed: JSON with the SQL surface's column names (plus
-/// Hangar's own fields after them), and tables or label/value lists for people.
+/// How flights and their versions are printed for people: tables and label/value lists. Their
+/// JSON is HangarViews' (the same as the API's).
 extension Flight {
-    /// The summary row: `MD_LIST_FLIGHTS`, `MD_GET_FLIGHT`, `MD_CREATE_FLIGHT` … and `--json`.
-    static let columns: [RowColumn<Flight>] = [
-        RowColumn("flight_id", .uuid) { .id($0.id) },
-        RowColumn("flight_name", .varchar) { .text($0.name) },
-        RowColumn("schedule_cron", .varchar) { .text($0.scheduleCron) },
-        RowColumn("schedule_status", .varchar) { .text($0.scheduleStatus?.rawValue) },
-        // A flight that exists is active (the hosted service's only state for a listed flight);
-        // whether its schedule fires is `schedule_status`.
-        RowColumn("status", .varchar) { _ in .text("JOB_STATUS_ACTIVE") },
-        RowColumn("current_version", .uinteger) { .int($0.currentVersion) },
-        RowColumn("created_at", .timestampTZ) { .time($0.createdAt) },
-        RowColumn("updated_at", .timestampTZ) { .time($0.updatedAt) },
-        RowColumn("owner_name", .varchar) { .text($0.ownerName) },
-        RowColumn("runtime", .varchar) { .text($0.runtime.rawValue) },
-        RowColumn("catch_up", .varchar) { .text($0.catchUp.rawValue) },
-        RowColumn("next_fire_at", .timestampTZ) { .time($0.nextFire) },
-    ]
-
-    var json: [(String, JSONDocument)] { Self.columns.jsonFields(of: self) }
-
-    /// The flight with its current version (without code): what `show`, `create` and `update` print.
-    static func json(_ flight: Flight, version: FlightVersion) -> JSONDocument {
-        .object(flight.json + [("version", .object(version.json))])
-    }
-
     var scheduleText: String {
         guard let scheduleCron else { return "on demand" }
         return scheduleStatus == .disabled ? "\(scheduleCron) (disabled)" : scheduleCron
@@ -71,27 +45,6 @@ extension Flight {
 }
 
 extension FlightVersion {
-    /// A version row, without code: `MD_LIST_FLIGHT_VERSIONS` and `--json`.
-    static let columns = referenceColumns + hangarColumns
-
-    static let referenceColumns: [RowColumn<FlightVersion>] = [
-        RowColumn("version_id", .uuid) { .id($0.id) },
-        RowColumn("flight_id", .uuid) { .id($0.flightID) },
-        RowColumn("flight_version", .uinteger) { .int($0.number) },
-        RowColumn("created_at", .timestampTZ) { .time($0.createdAt) },
-        RowColumn("access_token_name", .varchar) { .text($0.accessTokenName) },
-        RowColumn("flight_secret_names", .list(.varchar)) { .texts($0.secretNames) },
-        RowColumn("config", .map(key: .varchar, value: .varchar)) { .map($0.config) },
-        RowColumn("max_runtime_sec", .uinteger) { .int($0.maxRuntimeSec) },
-        RowColumn("instance_type", .varchar) { .text($0.instanceType) },
-    ]
-
-    static let hangarColumns: [RowColumn<FlightVersion>] = [
-        RowColumn("runtime", .varchar) { .text($0.runtime.rawValue) },
-    ]
-
-    var json: [(String, JSONDocument)] { Self.columns.jsonFields(of: self) }
-
     /// The fields a version fixes, as `show` and `version` list them.
     var contentFields: [(String, String)] {
         [
@@ -122,18 +75,6 @@ extension FlightVersion {
 }
 
 extension FlightVersionDetail {
-    /// A version row with its code: `MD_GET_FLIGHT_VERSION` and `--json`.
-    static let columns: [RowColumn<FlightVersionDetail>] = ofVersion(FlightVersion.referenceColumns) + [
-        RowColumn("source_code", .varchar) { .text($0.sourceCode) },
-        RowColumn("requirements_txt", .varchar) { .text($0.requirementsTxt) },
-    ] + ofVersion(FlightVersion.hangarColumns)
-
-    private static func ofVersion(_ columns: [RowColumn<FlightVersion>]) -> [RowColumn<FlightVersionDetail>] {
-        columns.map { column in RowColumn(column.name, column.type) { column.value($0.version) } }
-    }
-
-    var json: JSONDocument { .object(Self.columns.jsonFields(of: self)) }
-
     func details(flightName: String) -> String {
         var text = TextTable.details([
             ("Version", "\(version.number) of flight \"\(flightName)\""),
@@ -151,14 +92,6 @@ extension FlightVersionDetail {
 }
 
 extension SecretSummary {
-    /// Names and keys only: secret values are never printed.
-    var json: JSONDocument {
-        .object([
-            ("name", .string(name)), ("keys", .strings(keys)),
-            ("created_at", Timestamps.json(createdAt)), ("updated_at", Timestamps.json(updatedAt)),
-        ])
-    }
-
     static func table(_ secrets: [SecretSummary]) -> String {
         var table = TextTable([.left("NAME"), .left("KEYS"), .left("UPDATED (UTC)")])
         for secret in secrets {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar list`: every flight, oldest first, with its schedule's next fire.
 struct ListFlightsCommand: AsyncParsableCommand {
@@ -24,7 +25,7 @@ struct ListFlightsCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.reporting {
             let flights = try options.openFlights().list(limit: limit, offset: offset)
-            if options.json { return Console.out(.array(flights.map { .object($0.json) })) }
+            if options.json { return Console.out(.array(flights.map(\.summaryJSON))) }
             if flights.isEmpty { return Console.note("No flights yet; create one with: hangar create NAME --source FILE") }
             Console.out(Flight.table(flights))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar runs FLIGHT`: a flight's runs, newest first.
 struct ListRunsCommand: AsyncParsableCommand {
@@ -30,7 +31,7 @@ struct ListRunsCommand: AsyncParsableCommand {
             // Runs whose supervisor died show as FAILED instead of running forever.
             try flights.reconcileOrphans()
             let runs = try flights.runs(FlightSelector(flight), limit: limit)
-            if options.json { return Console.out(.array(runs.map(\.json))) }
+            if options.json { return Console.out(.array(runs.map { $0.json() })) }
             if runs.isEmpty { return Console.note("Flight \(flight) has no runs yet; start one with: hangar run \(flight)") }
             Console.out(FlightRun.table(runs))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar secret list`: names and keys, never values.
 struct ListSecretsCommand: AsyncParsableCommand {

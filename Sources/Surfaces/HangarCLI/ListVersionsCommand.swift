@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar versions FLIGHT`: a flight's versions, newest first.
 struct ListVersionsCommand: AsyncParsableCommand {
@@ -26,7 +27,7 @@ struct ListVersionsCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.reporting {
             let versions = try options.openFlights().versions(FlightSelector(flight), limit: limit)
-            if options.json { return Console.out(.array(versions.map { .object($0.json) })) }
+            if options.json { return Console.out(.array(versions.map(\.json))) }
             Console.out(FlightVersion.table(versions))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import HangarViews
 
 /// Log lines on standard output: as the program wrote them, or as JSON lines.
 struct LogPrinter {
@@ -10,7 +11,7 @@ struct LogPrinter {
     /// Flushed at once: someone may be following.
     func print(_ lines: [LogLine]) {
         for line in lines {
-            output.write((json ? line.json.compact : line.text(timestamps: timestamps)) + "\n")
+            output.write((json ? line.json.text : line.text(timestamps: timestamps)) + "\n")
         }
         output.flush()
     }

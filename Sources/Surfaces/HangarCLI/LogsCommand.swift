@@ -9,7 +9,7 @@ struct LogsCommand: AsyncParsableCommand {
         abstract: "Print a run's log: standard output and error interleaved as captured.",
         discussion: """
         Secret values were masked when the lines were captured. --json prints one JSON object \
-        per line (line_number, reported_at, line, stream). --follow keeps printing new lines \
+        per line (line_number, reported_at, line, stream, and message, the API contract's name for line). --follow keeps printing new lines \
         until the run has finished, then exits 0 whatever its outcome.
 
         \(ExitStatus.help)

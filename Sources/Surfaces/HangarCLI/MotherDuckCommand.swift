@@ -3,6 +3,7 @@ import DuckDB
 import Foundation
 import HangarAccount
 import HangarFlights
+import HangarViews
 
 /// `hangar motherduck login|logout|status`: the account's MotherDuck token. With one, runs get
 /// `MOTHERDUCK_TOKEN` and their `md:` connections go to MotherDuck itself, and `hangar sql` can
@@ -101,7 +102,7 @@ struct MotherDuckCommand: AsyncParsableCommand {
         }
     }
 
-    static func status(_ flights: Flights) -> JSONDocument {
+    static func status(_ flights: Flights) -> JSONValue {
         let token = (try? flights.motherDuckToken()) ?? nil
         let extensionFile = try? ProvisionedExtensions.file("motherduck")
         return .object([

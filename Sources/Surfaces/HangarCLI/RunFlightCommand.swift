@@ -1,6 +1,7 @@
 import ArgumentParser
 import HangarFlights
 import HangarRunner
+import HangarViews
 
 /// `hangar run FLIGHT`: starts a run under its own supervisor process, and with --wait or
 /// --follow stays until it has finished, exiting with its outcome.
@@ -44,7 +45,7 @@ struct RunFlightCommand: AsyncParsableCommand {
             let started = try launcher.start(flights, FlightSelector(flight), config: try KeyValueArguments.parse(config, option: "--config"))
             let name = started.flightName, number = started.runNumber
             guard wait || follow else {
-                if options.json { return Console.out(started.json) }
+                if options.json { return Console.out(started.json()) }
                 Console.out(started.details)
                 return Console.note("Follow it with: hangar logs \(name) \(number) --follow")
             }
@@ -52,11 +53,11 @@ struct RunFlightCommand: AsyncParsableCommand {
             let printer = LogPrinter(json: options.json, timestamps: false)
             let finished = try await RunWatcher(flights: flights).waitUntilFinished(started.id, onLines: follow ? printer.print : nil)
             if follow {
-                if options.json { Console.out(finished.json.compact + "\n") }
+                if options.json { Console.out(finished.json().text + "\n") }
                 let duration = finished.duration().map { " after \(Timestamps.duration($0))" } ?? ""
                 Console.note("Run \(number) of \"\(name)\": \(finished.outcomeText)\(duration)")
             } else {
-                Console.out(options.json ? finished.json.pretty + "\n" : finished.details)
+                Console.out(options.json ? finished.json().pretty + "\n" : finished.details)
             }
             let status = ExitStatus(outcomeOf: finished)
             if status != .success { throw status.exitCode }

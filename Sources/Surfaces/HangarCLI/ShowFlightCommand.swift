@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HangarFlights
+import HangarViews
 
 /// `hangar show FLIGHT`: one flight with its current version's settings and its next fire.
 struct ShowFlightCommand: AsyncParsableCommand {
@@ -30,9 +31,10 @@ struct ShowFlightCommand: AsyncParsableCommand {
     /// Prints a flight as `show`, `create` and `update` do.
     static func present(_ flight: Flight, flights: Flights, json: Bool) throws {
         let selector = FlightSelector.id(flight.id)
-        let version = try flights.currentVersion(selector).version
-        if json { return Console.out(Flight.json(flight, version: version)) }
+        let version = try flights.currentVersion(selector)
         try flights.reconcileOrphans()
-        Console.out(flight.details(version: version, lastRun: try flights.runs(selector, limit: 1).first))
+        let lastRun = try flights.runs(selector, limit: 1).first
+        if json { return Console.out(flight.detailJSON(version: version, lastRun: lastRun)) }
+        Console.out(flight.details(version: version.version, lastRun: lastRun))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar run-info FLIGHT N`: one run's status, timestamps, config and outcome.
 struct ShowRunCommand: AsyncParsableCommand {
@@ -27,7 +28,7 @@ struct ShowRunCommand: AsyncParsableCommand {
             let flights = try options.openFlights()
             try flights.reconcileOrphans()
             let run = try flights.run(FlightSelector(flight), number: runNumber)
-            Console.out(options.json ? run.json.pretty + "\n" : run.details)
+            Console.out(options.json ? run.json().pretty + "\n" : run.details)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarFlights
+import HangarViews
 
 /// `hangar version FLIGHT N`: one version with its code.
 struct ShowVersionCommand: AsyncParsableCommand {

@@ -1,28 +1,15 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import HangarViews
 
-/// How times and durations are written: UTC ISO-8601 everywhere, to the second for people and
-/// to the microsecond (the store's precision) in JSON.
+/// How times and durations are written for people: UTC ISO-8601 to the second (JSON has
+/// `JSONTime`'s microseconds).
 enum Timestamps {
     static func human(_ date: Date?) -> String {
         date.map { iso($0, fractional: false) } ?? "-"
     }
 
-    static func json(_ date: Date?) -> JSONDocument {
-        date.map { .string(iso($0, fractional: true)) } ?? .null
-    }
-
     static func iso(_ date: Date, fractional: Bool) -> String {
-        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        var seconds = time_t(microseconds.quotient(1_000_000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let day = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                         Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        guard fractional else { return day + "Z" }
-        return day + String(format: ".%06dZ", Int(microseconds.remainder(1_000_000)))
+        JSONTime.iso(date, fractional: fractional)
     }
 
     /// "850ms", "12s", "3m 05s", "2h 03m", "3d 04h": two units at most, enough to compare runs.
@@ -36,10 +23,4 @@ enum Timestamps {
         if days == 0 { return String(format: "%dh %02dm", hours, minutes % 60) }
         return String(format: "%dd %02dh", days, hours % 24)
     }
-}
-
-private extension Int64 {
-    /// Division rounding down, so times before 1970 still get a non-negative fraction.
-    func quotient(_ divisor: Int64) -> Int64 { (self - remainder(divisor)) / divisor }
-    func remainder(_ divisor: Int64) -> Int64 { ((self % divisor) + divisor) % divisor }
 }

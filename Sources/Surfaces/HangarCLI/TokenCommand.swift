@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HangarHTTP
+import HangarViews
 
 /// `hangar token show|rotate`: the bearer token of the HTTP API (`<home>/server/token`, owner-only).
 struct TokenCommand: AsyncParsableCommand {

@@ -3,8 +3,9 @@ import Foundation
 import HangarAccount
 import HangarFlights
 import HangarRunner
+import HangarViews
 
-/// The hosted service's `MD_*` table functions (`flights-sql-surface.md`), registered on a
+/// The hosted service's `MD_*` table functions (`docs/sql-surface.md`), registered on a
 /// `hangar sql` session for the account at `home`. Each one reads its named arguments, calls the
 /// platform API (`Flights`, `RunLauncher`, `RunCanceller`), which enforces every rule, and
 /// returns the rows the CLI's `--json` shows, with the same columns (``RowColumn``).

@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import HTTPTypes
 import Hummingbird
 import NIOCore

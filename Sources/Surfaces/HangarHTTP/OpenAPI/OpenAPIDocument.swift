@@ -1,3 +1,5 @@
+import HangarViews
+
 /// The OpenAPI 3.1 description of the API, served at `/api/v1/openapi`. Built in Swift beside the
 /// routes it describes; a test checks that every route the router has appears here, and the
 /// reverse.

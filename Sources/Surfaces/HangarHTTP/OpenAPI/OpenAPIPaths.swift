@@ -1,3 +1,5 @@
+import HangarViews
+
 /// The document's paths, one entry per route (`{name}` for path parameters).
 extension OpenAPIDocument {
     enum Parameters {
@@ -190,7 +192,8 @@ extension OpenAPIDocument {
                     ("get", O.operation(
                         "sampleTable", tag: "data", summary: "A table's columns, row count and first rows.",
                         parameters: [O.query("limit", "Rows (1-\(DatabaseRoutes.maxSample), default \(DatabaseRoutes.defaultSample)).",
-                                             schema: O.integer())],
+                                             schema: O.integer()),
+                                     O.query("numbers", Schemas.numbersDescription, schema: Schemas.numbers)],
                         responses: [("200", O.json("The sample.", O.ref("TableSample")))], errors: [400, 404, 409])),
                 ])),
                 ("/api/v1/sql", .object([

@@ -1,7 +1,15 @@
+import HangarViews
+
 /// The document's schemas: every body the API takes and answers with.
 extension OpenAPIDocument {
     enum Schemas {
         typealias O = OpenAPI
+
+        static let numbersDescription = """
+            How numbers are written: exact (the default; every number a JSON number with all its digits, as hangar sql --json \
+            writes them) or javascript (integers beyond ±2^53 and decimals as strings, which a JavaScript client would round).
+            """
+        static var numbers: JSONValue { O.enumeration(DuckDBJSON.Numbers.allCases.map(\.rawValue), numbersDescription) }
 
         static let runStatuses = ["RUN_STATUS_PENDING", "RUN_STATUS_RUNNING", "RUN_STATUS_SUCCEEDED", "RUN_STATUS_FAILED", "RUN_STATUS_CANCELLED"]
 
@@ -34,10 +42,10 @@ extension OpenAPIDocument {
                 ("DeletedFlight", O.object([("flight_id", O.uuid()), ("flight_name", O.string()), ("deleted", O.boolean())])),
                 ("Version", O.object(versionFields + [("runtime", O.enumeration(["python", "swift"]))])),
                 ("VersionDetail", O.object(versionFields + [
-                    ("requirement_warnings", O.array(O.string(), "Requirements pinned to a release the package index marks as yanked, with its reason, as this server found when the version was saved (a warning, not a refusal).")),
                     ("source_code", O.string()),
                     ("requirements_txt", O.string(nullable: true)),
                     ("runtime", O.enumeration(["python", "swift"])),
+                    ("requirement_warnings", O.array(O.string(), "Requirements pinned to a release the package index marks as yanked, with its reason, as this server found when the version was saved (a warning, not a refusal).")),
                 ])),
                 ("Run", O.object([
                     ("run_id", O.uuid()), ("flight_id", O.uuid()), ("flight_name", O.string()),
@@ -71,10 +79,10 @@ extension OpenAPIDocument {
                 ])),
                 ("LogLine", O.object([
                     ("line_number", O.integer("1-based; stdout and stderr share one numbering.")),
-                    ("stream", O.enumeration(["stdout", "stderr", "system"])),
                     ("reported_at", O.time()),
-                    ("message", O.string("The line, secrets masked.")),
-                    ("line", O.string("The same text (the SQL surface's name).")),
+                    ("line", O.string("The line, secrets masked.")),
+                    ("stream", O.enumeration(["stdout", "stderr", "system"])),
+                    ("message", O.string("The same text (the API contract's name).")),
                 ])),
                 ("LogPage", O.object([
                     ("items", O.array(O.ref("LogLine"))),
@@ -110,11 +118,13 @@ extension OpenAPIDocument {
                     ("database", O.string("The account database statements use by default (USE).", nullable: true)),
                     ("limit", O.integer("Rows returned at most (1-10000, default 1000).")),
                     ("timeout_sec", O.number("Interrupt the statement after this long (default 30, max 300).")),
+                    ("numbers", numbers),
                 ], required: ["sql"], closed: true)),
                 ("SQLResult", O.object([
                     ("columns", O.array(O.ref("Column"))),
                     ("rows", O.array(O.array(.object([])), """
-                        Values as JSON: integers beyond ±2^53 and decimals as strings, temporal values as DuckDB's text.
+                        Values as JSON, as hangar sql --json writes them: numbers with all their digits (as strings with \
+                        numbers: javascript), temporal values as DuckDB's text, JSON values nested.
                         """)),
                     ("row_count", O.integer()), ("truncated", O.boolean("More rows followed the limit.")),
                     ("elapsed_sec", O.number()),

@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarViews
 import Hummingbird
 
 /// `/api/v1/databases…`: the account's databases, their tables (row counts and columns) and a
@@ -49,6 +50,7 @@ enum DatabaseRoutes {
             let schema = context.parameters.decoded("schema") ?? ""
             let name = context.parameters.decoded("table") ?? ""
             let limit = try QueryParameters.int(request, "limit", default: defaultSample, in: 1...maxSample)
+            let policy = try DuckDBJSON(numbers: QueryParameters.numbers(QueryParameters.string(request, "numbers"), parameter: "numbers"))
             let (table, rows) = try await api.blocking { () -> (Table, [JSONValue]) in
                 try databases.withAttached([file], readOnly: true, leaseTimeout: leaseTimeout, purpose: "sampling a table") { connection in
                     guard let table = try Self.tables(of: file.alias, on: connection).first(where: { $0.schema == schema && $0.name == name }) else {
@@ -56,7 +58,7 @@ enum DatabaseRoutes {
                     }
                     let result = try connection.query("SELECT * FROM \(qualified(file.alias, schema, name)) LIMIT \(limit)")
                     var rows: [JSONValue] = []
-                    while let row = try result.next() { rows.append(.array(row.values.map(DuckDBJSON.value))) }
+                    while let row = try result.next() { rows.append(.array(row.values.map(policy.value))) }
                     return (table, rows)
                 }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import HTTPTypes
 import HangarFlights
 import HangarRunner
@@ -28,9 +29,9 @@ enum FlightRoutes {
             }
             let now = Date()
             return APIResponse.json(page.response(listed) { flight, runs in
-                .object(FlightJSON.summary(flight) + [
-                    ("last_run", runs.first.map { RunJSON.run($0, now: now) } ?? .null),
-                    ("recent_runs", .array(runs.map { RunJSON.recent($0, now: now) })),
+                .object(flight.summaryJSON.fields + [
+                    ("last_run", runs.first.map { $0.json(now: now) } ?? .null),
+                    ("recent_runs", .array(runs.map { $0.recentJSON(now: now) })),
                 ])
             })
         }
@@ -55,7 +56,7 @@ enum FlightRoutes {
                 if flight.runtime == .python { _ = YankedReleases.check(new.requirementsTxt) }
                 return (flight, try flights.currentVersion(.id(flight.id)))
             }
-            var response = APIResponse.json(FlightJSON.detail(detail.0, version: detail.1, lastRun: nil, now: Date()), status: .created)
+            var response = APIResponse.json(detail.0.detailJSON(version: detail.1, lastRun: nil), status: .created)
             response.headers[.location] = "/api/v1/flights/\(detail.0.id.uuidString.lowercased())"
             return response
         }
@@ -105,7 +106,7 @@ enum FlightRoutes {
             let page = try Page(request)
             let flights = api.flights
             let versions = try await api.blocking { try flights.versions(selector, limit: page.probe, offset: page.offset) }
-            return APIResponse.json(page.response(versions, FlightJSON.version))
+            return APIResponse.json(page.response(versions, \.json))
         }
 
         routes.get("/api/v1/flights/{flight}/versions/{version}") { _, context in
@@ -113,7 +114,7 @@ enum FlightRoutes {
             let number = try positiveNumber(context, "version")
             let flights = api.flights
             let version = try await api.blocking { try flights.version(selector, number: number) }
-            return APIResponse.json(FlightJSON.versionDetail(version))
+            return APIResponse.json(version.json)
         }
 
         routes.post("/api/v1/flights/{flight}/runs") { request, context in
@@ -124,7 +125,7 @@ enum FlightRoutes {
             // Returns at once with the PENDING run; it goes on under its own detached supervisor,
             // after this request and after this server.
             let run = try await api.blocking { try launcher.start(flights, selector, config: config) }
-            var response = APIResponse.json(RunJSON.run(run, now: Date()), status: .created)
+            var response = APIResponse.json(run.json(), status: .created)
             response.headers[.location] = "/api/v1/runs/\(run.id.uuidString.lowercased())"
             return response
         }
@@ -139,7 +140,7 @@ enum FlightRoutes {
                 return try flights.runs(selector, limit: page.probe, offset: page.offset)
             }
             let now = Date()
-            return APIResponse.json(page.response(runs) { RunJSON.run($0, now: now) })
+            return APIResponse.json(page.response(runs) { $0.json(now: now) })
         }
     }
 
@@ -167,7 +168,7 @@ enum FlightRoutes {
             let flight = try flights.flight(selector)
             return (flight, try flights.currentVersion(.id(flight.id)), try flights.runs(.id(flight.id), limit: 1).first)
         }
-        return FlightJSON.detail(flight, version: version, lastRun: lastRun, now: Date())
+        return flight.detailJSON(version: version, lastRun: lastRun)
     }
 
     /// A flight's latest runs; none when it was deleted between listing and this read.

@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import Hummingbird
 
 /// `GET /healthz`, without authentication, for load balancers and supervisors: whether the

@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import HangarFlights
 import Hummingbird
 import NIOCore
@@ -37,7 +38,7 @@ struct LogEventStream: Sendable {
 
         // How long a browser waits before reconnecting after the connection drops.
         try await writer.write(Self.buffer("retry: 1000\n\n"))
-        try await writer.write(Self.event("status", id: nil, data: RunJSON.run(first, now: Date())))
+        try await writer.write(Self.event("status", id: nil, data: first.json()))
 
         while !api.shutdown.isTriggered {
             let checkOrphans = clock.now >= nextOrphanCheck
@@ -59,7 +60,7 @@ struct LogEventStream: Sendable {
             if !look.lines.isEmpty {
                 var events = ByteBuffer()
                 for line in look.lines {
-                    events.writeImmutableBuffer(Self.event("line", id: String(line.lineNumber), data: RunJSON.line(line)))
+                    events.writeImmutableBuffer(Self.event("line", id: String(line.lineNumber), data: line.json))
                 }
                 try await writer.write(events)
                 last = look.lines[look.lines.count - 1].lineNumber
@@ -67,12 +68,12 @@ struct LogEventStream: Sendable {
             }
             if look.run.status != status {
                 status = look.run.status
-                try await writer.write(Self.event("status", id: nil, data: RunJSON.run(look.run, now: now)))
+                try await writer.write(Self.event("status", id: nil, data: look.run.json(now: now)))
                 lastWrite = clock.now
             }
             let caughtUp = look.lines.count < Self.pageSize
             if look.run.status.isFinished, caughtUp {
-                try await writer.write(Self.event("end", id: nil, data: RunJSON.run(look.run, now: now)))
+                try await writer.write(Self.event("end", id: nil, data: look.run.json(now: now)))
                 break
             }
             if clock.now - lastWrite >= api.options.streamKeepAlive {

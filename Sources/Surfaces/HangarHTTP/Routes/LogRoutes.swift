@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import HTTPTypes
 import HangarFlights
 import Hummingbird
@@ -24,7 +25,7 @@ enum LogRoutes {
             }
             let finished = run.status.isFinished && lines.count < limit
             return APIResponse.json(.object([
-                ("items", .array(lines.map(RunJSON.line))),
+                ("items", .array(lines.map(\.json))),
                 ("next_after", .int(lines.last?.lineNumber ?? after)),
                 ("finished", .bool(finished)),
                 ("status", .string(run.status.sqlName)),

@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import Hummingbird
 
 /// `?limit=N&offset=M` on list endpoints: limit 1–1000 (default 50), offset ≥ 0. Lists are read
@@ -59,5 +60,14 @@ enum QueryParameters {
             throw APIError.invalid(name, "\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
         }
         return number
+    }
+
+    /// How numbers are written (`DuckDBJSON.Numbers`): `exact` (the default) or `javascript`.
+    static func numbers(_ text: String?, parameter: String) throws -> DuckDBJSON.Numbers {
+        guard let text, !text.isEmpty else { return .exact }
+        guard let numbers = DuckDBJSON.Numbers(rawValue: text) else {
+            throw APIError.invalid(parameter, "\(parameter) must be exact (numbers with all their digits) or javascript (integers beyond 2^53 and decimals as strings), not \"\(text.prefix(40))\"")
+        }
+        return numbers
     }
 }

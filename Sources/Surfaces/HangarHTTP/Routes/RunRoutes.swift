@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import HangarFlights
 import HangarRunner
 import Hummingbird
@@ -13,7 +14,7 @@ enum RunRoutes {
                 try flights.reconcileOrphans()
                 return try flights.run(id: id)
             }
-            return APIResponse.json(RunJSON.run(run, now: Date()))
+            return APIResponse.json(run.json())
         }
 
         routes.post("/api/v1/runs/{run_id}/cancel") { request, context in
@@ -27,7 +28,7 @@ enum RunRoutes {
                 let run = try flights.run(id: id)
                 return try RunCanceller.cancel(flights, .id(run.flightID), runNumber: run.runNumber)
             }
-            return APIResponse.json(RunJSON.run(run, now: Date()))
+            return APIResponse.json(run.json())
         }
     }
 

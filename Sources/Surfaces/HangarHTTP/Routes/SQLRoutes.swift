@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarViews
 import Hummingbird
 
 /// `POST /api/v1/sql`: one statement against the account's databases, with a row limit and a
@@ -23,7 +24,7 @@ enum SQLRoutes {
         let databases = AccountDatabases(home: api.home)
 
         routes.post("/api/v1/sql") { request, _ in
-            let body = try await JSONBody.read(request, allowed: ["sql", "database", "limit", "timeout_sec"])
+            let body = try await JSONBody.read(request, allowed: ["sql", "database", "limit", "timeout_sec", "numbers"])
             guard let sql = try body.string("sql").value, !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw APIError.invalid("sql", "sql is required: one SQL statement")
             }
@@ -32,6 +33,7 @@ enum SQLRoutes {
                 throw APIError.invalid("limit", "limit must be between 1 and \(maxLimit), not \(limit)")
             }
             let timeout = try timeoutSeconds(body)
+            let policy = try DuckDBJSON(numbers: QueryParameters.numbers(try body.string("numbers").value, parameter: "numbers"))
             var files = databases.named(in: sql)
             var defaultDatabase: String?
             if let name = try body.string("database").value, !name.isEmpty {
@@ -44,7 +46,8 @@ enum SQLRoutes {
             let started = ContinuousClock.now
             let attachedFiles = files, chosenDatabase = defaultDatabase
             let answer = try await api.blocking {
-                try run(sql, files: attachedFiles, defaultDatabase: chosenDatabase, limit: limit, timeout: timeout, databases: databases)
+                try run(sql, files: attachedFiles, defaultDatabase: chosenDatabase, limit: limit, timeout: timeout, policy: policy,
+                        databases: databases)
             }
             let elapsed = ContinuousClock.now - started
             return APIResponse.json(.object([
@@ -52,7 +55,7 @@ enum SQLRoutes {
                 ("rows", .array(answer.rows)),
                 ("row_count", .int(answer.rows.count)),
                 ("truncated", .bool(answer.truncated)),
-                ("elapsed_sec", .double(APITime.seconds(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))),
+                ("elapsed_sec", .double(JSONTime.seconds(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))),
             ]))
         }
     }
@@ -75,7 +78,7 @@ enum SQLRoutes {
     /// Runs on a worker thread: waits for the leases (within the timeout), runs the statement,
     /// and reads at most `limit` rows; a timer interrupts the statement when the time is up.
     static func run(_ sql: String, files: [AccountDatabases.File], defaultDatabase: String?, limit: Int, timeout: Double,
-                    databases: AccountDatabases) throws -> Answer {
+                    policy: DuckDBJSON, databases: AccountDatabases) throws -> Answer {
         let deadline = Date().addingTimeInterval(timeout)
         return try databases.withAttached(files, readOnly: false, leaseTimeout: timeout, purpose: "POST /api/v1/sql") { connection in
             if let defaultDatabase { try connection.execute("USE \(quoteIdentifier(defaultDatabase))") }
@@ -110,7 +113,7 @@ enum SQLRoutes {
                         answer.truncated = true
                         break
                     }
-                    answer.rows.append(.array(row.values.map(DuckDBJSON.value)))
+                    answer.rows.append(.array(row.values.map(policy.value)))
                 }
                 return answer
             } catch let error as DuckDBError {

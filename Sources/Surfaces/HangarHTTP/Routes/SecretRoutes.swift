@@ -1,4 +1,5 @@
 import Foundation
+import HangarViews
 import HangarFlights
 import Hummingbird
 
@@ -9,7 +10,7 @@ enum SecretRoutes {
         routes.get("/api/v1/secrets") { _, _ in
             let flights = api.flights
             let secrets = try await api.blocking { try flights.secrets() }
-            return APIResponse.json(.object([("items", .array(secrets.map(FlightJSON.secret)))]))
+            return APIResponse.json(.object([("items", .array(secrets.map(\.json)))]))
         }
 
         routes.put("/api/v1/secrets/{name}") { request, context in
@@ -22,7 +23,7 @@ enum SecretRoutes {
             let flights = api.flights
             // PUT creates or replaces, as CREATE OR REPLACE SECRET does.
             let summary = try await api.blocking { try flights.createSecret(name: name, params: params, replace: true) }
-            return APIResponse.json(FlightJSON.secret(summary))
+            return APIResponse.json(summary.json)
         }
 
         routes.delete("/api/v1/secrets/{name}") { _, context in

@@ -83,7 +83,7 @@ export async function renderData(main, ctx, [database, schema, table]) {
   // ---- one table: columns and a sample ----
   replace(sampleHolder, loading('Loading sample…'));
   try {
-    const sample = await get(`/databases/${seg(database)}/tables/${seg(schema)}/${seg(table)}`, { limit: SAMPLE_ROWS }, { signal: ctx.signal });
+    const sample = await get(`/databases/${seg(database)}/tables/${seg(schema)}/${seg(table)}`, { limit: SAMPLE_ROWS, numbers: 'javascript' }, { signal: ctx.signal });
     if (!ctx.active) return;
     const columns = sample.columns ?? [];
     replace(sampleHolder, section(`${schema}.${table}`,
@@ -136,7 +136,8 @@ function sqlPanel(ctx, initialDatabase) {
     submit.disabled = true;
     replace(output, loading('Running…'));
     try {
-      const body = { sql, limit: SQL_LIMIT };
+      // Numbers a JavaScript double would round (big integers, decimals) come as text.
+      const body = { sql, limit: SQL_LIMIT, numbers: 'javascript' };
       if (databaseSelect.value) body.database = databaseSelect.value;
       const result = await post('/sql', body, { signal: ctx.signal });
       const rows = result.rows ?? [];

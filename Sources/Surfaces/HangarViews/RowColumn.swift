@@ -2,15 +2,15 @@ import DuckDB
 import Foundation
 
 /// One column of the rows the surfaces show (flights, versions, runs, log lines): its name on the
-/// SQL surface, its DuckDB type and how a value is read. `--json` output and the `MD_*` SQL
-/// functions are both made from these lists, so names, order, types and meaning are written
-/// once: the reference's columns first, Hangar's own after them.
-struct RowColumn<Subject>: @unchecked Sendable {
-    let name: String
-    let type: DuckDBType
-    let value: (Subject) -> RowValue
+/// SQL surface, its DuckDB type and how a value is read. The `MD_*` SQL functions, `--json` and
+/// the API are all made from these lists, so names, order, types and meaning are written once:
+/// the reference's columns first, Hangar's own after them.
+public struct RowColumn<Subject>: @unchecked Sendable {
+    public let name: String
+    public let type: DuckDBType
+    public let value: (Subject) -> RowValue
 
-    init(_ name: String, _ type: DuckDBType, _ value: @escaping (Subject) -> RowValue) {
+    public init(_ name: String, _ type: DuckDBType, _ value: @escaping (Subject) -> RowValue) {
         self.name = name
         self.type = type
         self.value = value
@@ -18,7 +18,7 @@ struct RowColumn<Subject>: @unchecked Sendable {
 }
 
 /// A value of a ``RowColumn``, before it becomes JSON or a DuckDB value.
-enum RowValue {
+public enum RowValue {
     case null
     case bool(Bool)
     case int(Int)
@@ -30,11 +30,11 @@ enum RowValue {
     case id(UUID)
     case time(Date)
 
-    static func text(_ text: String?) -> RowValue { text.map { .text($0) } ?? .null }
-    static func int(_ number: Int?) -> RowValue { number.map { .int($0) } ?? .null }
-    static func time(_ date: Date?) -> RowValue { date.map { .time($0) } ?? .null }
+    public static func text(_ text: String?) -> RowValue { text.map { .text($0) } ?? .null }
+    public static func int(_ number: Int?) -> RowValue { number.map { .int($0) } ?? .null }
+    public static func time(_ date: Date?) -> RowValue { date.map { .time($0) } ?? .null }
 
-    var json: JSONDocument {
+    public var json: JSONValue {
         switch self {
         case .null: .null
         case .bool(let flag): .bool(flag)
@@ -44,12 +44,12 @@ enum RowValue {
         case .map(let entries): .map(entries)
         case .counts(let counts): .object(counts.keys.sorted().map { ($0, .int(counts[$0]!)) })
         case .id(let id): .string(id.uuidString.lowercased())
-        case .time(let date): Timestamps.json(date)
+        case .time(let date): .time(date)
         }
     }
 
     /// The value as a column of `type` holds it; integers take the column's width.
-    func duckDBValue(as type: DuckDBType) -> DuckDBValue {
+    public func duckDBValue(as type: DuckDBType) -> DuckDBValue {
         switch self {
         case .null: return .null
         case .bool(let flag): return .boolean(flag)
@@ -73,17 +73,17 @@ enum RowValue {
 
 extension Array {
     /// The subject as a JSON object with these columns, in order.
-    func jsonFields<Subject>(of subject: Subject) -> [(String, JSONDocument)] where Element == RowColumn<Subject> {
+    public func jsonFields<Subject>(of subject: Subject) -> [(String, JSONValue)] where Element == RowColumn<Subject> {
         map { ($0.name, $0.value(subject).json) }
     }
 
     /// The columns of a table function's result.
-    func sqlColumns<Subject>() -> [(name: String, type: DuckDBType)] where Element == RowColumn<Subject> {
+    public func sqlColumns<Subject>() -> [(name: String, type: DuckDBType)] where Element == RowColumn<Subject> {
         map { ($0.name, $0.type) }
     }
 
     /// One row of a table function's result.
-    func sqlRow<Subject>(of subject: Subject) -> [DuckDBValue] where Element == RowColumn<Subject> {
+    public func sqlRow<Subject>(of subject: Subject) -> [DuckDBValue] where Element == RowColumn<Subject> {
         map { $0.value(subject).duckDBValue(as: $0.type) }
     }
 }
