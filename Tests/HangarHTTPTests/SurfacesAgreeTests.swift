@@ -98,7 +98,7 @@ struct SurfacesAgreeTests {
         let run = FlightRun(id: UUID(), flightID: flight.id, flightName: "f", flightVersion: 1, runNumber: 1, isScheduled: false,
                             status: .succeeded, config: [:], createdAt: now, scheduledAt: nil, startedAt: now, endedAt: now,
                             cancelRequestedAt: nil, cancelledAt: nil, exitCode: 0, failure: nil, supervisor: nil, program: nil)
-        let line = HangarFlights.LogLine(lineNumber: 1, reportedAt: now, stream: .stdout, line: "x")
+        let line = LogLine(lineNumber: 1, reportedAt: now, stream: .stdout, line: "x")
         let secret = SecretSummary(name: "s", keys: ["k"], createdAt: now, updatedAt: now)
         let views: [(String, JSONValue)] = [
             ("FlightSummary", flight.summaryJSON),

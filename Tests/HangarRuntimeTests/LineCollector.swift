@@ -5,12 +5,12 @@ import HangarRuntime
 /// the program printed, never on a timer.
 final class LineCollector: @unchecked Sendable {
     private let condition = NSCondition()
-    private var collected: [LogLine] = []
+    private var collected: [CapturedLine] = []
     private var batches = 0
     /// Called on the capture thread for every line, after it is recorded.
-    private let onLine: (@Sendable (LogLine) -> Void)?
+    private let onLine: (@Sendable (CapturedLine) -> Void)?
 
-    init(onLine: (@Sendable (LogLine) -> Void)? = nil) {
+    init(onLine: (@Sendable (CapturedLine) -> Void)? = nil) {
         self.onLine = onLine
     }
 
@@ -25,7 +25,7 @@ final class LineCollector: @unchecked Sendable {
         }
     }
 
-    var lines: [LogLine] {
+    var lines: [CapturedLine] {
         condition.lock()
         defer { condition.unlock() }
         return collected
@@ -34,7 +34,7 @@ final class LineCollector: @unchecked Sendable {
     var texts: [String] { lines.map(\.text) }
 
     /// The first line matching `predicate`, waiting up to `timeout` seconds for it to arrive.
-    func waitForLine(timeout: TimeInterval = 30, where predicate: (LogLine) -> Bool) -> LogLine? {
+    func waitForLine(timeout: TimeInterval = 30, where predicate: (CapturedLine) -> Bool) -> CapturedLine? {
         let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
         defer { condition.unlock() }

@@ -163,7 +163,7 @@ struct RunProcessTests {
         let lines = collector.lines
         #expect(lines.count == 3)
         #expect(lines.first?.isTruncated == true)
-        #expect(lines.first?.text == String(repeating: "a", count: 1000) + LogLine.truncationMark)
+        #expect(lines.first?.text == String(repeating: "a", count: 1000) + CapturedLine.truncationMark)
         #expect(lines.dropFirst().first?.text == "bad \u{FFFD} byte")
         #expect(lines.last?.text == "after")
     }

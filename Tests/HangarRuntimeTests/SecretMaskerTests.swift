@@ -32,18 +32,18 @@ struct SecretMaskerTests {
 
     @Test func aSecretStraddlingTheCutOfALongLineIsMaskedWhole() {
         var assembler = LineAssembler(stream: .stdout, maxLineBytes: 10, masker: SecretMasker(["SECRETXYZ"]))
-        var lines: [LogLine] = []
+        var lines: [CapturedLine] = []
         let input = Array("1234567SECRETXYZ and more\n123 a SECRETXYZ and the rest".utf8)
         input.withUnsafeBytes { assembler.append($0, at: Date(), into: &lines) }
         assembler.finish(at: Date(), into: &lines)
-        #expect(lines.map(\.text) == ["1234567***" + LogLine.truncationMark, "123 a ***" + LogLine.truncationMark])
+        #expect(lines.map(\.text) == ["1234567***" + CapturedLine.truncationMark, "123 a ***" + CapturedLine.truncationMark])
         #expect(lines.allSatisfy { $0.isTruncated })
         #expect(lines.allSatisfy { !$0.text.contains("SEC") })
     }
 
     @Test func linesArriveWhateverTheChunking() {
         var assembler = LineAssembler(stream: .stderr, maxLineBytes: 100, masker: .none)
-        var lines: [LogLine] = []
+        var lines: [CapturedLine] = []
         for chunk in ["he", "llo\r", "\nwor", "ld\n\n", "tail"] {
             Array(chunk.utf8).withUnsafeBytes { assembler.append($0, at: Date(), into: &lines) }
         }

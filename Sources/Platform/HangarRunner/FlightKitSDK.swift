@@ -28,7 +28,7 @@ public enum FlightKitSDK {
             throw RunnerError("Swift flights need the FlightKit SDK, built from Hangar's source, which is not at \(source.path); "
                               + "set HANGAR_SOURCE_ROOT to a Hangar checkout")
         }
-        log([LogLine(stream: .stderr, text: "[hangar] building the FlightKit SDK for this home (once; a few minutes)")])
+        log([CapturedLine(stream: .stderr, text: "[hangar] building the FlightKit SDK for this home (once; a few minutes)")])
         let command = RunCommand(executable: "swift",
                                  arguments: ["build", "--package-path", source.path, "--scratch-path", scratch.path, "--product", "FlightKit"],
                                  environment: ProcessInfo.processInfo.environment, workingDirectory: source)

@@ -52,7 +52,7 @@ final class RunLog: @unchecked Sendable {
     }
 
     /// Lines captured from a program (already masked by the capture).
-    func append(_ lines: [HangarRuntime.LogLine]) {
+    func append(_ lines: [HangarRuntime.CapturedLine]) {
         lock.lock()
         for line in lines {
             let entry = NewLogLine(line.stream == .stdout ? .stdout : .stderr, line.text, at: line.timestamp)

@@ -26,7 +26,7 @@ public struct RunWatcher: Sendable {
     /// Hands every line after `lineNumber` to `onLines` (nil: lines are not read) until the run
     /// has finished, and returns the finished run.
     public func waitUntilFinished(_ runID: UUID, after lineNumber: Int = 0,
-                                  onLines: (([HangarFlights.LogLine]) -> Void)? = nil) async throws -> FlightRun {
+                                  onLines: (([LogLine]) -> Void)? = nil) async throws -> FlightRun {
         var last = lineNumber
         let clock = ContinuousClock()
         let started = clock.now
@@ -49,7 +49,7 @@ public struct RunWatcher: Sendable {
 
     /// Hands over the lines after `lineNumber` that are there now, page by page; returns the
     /// number of the last one.
-    public func readLines(_ runID: UUID, after lineNumber: Int, _ onLines: ([HangarFlights.LogLine]) -> Void) throws -> Int {
+    public func readLines(_ runID: UUID, after lineNumber: Int, _ onLines: ([LogLine]) -> Void) throws -> Int {
         var last = lineNumber
         while true {
             let page = try flights.logLines(runID, after: last, limit: pageSize)

@@ -222,6 +222,6 @@ public struct PythonEnvironments: Sendable {
     }
 
     static func say(_ text: String, to log: LogSink) {
-        log([LogLine(stream: .hangar, text: text)])
+        log([CapturedLine(stream: .hangar, text: text)])
     }
 }

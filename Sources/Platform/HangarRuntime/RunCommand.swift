@@ -48,7 +48,7 @@ public struct RunLimits: Sendable, Equatable {
     /// that is still in the pipes. Only a process that left the group (setsid) can keep a pipe
     /// open longer; reading stops then instead of waiting for it.
     public var drainTimeout: TimeInterval
-    /// Longer lines are cut to this many bytes, marked with `LogLine.truncationMark`.
+    /// Longer lines are cut to this many bytes, marked with `CapturedLine.truncationMark`.
     public var maxLineBytes: Int
 
     public static let defaultTerminationGrace: TimeInterval = 10

@@ -158,7 +158,7 @@ public final class RunProcess: @unchecked Sendable {
         let bufferSize = 64 * 1024
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 1)
         defer { buffer.deallocate() }
-        var batch: [LogLine] = []
+        var batch: [CapturedLine] = []
 
         while true {
             let now = ContinuousClock.now

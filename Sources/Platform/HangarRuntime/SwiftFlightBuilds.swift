@@ -51,7 +51,7 @@ public struct SwiftFlightBuilds: Sendable {
             return Build(executable: executable, key: key, wasBuilt: false, seconds: 0)
         }
         let lock = try FileLock.acquire(root.appendingPathComponent("\(key).lock")) {
-            log([LogLine(stream: .stderr, text: "[hangar] waiting for another run that is building this version")])
+            log([CapturedLine(stream: .stderr, text: "[hangar] waiting for another run that is building this version")])
         }
         defer { lock.release() }
         // Whoever held the lock may have built it meanwhile.
@@ -68,7 +68,7 @@ public struct SwiftFlightBuilds: Sendable {
         } catch {
             throw RuntimeError(.storage, "cannot prepare the build folder \(partial.path): \(error)")
         }
-        log([LogLine(stream: .stderr, text: "[hangar] compiling the flight (swiftc, against FlightKit)")])
+        log([CapturedLine(stream: .stderr, text: "[hangar] compiling the flight (swiftc, against FlightKit)")])
         let command = RunCommand(executable: compiler,
                                  arguments: sdk.compilerArguments(source: sourceFile.lastPathComponent,
                                                                   output: partial.appendingPathComponent(Self.fileName)),
@@ -88,7 +88,7 @@ public struct SwiftFlightBuilds: Sendable {
         }
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        log([LogLine(stream: .stderr, text: String(format: "[hangar] compiled in %.1f s", seconds))])
+        log([CapturedLine(stream: .stderr, text: String(format: "[hangar] compiled in %.1f s", seconds))])
         return Build(executable: executable, key: key, wasBuilt: true, seconds: seconds)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 enum ToolRunner {
     struct Result {
         let outcome: RunOutcome
-        let lines: [LogLine]
+        let lines: [CapturedLine]
 
         var stdout: [String] { lines.filter { $0.stream == .stdout }.map(\.text) }
 
@@ -20,15 +20,15 @@ enum ToolRunner {
 
     private final class Collected: @unchecked Sendable {
         private let lock = NSLock()
-        private var lines: [LogLine] = []
+        private var lines: [CapturedLine] = []
 
-        func append(_ batch: [LogLine]) {
+        func append(_ batch: [CapturedLine]) {
             lock.lock()
             lines.append(contentsOf: batch)
             lock.unlock()
         }
 
-        var all: [LogLine] {
+        var all: [CapturedLine] {
             lock.lock()
             defer { lock.unlock() }
             return lines

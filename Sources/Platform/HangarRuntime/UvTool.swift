@@ -12,11 +12,11 @@ enum UvTool {
         }
         do {
             let lock = try FileLock.acquire(tools.appendingPathComponent("uv.lock")) {
-                log([LogLine(stream: .hangar, text: "waiting for another process installing uv")])
+                log([CapturedLine(stream: .hangar, text: "waiting for another process installing uv")])
             }
             defer { lock.release() }
             if FileManager.default.isExecutableFile(atPath: installed) { return installed }
-            log([LogLine(stream: .hangar, text: "installing uv into \(tools.path) (once for this Hangar home)")])
+            log([CapturedLine(stream: .hangar, text: "installing uv into \(tools.path) (once for this Hangar home)")])
             let staging = tools.appendingPathComponent(".uv-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: staging) }
             let result = try ToolRunner.run(RunCommand(executable: python.path,
@@ -24,14 +24,14 @@ enum UvTool {
                                                        environment: environment, workingDirectory: tools),
                                             timeout: 600, log: log)
             guard result.outcome.succeeded, FileManager.default.isExecutableFile(atPath: staging.appendingPathComponent("bin/uv").path) else {
-                log([LogLine(stream: .hangar, text: "could not install uv (\(result.outcome)); using pip instead")])
+                log([CapturedLine(stream: .hangar, text: "could not install uv (\(result.outcome)); using pip instead")])
                 return nil
             }
             try? FileManager.default.removeItem(at: tools.appendingPathComponent("uv"))
             try FileManager.default.moveItem(at: staging, to: tools.appendingPathComponent("uv"))
             return installed
         } catch {
-            log([LogLine(stream: .hangar, text: "could not install uv (\(error)); using pip instead")])
+            log([CapturedLine(stream: .hangar, text: "could not install uv (\(error)); using pip instead")])
             return nil
         }
     }

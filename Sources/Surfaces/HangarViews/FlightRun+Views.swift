@@ -71,9 +71,9 @@ extension FlightRun {
     }
 }
 
-extension HangarFlights.LogLine {
+extension LogLine {
     /// A log row: `MD_GET_FLIGHT_LOGS`.
-    public static let columns: [RowColumn<HangarFlights.LogLine>] = [
+    public static let columns: [RowColumn<LogLine>] = [
         RowColumn("line_number", .bigint) { .int($0.lineNumber) },
         RowColumn("reported_at", .timestampTZ) { .time($0.reportedAt) },
         RowColumn("line", .varchar) { .text($0.line) },

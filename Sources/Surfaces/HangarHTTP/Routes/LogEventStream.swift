@@ -44,7 +44,7 @@ struct LogEventStream: Sendable {
             let checkOrphans = clock.now >= nextOrphanCheck
             if checkOrphans { nextOrphanCheck = clock.now + Self.orphanCheckInterval }
             let from = last
-            let look: (run: FlightRun, lines: [HangarFlights.LogLine])
+            let look: (run: FlightRun, lines: [LogLine])
             do {
                 look = try await api.blocking {
                     if checkOrphans { try flights.reconcileOrphans() }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// One captured line of a run's output, as it goes into the run's log.
-public struct LogLine: Sendable, Equatable, CustomStringConvertible {
+/// One line of a program's output as the runtime captured it (masked, timestamped), before the
+/// run's log stores and numbers it as a `LogLine`.
+public struct CapturedLine: Sendable, Equatable, CustomStringConvertible {
     public enum Stream: String, Sendable, Equatable {
         case stdout, stderr
         /// Lines Hangar itself writes into a run's log (environment creation, hints).
@@ -14,7 +15,7 @@ public struct LogLine: Sendable, Equatable, CustomStringConvertible {
     /// When the line's last bytes were read from the pipe.
     public let timestamp: Date
     /// The line was longer than the capture limit: `text` is its beginning followed by
-    /// `LogLine.truncationMark`, and the rest of the line was dropped.
+    /// `CapturedLine.truncationMark`, and the rest of the line was dropped.
     public let isTruncated: Bool
 
     public init(stream: Stream, text: String, timestamp: Date = Date(), isTruncated: Bool = false) {
@@ -32,4 +33,4 @@ public struct LogLine: Sendable, Equatable, CustomStringConvertible {
 
 /// Receives captured lines in batches, in capture order, on the capturing thread; it must not
 /// block for long, since the program's output waits in the pipe meanwhile.
-public typealias LogSink = @Sendable ([LogLine]) -> Void
+public typealias LogSink = @Sendable ([CapturedLine]) -> Void
