@@ -8,7 +8,8 @@ import Hummingbird
 /// for the caller's mistakes, with a message that says what was wrong and what to do; 5xx only
 /// for Hangar's own failures. Messages never hold a secret value or the token.
 public struct APIError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+    /// The error's kind; its raw value is the body's `code` field, which clients match on.
+    public enum Kind: String, Sendable, CaseIterable {
         case invalidInput = "invalid_input"
         case unauthorized
         case notFound = "not_found"
@@ -38,20 +39,20 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    public let code: Code
+    public let kind: Kind
     public let message: String
     /// The request field or query parameter at fault, for `invalid_input`.
     public let parameter: String?
     /// Extra response headers (`Allow`, `WWW-Authenticate`).
     var headers: HTTPFields = [:]
 
-    public init(_ code: Code, _ message: String, parameter: String? = nil) {
-        self.code = code
+    public init(_ kind: Kind, _ message: String, parameter: String? = nil) {
+        self.kind = kind
         self.message = message
         self.parameter = parameter
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    public var description: String { "\(kind.rawValue): \(message)" }
 
     static func invalid(_ parameter: String, _ message: String) -> APIError {
         APIError(.invalidInput, message, parameter: parameter)
@@ -59,12 +60,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     var json: JSONValue {
         .object([("error", .object([
-            ("code", .string(code.rawValue)), ("message", .string(message)), ("parameter", .string(parameter)),
+            ("code", .string(kind.rawValue)), ("message", .string(message)), ("parameter", .string(parameter)),
         ]))])
     }
 
     func response() -> Response {
-        var response = APIResponse.json(json, status: code.status)
+        var response = APIResponse.json(json, status: kind.status)
         response.headers.append(contentsOf: headers)
         return response
     }
@@ -83,8 +84,8 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             case .storage: return APIError(.internal, error.message)
             }
         case let error as HTTPError:
-            let code = Code.allCases.first { $0.status == error.status } ?? (error.status.code < 500 ? .invalidInput : .internal)
-            return APIError(code, error.body ?? error.status.reasonPhrase)
+            let kind = Kind.allCases.first { $0.status == error.status } ?? (error.status.code < 500 ? .invalidInput : .internal)
+            return APIError(kind, error.body ?? error.status.reasonPhrase)
         default:
             return APIError(.internal, "the request failed inside Hangar: \(error)")
         }

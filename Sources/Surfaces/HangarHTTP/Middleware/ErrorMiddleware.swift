@@ -17,7 +17,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if let routing = error as? HTTPError, routing.status == .notFound {
                 problem = unmatched(request)
             }
-            if problem.code == .internal {
+            if problem.kind == .internal {
                 logger.error("\(request.method.rawValue) \(request.uri.path) failed: \(problem.message)")
             }
             return problem.response()

@@ -15,7 +15,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             log(request, status: Int(response.status.code), since: started)
             return response
         } catch {
-            log(request, status: Int(APIError.from(error).code.status.code), since: started)
+            log(request, status: Int(APIError.from(error).kind.status.code), since: started)
             throw error
         }
     }

@@ -17,7 +17,7 @@ extension OpenAPIDocument {
             [
                 ("Error", O.object([
                     ("error", O.object([
-                        ("code", O.enumeration(APIError.Code.allCases.map(\.rawValue))),
+                        ("code", O.enumeration(APIError.Kind.allCases.map(\.rawValue))),
                         ("message", O.string("What was wrong and what to do, in words.")),
                         ("parameter", O.string("The field or query parameter at fault, for invalid_input.", nullable: true)),
                     ])),
