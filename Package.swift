@@ -4,6 +4,9 @@ import PackageDescription
 
 // `make setup` provisions DuckDB and links it into `.duckdb/` (ignored by git) so the paths below
 // need no environment variables. An rpath makes every built binary find the library at run time.
+// SwiftPM has no safe setting for a library search path or an rpath, so these (and the release
+// exclusivity flag below) are unsafe flags: another package uses `DuckDB` and `HangarIngest` as a
+// path or branch dependency (README, "The binding").
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 let duckDBLibrary = "\(root)/.duckdb/lib"
 
