@@ -12,12 +12,13 @@ let duckDBLibrary = "\(root)/.duckdb/lib"
 
 // The executables that ingest use mimalloc (Debian's libmimalloc2.0, which `make setup` installs)
 // instead of glibc's malloc: normalizing allocates and frees millions of small values across
-// threads, where glibc's arenas cost a fifth of the time (w1 2.73 → 2.55 s, w3 4.31 → 3.45 s in
-// `make bench`). Where the library is missing they link glibc's allocator as usual.
+// threads, where glibc's per-thread arenas are slow (the README's performance section has the
+// figures). Where the library is missing they link glibc's allocator as usual.
 let mimalloc = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"]
     .map { "\($0)/libmimalloc.so.2" }.first { FileManager.default.fileExists(atPath: $0) }
-/// Release builds of the per-row code skip Swift's run-time exclusivity checks, 4–5% of the
-/// normalizer's time in a profile; debug builds (the tests) keep them, and the compile-time checks stay.
+/// Release builds of the per-row code skip Swift's run-time exclusivity checks, which a profile
+/// showed in the normalizer's hot loop; debug builds (the tests) keep them, and the compile-time
+/// checks stay.
 let hotPathSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let fastAllocator: [LinkerSetting] = mimalloc == nil ? [] : [

@@ -2,7 +2,7 @@ extension CivilCalendar {
     /// `2026-11-25T14:03:11Z`, with six fractional digits only when the instant has them.
     ///
     /// Written by hand because Foundation's `.iso8601` date strategies load ICU's time-zone tables
-    /// on first use, 2-3 ms of every `hangar ingest` for one date in a package's manifest.
+    /// on first use, a cost every `hangar ingest` would pay for one date in a package's manifest.
     public static func iso8601(microsecondsSince1970 microseconds: Int64) -> String {
         let perDay: Int64 = 86_400_000_000
         var days = microseconds / perDay, rest = microseconds % perDay

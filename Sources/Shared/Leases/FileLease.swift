@@ -89,7 +89,7 @@ public final class FileLease {
 
     private func write(_ holder: LeaseHolder) {
         let encoder = JSONEncoder()
-        // What `.iso8601` writes, without loading ICU's time zones (2-3 ms of every run).
+        // What `.iso8601` writes, without loading ICU's time zones, which every run would pay for.
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(CivilCalendar.iso8601(wholeSecondsOf: date.timeIntervalSince1970))
