@@ -56,6 +56,8 @@ let package = Package(
         // Inter-process leases (flock with the holder written in the file): one implementation
         // for databases, pipelines and the runtime's environments and builds.
         .target(name: "Leases", dependencies: ["CivilCalendar"], path: "Sources/Shared/Leases"),
+        // Where an installed or checkout-built Hangar finds its parts, from the executable's path.
+        .target(name: "InstallLayout", path: "Sources/Shared/InstallLayout"),
         // Binding layer: DuckDB's C API, then a Swift API over it with no C types in sight.
         .systemLibrary(name: "CDuckDB", path: "Sources/Binding/CDuckDB"),
         .target(
@@ -92,7 +94,7 @@ let package = Package(
         // run environment, and the Python and Swift runtimes' cached environments and builds.
         .target(
             name: "HangarRuntime",
-            dependencies: ["Leases"],
+            dependencies: ["Leases", "InstallLayout"],
             path: "Sources/Platform/HangarRuntime"
         ),
         // Runs and schedules: the supervisor each run gets (glueing the control plane to the
@@ -100,13 +102,15 @@ let package = Package(
         .target(
             name: "HangarRunner",
             dependencies: [
-                "DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount", "CProcessControl",
+                "DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount", "CProcessControl", "InstallLayout",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Sources/Platform/HangarRunner",
-            resources: [.copy("PythonSDK")]
+            // Python files Hangar ships, found through InstallLayout rather than a resource bundle
+            // (whose accessor would fall back to this build folder's path).
+            exclude: ["PythonSDK"]
         ),
         // Metrics of `hangar serve`: runs counted from the control store (whichever process ran
         // them), exposed in Prometheus' text format.
@@ -157,7 +161,7 @@ let package = Package(
             name: "HangarHTTP",
             dependencies: [
                 "DuckDB", "HangarAccount", "HangarFlights", "HangarRunner", "HangarRuntime", "HangarScheduling", "HangarMetrics",
-                "HangarViews",
+                "HangarViews", "InstallLayout",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,7 +170,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/Surfaces/HangarHTTP",
-            resources: [.copy("Dashboard")]
+            // Served from where InstallLayout finds them, as PythonSDK is.
+            exclude: ["Dashboard"]
         ),
         // Surfaces: the command-line tool (a library, so tests can reach its commands) and the
         // `hangar` executable, which alone links the faster allocator.
@@ -181,6 +186,7 @@ let package = Package(
                 "HangarHTTP",
                 "HangarMetrics",
                 "HangarViews",
+                "InstallLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,7 +208,7 @@ let package = Package(
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
-            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner",
+            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner", "InstallLayout",
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Sources/Tools/HangarBench",
             linkerSettings: fastAllocator
@@ -212,6 +218,7 @@ let package = Package(
         .executableTarget(
             name: "GitHubReplay",
             dependencies: [
+                "InstallLayout",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

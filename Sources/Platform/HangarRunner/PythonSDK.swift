@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import InstallLayout
 import HangarAccount
 
 /// The Python side of Hangar that every Python run gets on its `PYTHONPATH` (the files are in
@@ -18,13 +19,14 @@ public enum PythonSDK {
     static let files = ["sitecustomize.py", "hangar/__init__.py", "hangar/_account.py", "hangar/_import_hooks.py",
                         "hangar/_leases.py", "hangar/motherduck.py"]
 
-    /// Where the shipped files are: `HANGAR_PYTHON_SDK` overrides the module's resources.
+    /// Where the shipped files are (`InstallLayout.pythonSDK`); `HANGAR_PYTHON_SDK` overrides.
     static func shippedFolder(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         if let override = environment["HANGAR_PYTHON_SDK"], !override.isEmpty {
             return URL(fileURLWithPath: override, isDirectory: true)
         }
-        guard let folder = Bundle.module.url(forResource: "PythonSDK", withExtension: nil) else {
-            throw AccountError("Hangar's Python SDK is missing from its resources (PythonSDK); reinstall Hangar or set HANGAR_PYTHON_SDK")
+        guard let folder = InstallLayout.current(environment: environment)?.pythonSDK,
+              FileManager.default.fileExists(atPath: folder.appendingPathComponent("sitecustomize.py").path) else {
+            throw AccountError("Hangar's Python SDK is missing (share/hangar/python-sdk beside the installed hangar); reinstall Hangar, or set HANGAR_PYTHON_SDK")
         }
         return folder
     }

@@ -1,4 +1,5 @@
 import Foundation
+import InstallLayout
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,13 +23,15 @@ public struct SwiftSDK: Sendable, Equatable {
         self.runtimeLibraryDirectories = runtimeLibraryDirectories
     }
 
-    /// The SDK built next to a Hangar binary (`.build/debug` holds `hangar`, `libFlightKit.so` and
-    /// `Modules/`), with the checkout's DuckDB module map and library; nil when it is not there.
-    public static func beside(executableDirectory: URL, sourceRoot: URL) -> SwiftSDK? {
+    /// The SDK next to a Hangar binary: installed (`lib/hangar` holds `hangar`, `libFlightKit.so`,
+    /// `Modules/` and DuckDB), or built in a checkout (`.build/debug` holds `hangar`,
+    /// `libFlightKit.so` and `Modules/`, and the checkout DuckDB's module map and library); nil
+    /// when it is not there.
+    public static func beside(executableDirectory: URL, layout: InstallLayout) -> SwiftSDK? {
         let sdk = SwiftSDK(modulesDirectory: executableDirectory.appendingPathComponent("Modules", isDirectory: true),
                            libraryDirectory: executableDirectory,
-                           moduleMapDirectories: [sourceRoot.appendingPathComponent("Sources/Binding/CDuckDB", isDirectory: true)],
-                           runtimeLibraryDirectories: [sourceRoot.appendingPathComponent(".duckdb/lib", isDirectory: true)])
+                           moduleMapDirectories: [layout.duckDBModuleMapDirectory],
+                           runtimeLibraryDirectories: [layout.duckDBLibraryDirectory])
         return sdk.isComplete ? sdk : nil
     }
 

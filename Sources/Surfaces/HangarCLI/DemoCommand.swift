@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HangarAccount
 import HangarFlights
+import InstallLayout
 import HangarRunner
 
 /// `hangar demo`: the guide's SQL cells in a `hangar sql` session on the account. The first cell
@@ -33,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Run the pipeline as a Swift flight (FlightKit) instead of the guide's Python flight.")
     var swift = false
 
-    @Option(help: "The flight's source (default: the guide's main.py, or with --swift github_repo_stats/main.swift, under Examples/Flights of Hangar's source).")
+    @Option(help: "The flight's source (default: the guide's main.py, or with --swift github_repo_stats/main.swift, under the installed Examples/Flights).")
     var source: String?
 
     @Option(help: "Seconds to wait for the run to finish (the first run also compiles the flight).")
@@ -62,7 +63,10 @@ struct DemoCommand: AsyncParsableCommand {
             errors.flush()
         }
         let account = HangarHome.resolve(explicit: home)
-        let examples = FlightKitSDK.sourceRoot().appendingPathComponent("Examples/Flights")
+        guard let layout = InstallLayout.current() else {
+            throw CommandFailure(.failure, "cannot find the demo's flights beside \(HangarExecutable.url.path): reinstall Hangar (make install), or set HANGAR_PREFIX to where it is installed")
+        }
+        let examples = layout.examples.appendingPathComponent("Flights")
         let sourceFile = source.map { URL(fileURLWithPath: $0) }
             ?? examples.appendingPathComponent(swift ? "github_repo_stats/main.swift" : "docs_dlt_ingest/main.py")
         guard let code = try? String(contentsOf: sourceFile, encoding: .utf8) else {

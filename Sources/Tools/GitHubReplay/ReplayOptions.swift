@@ -1,4 +1,5 @@
 import Foundation
+import InstallLayout
 
 /// The replay server's command line.
 struct ReplayOptions {
@@ -38,11 +39,12 @@ struct ReplayOptions {
     var rateLimitWindow: TimeInterval = 3600
     var quiet = false
 
-    /// The sample data beside this checkout's sources.
+    /// The sample data of an installed Hangar or of the checkout this server was built in,
+    /// found from the executable's path (`--fixtures` to use others).
     static var defaultFixtures: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Examples/Flights/github_repo_stats/fixtures", isDirectory: true)
+        let examples = InstallLayout.current()?.examples
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Examples")
+        return examples.appendingPathComponent("Flights/github_repo_stats/fixtures", isDirectory: true)
     }
 
     struct UsageError: Error, CustomStringConvertible {

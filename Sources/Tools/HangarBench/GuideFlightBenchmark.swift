@@ -4,6 +4,7 @@ import HangarAccount
 import HangarFlights
 import HangarRunner
 import HangarRuntime
+import InstallLayout
 
 /// The guide's own Python flight (Examples/Flights/docs_dlt_ingest: dlt's motherduck destination
 /// and `duckdb.connect("md:")` on the local account) against the GitHubReplay server, its
@@ -24,7 +25,10 @@ struct GuideFlightBenchmark {
         for binary in [hangar, replayBinary] where !FileManager.default.isExecutableFile(atPath: binary.path) {
             throw BenchFailure("no \(binary.lastPathComponent) next to HangarBench; build it: swift build -c release --product \(binary.lastPathComponent)")
         }
-        let examples = FlightKitSDK.sourceRoot().appendingPathComponent("Examples/Flights/docs_dlt_ingest")
+        guard let layout = InstallLayout.locate(executableDirectory: folder, environment: ProcessInfo.processInfo.environment) else {
+            throw BenchFailure("HangarBench runs from a checkout's build folder; the guide's flight is not beside \(folder.path)")
+        }
+        let examples = layout.examples.appendingPathComponent("Flights/docs_dlt_ingest")
         let source = try String(contentsOf: examples.appendingPathComponent("main.py"), encoding: .utf8)
         let requirements = try String(contentsOf: examples.appendingPathComponent("requirements.txt"), encoding: .utf8)
 

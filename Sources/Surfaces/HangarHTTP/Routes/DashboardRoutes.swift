@@ -1,4 +1,5 @@
 import Foundation
+import InstallLayout
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -19,21 +20,23 @@ enum DashboardRoutes {
     }
 }
 
-/// The `Dashboard` folder SwiftPM copies into the resource bundle beside the binary.
+/// The dashboard's files (`InstallLayout.dashboard`: `share/hangar/dashboard` of an installed
+/// Hangar, the sources' `Dashboard` folder in a checkout); `HANGAR_DASHBOARD` overrides.
 struct DashboardFiles: Sendable {
     let folder: URL?
 
-    /// The bundle accessor stops the process when the bundle is missing, so it is only asked
-    /// once the bundle is known to be beside the binary (or the build folder it was built in).
-    static func locate() -> DashboardFiles {
-        let beside = Bundle.main.bundleURL.appendingPathComponent("Hangar_HangarHTTP.resources")
-        guard FileManager.default.fileExists(atPath: beside.path) else { return DashboardFiles(folder: nil) }
-        return DashboardFiles(folder: Bundle.module.url(forResource: "Dashboard", withExtension: nil))
+    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> DashboardFiles {
+        if let override = environment["HANGAR_DASHBOARD"], !override.isEmpty {
+            return DashboardFiles(folder: URL(fileURLWithPath: override, isDirectory: true))
+        }
+        guard let folder = InstallLayout.current(environment: environment)?.dashboard,
+              FileManager.default.fileExists(atPath: folder.appendingPathComponent("index.html").path) else { return DashboardFiles(folder: nil) }
+        return DashboardFiles(folder: folder)
     }
 
     func response(_ components: [String], api: HangarAPI) async throws -> Response {
         guard let folder else {
-            throw APIError(.notFound, "the dashboard's files are not installed beside the hangar binary (Hangar_HangarHTTP.resources); the API works without them")
+            throw APIError(.notFound, "the dashboard's files are not installed (share/hangar/dashboard beside the installed hangar); reinstall Hangar, or set HANGAR_DASHBOARD; the API works without them")
         }
         // Plain names only: no "..", no hidden files, nothing a decoded %2F could smuggle in.
         guard components.allSatisfy(Self.isPlainName) else {
