@@ -112,7 +112,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         do {
             try connection.execute(sql)
         } catch let error as DuckDBError {
-            let kind: IngestError.Code = error.kind == .conversion || error.kind == .outOfRange ? .invalidData : .loaderFile
+            let kind: IngestError.Kind = error.kind == .conversion || error.kind == .outOfRange ? .invalidData : .loaderFile
             let target = file.map { "writing \($0.path)" } ?? "staging parquet rows"
             throw IngestError(kind, message: "\(target): \(error.message)")
         }

@@ -67,14 +67,14 @@ final class NormalizeWorker {
                             return true
                         }
                     })
-                } catch let error as IngestError where error.code == .malformedJSON {
+                } catch let error as IngestError where error.kind == .malformedJSON {
                     // Large files are copied in parts at extract, and the reader counts within a
                     // part: the position is told as the file's own.
                     let folder = part.url.deletingLastPathComponent().deletingLastPathComponent()
                     let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)
                     let located = PartOrigin.locate(error, in: part.url, parts: parts)
                     throw IngestError(.malformedJSON, message: "resource \(part.resource.name): \(located.message)")
-                } catch let error as IngestError where ![.storage, .loaderFile].contains(error.code) {
+                } catch let error as IngestError where ![.storage, .loaderFile].contains(error.kind) {
                     // A row the normalizer refused: say where it is in the input, as a user finds it.
                     let folder = part.url.deletingLastPathComponent().deletingLastPathComponent()
                     let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)

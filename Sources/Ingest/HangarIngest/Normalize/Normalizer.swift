@@ -597,7 +597,7 @@ final class Normalizer {
             tableNames[name] = normalized
             return normalized
         } catch let error as IngestError {
-            throw IngestError(error.code, message: "resource \(resource): table name: \(error.message)")
+            throw IngestError(error.kind, message: "resource \(resource): table name: \(error.message)")
         }
     }
 
@@ -609,7 +609,7 @@ final class Normalizer {
             do {
                 normalized = try naming.normalizeKey(key)
             } catch let error as IngestError {
-                throw IngestError(error.code, message: "resource \(context.resource), table \(table), row \(context.position): column \(error.message)")
+                throw IngestError(error.kind, message: "resource \(context.resource), table \(table), row \(context.position): column \(error.message)")
             }
             nameCache[key] = normalized
         }

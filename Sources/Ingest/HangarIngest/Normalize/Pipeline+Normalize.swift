@@ -21,14 +21,14 @@ extension Pipeline {
     func normalizeOrSetAside(_ loadID: String, format: LoaderFileFormat) throws -> NormalizeOutcome {
         do {
             return try normalize(loadID, format: format)
-        } catch let error as IngestError where [.invalidData, .malformedJSON, .invalidName, .contractViolation].contains(error.code) {
+        } catch let error as IngestError where [.invalidData, .malformedJSON, .invalidName, .contractViolation].contains(error.kind) {
             let failed = folders.pipeline.appendingPathComponent("normalize/failed", isDirectory: true)
             try? folders.publish(folders.extracted.appendingPathComponent(loadID, isDirectory: true), as: loadID, in: failed)
             // Each holds a copy of its input: keep the newest few, not every one ever.
             for old in folders.loadIDs(in: failed).dropLast(max(0, options.failedPackagesKept)) {
                 try? FileManager.default.removeItem(at: failed.appendingPathComponent(old, isDirectory: true))
             }
-            throw IngestError(error.code, message: error.message + " (the extracted package was set aside in \(failed.path)/\(loadID))")
+            throw IngestError(error.kind, message: error.message + " (the extracted package was set aside in \(failed.path)/\(loadID))")
         }
     }
 

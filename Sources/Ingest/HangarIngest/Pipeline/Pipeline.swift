@@ -247,8 +247,8 @@ public actor Pipeline {
 }
 
 extension IngestError {
-    init(_ code: Code, message: String, loadInfo: LoadInfo) {
-        self.init(code, message: message)
+    init(_ kind: Kind, message: String, loadInfo: LoadInfo) {
+        self.init(kind, message: message)
         self.loadInfo = loadInfo
     }
 }
