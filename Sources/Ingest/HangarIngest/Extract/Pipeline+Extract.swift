@@ -16,7 +16,8 @@ extension Pipeline {
                 inline = try InlineNormalizer(partial: try folders.partial(loadID, in: folders.normalized), schema: try currentSchema(),
                                               naming: naming, loadID: loadID, options: options, format: format)
             }
-            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes, inline: inline)
+            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes, normalizeWorkers: options.normalizeWorkers,
+                                         inline: inline)
             extractFiles = files
             var entries: [PackageManifest.ResourceEntry] = []
             for (index, resource) in source.resources.enumerated() {

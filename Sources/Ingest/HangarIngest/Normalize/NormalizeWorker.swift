@@ -1,7 +1,7 @@
 import Foundation
 
 /// Normalizes a run of a package's extracted parts into its own loader files: the whole package
-/// in one worker, or half of it in each of two workers running side by side.
+/// in one worker, or a contiguous share of it in each of several workers running side by side.
 final class NormalizeWorker {
     /// One extracted file of one resource.
     struct Part {
@@ -23,11 +23,11 @@ final class NormalizeWorker {
     private let loadID: String
 
     init(parts: [Part], schema: Schema, naming: NamingConvention, loadID: String, options: PipelineOptions,
-         jobs: URL, format: LoaderFileFormat, fileIDOffset: Int) {
+         jobs: URL, format: LoaderFileFormat, fileIDs: Range<Int>? = nil) {
         self.parts = parts
         self.loadID = loadID
         progress = options.progress
-        let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDOffset: fileIDOffset)
+        let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDs: fileIDs)
         self.writers = writers
         normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows,
                                 collidingKeysFail: options.collidingKeysFail) { batch in
@@ -84,7 +84,7 @@ final class NormalizeWorker {
                 positions[part.resource.index] = position
             }
             schema = try normalizer.finish()
-            // The last files are written here, side by side with the other worker's.
+            // The last files are written here, side by side with the other workers'.
             jobColumns = try writers.finish()
         } catch {
             failure = error

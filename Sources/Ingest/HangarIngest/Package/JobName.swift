@@ -6,6 +6,8 @@ import Foundation
 /// the package's `job_tables.json` maps such a stem back to its table.
 enum JobName {
     static let longestStem = 120
+    /// File ids are written with five digits, so names sort in the order the files were written.
+    static let fileIDs = 100_000
     static let tablesFileName = "job_tables.json"
 
     static func make(table: String, fileID: Int, format: LoaderFileFormat) -> String {

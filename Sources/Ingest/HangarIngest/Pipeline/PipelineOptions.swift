@@ -17,7 +17,9 @@ public struct PipelineOptions: Sendable {
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
     /// conflict) is tried again before the run gives up, leaving it pending.
     public var transientRetries: Int = 3
-    /// Threads that normalize a large package side by side (each a share of its parts).
+    /// Threads that normalize a large package side by side, each a contiguous share of its
+    /// extracted parts (at most one worker per part); 1 normalizes in the calling thread. Workers
+    /// that disagree on a column's type start over as one, so the result never depends on it.
     public var normalizeWorkers: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Packages smaller than this normalize in one thread: sharing would cost more than it saves.
     public var parallelNormalizeBytes: Int = 4 << 20
