@@ -36,9 +36,8 @@ final class ExtractFiles: @unchecked Sendable {
     var normalizedInline: Bool { mode == .inline }
 
     private let queue = DispatchQueue(label: "hangar.extract-files")
-    /// Bounds the batches handed over but not yet written, and so the memory they hold. 16
-    /// (16,000 rows) lets the normalizer keep going while a resource builds its next page: w3
-    /// 2.38 -> 2.28 s for about 5 MB; 24 was no faster.
+    /// Bounds the batches handed over but not yet written, and so the memory they hold: enough
+    /// for the normalizer to keep going while a resource builds its next page, and no more.
     private let inFlight = DispatchSemaphore(value: 16)
     /// Documents (API pages, say) can be large: one waits while the resource makes the next.
     private let documentsInFlight = DispatchSemaphore(value: 1)

@@ -317,9 +317,9 @@ final class PackageLoader {
     private func record(_ plan: LoadPlan, on c: Connection) throws {
         // The destination closes right after this load, and closing checkpoints. Letting the
         // commit checkpoint instead spares writing the load's rows to the WAL first (DuckDB
-        // skips the WAL when a commit checkpoints): w2's load 0.28 -> 0.25 s. The commit still
-        // returns only once the checkpoint is on disk, so a crash before that loses the whole
-        // load, which the next run loads again.
+        // skips the WAL when a commit checkpoints). The commit still returns only once the
+        // checkpoint is on disk, so a crash before that loses the whole load, which the next run
+        // loads again.
         try c.execute("SET checkpoint_threshold = '0KB'")
         try recordSchema(plan.schema, connection: c)
         try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",

@@ -5,14 +5,11 @@ public struct PipelineOptions: Sendable {
     public var loaderFileFormat: LoaderFileFormat = .parquet
     public var replaceStrategy: ReplaceStrategy = .truncateAndInsert
     /// Loader files rotate when they reach this size; parquet rows wait in memory until their
-    /// file is written, so this also bounds normalize's memory. (12 MB took as long, with a
-    /// 15-20 MB higher peak: 215 against 199 MB for 200,000 records in 10 pages.)
+    /// file is written, so this also bounds normalize's memory; larger files were no faster.
     public var maxFileBytes: Int = 8 << 20
     /// Rows a table buffers in normalize before they go to a loader file. A parquet file holds
     /// its batches' columns until it is written, a batch that spans two files until the second
-    /// is. A file of GitHub rows holds about 18,000, so nearly every batch of 20,000 spanned two;
-    /// 200,000 records in 10 pages then peaked 8-14 MB higher (204-214 against 193-196 MB),
-    /// and took as long.
+    /// is: batches of about a file's rows nearly all span two, which raises the peak for nothing.
     public var batchRows: Int = 10_000
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
     /// conflict) is tried again before the run gives up, leaving it pending.
