@@ -37,7 +37,7 @@ struct DiskFullTests {
         let error = await #expect(throws: IngestError.self) {
             try await pipeline.run(Resource.jsonFiles("repos", [input]))
         }
-        #expect(error?.code == .storage)
+        #expect(error?.kind == .storage)
         #expect(error?.message.contains("No space left on device") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("Check free disk space") == true)
         #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath), "the destination was never touched")

@@ -30,23 +30,23 @@ struct ExtractFilesTests {
         #expect(read == lines.map { try! JSONReader.value(from: Data($0.utf8)) })
     }
 
-    /// Normalize shares parts between its two workers as two contiguous halves by size: a file
-    /// is cut into an even number of parts of about one size, never more parts than full ones
-    /// and a remainder would make.
-    @Test(arguments: [1_000, 1_300, 2_100, 5_000])
-    func aFileIsCutIntoAnEvenNumberOfEqualParts(flushBytes: Int) throws {
+    /// Normalize shares parts between its workers as contiguous runs by size: a file is cut into
+    /// parts of about one size, as many as full ones and a remainder would make, rounded up to a
+    /// multiple of the workers.
+    @Test(arguments: [1_000, 1_300, 2_100, 5_000], [2, 3])
+    func aFileIsCutIntoAMultipleOfTheWorkersInEqualParts(flushBytes: Int, workers: Int) throws {
         let folder = try sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
         let lines = (0..<100).map { #"{"id": \#(1000 + $0), "name": "row"}"# }
         let input = folder.appendingPathComponent("input.jsonl")
         let data = Data((lines.joined(separator: "\n") + "\n").utf8), line = lines[0].utf8.count + 1
         try data.write(to: input)
-        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"), flushBytes: flushBytes)
+        let files = try ExtractFiles(folder: folder.appendingPathComponent("package"), flushBytes: flushBytes, normalizeWorkers: workers)
         try files.appendJSONFile(input, resource: 0)
         let sizes = try ExtractFiles.files(in: folder.appendingPathComponent("package"), resource: 0)
             .map { try #require(FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int) }
         let full = (data.count + flushBytes - 1) / flushBytes
-        let count = full % 2 == 1 && full > 1 ? full + 1 : full
+        let count = full > 1 && full % workers != 0 ? full + workers - full % workers : full
         #expect(sizes.count == count)
         #expect(sizes.reduce(0, +) == data.count)
         // One size, up to the line end that closes each part; the last takes what is left.

@@ -24,7 +24,7 @@ struct IncrementalFailureTests {
         let error = await #expect(throws: IngestError.self) {
             try await pipeline.run(reposFromAPI(InclusiveRepoAPI(rows: rows), seen: seen))
         }
-        #expect(error?.code == .loadFailed)
+        #expect(error?.kind == .loadFailed)
         #expect(try sandbox.ids() == [1, 2])
         #expect(try sandbox.storedCursor()?["last_value"] == .string(minute(2)))
         #expect(try await pipeline.cursorState()?["last_value"] == .string(minute(2)))
@@ -60,7 +60,7 @@ struct IncrementalFailureTests {
         let error = await #expect(throws: IngestError.self) {
             try await pipeline.run(.rows("repos", [pushedRepo(2, at: 2), numbered], incremental: Incremental(cursorPath: "pushed_at")))
         }
-        #expect(error?.code == .incrementalCursor)
+        #expect(error?.kind == .incrementalCursor)
         #expect(error?.message == """
             resource repos, row 2: its cursor value at "pushed_at" cannot be compared with the start value: \
             the integer 1700000000 cannot be ordered against the timestamp "2024-01-01T00:01:00Z"
@@ -91,7 +91,7 @@ struct IncrementalFailureTests {
             try emit.row(pushedRepo(1, at: 1))
         }
         let error = await #expect(throws: IngestError.self) { try await sandbox.pipeline().run(resource) }
-        #expect(error?.code == .incrementalCursor)
+        #expect(error?.kind == .incrementalCursor)
         #expect(error?.message.hasPrefix("resource repos: the incremental cannot run: ") == true)
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
         #expect(produced.values.isEmpty)

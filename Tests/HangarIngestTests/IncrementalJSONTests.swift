@@ -185,7 +185,7 @@ struct IncrementalJSONTests {
         let error = await #expect(throws: IngestError.self) {
             try await sandbox.pipeline().run(.json("repos", Data(lines.utf8), incremental: Incremental(cursorPath: "pushed_at")))
         }
-        #expect(error?.code == .malformedJSON)
+        #expect(error?.kind == .malformedJSON)
         #expect(error?.message.contains("row 2 (line 2") == true, "\(error?.message ?? "")")
         #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
     }

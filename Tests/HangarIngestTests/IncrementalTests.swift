@@ -289,7 +289,7 @@ struct IncrementalTests {
         let error = await #expect(throws: IngestError.self) {
             try await pipeline.run(.rows("repos", rows, incremental: Incremental(cursorPath: "pushed_at")))
         }
-        #expect(error?.code == .incrementalCursor)
+        #expect(error?.kind == .incrementalCursor)
         #expect(error?.message.contains("resource repos, row 3") == true)
         #expect(error?.message.contains("\"pushed_at\"") == true)
         #expect(error?.message.contains("onCursorValueMissing") == true)

@@ -64,7 +64,7 @@ struct InlineNormalizeTests {
             IngestValue.object([(key: "id", value: .int(Int64(i))), (key: "extra", value: .int(1))])
         }, hints: TableHints(table: "t", schemaContract: frozen))
         let error = await #expect(throws: IngestError.self) { try await pipeline.run(breaking) }
-        #expect(error?.code == .contractViolation)
+        #expect(error?.kind == .contractViolation)
         #expect(error?.message.contains("column extra") == true, "\(error?.message ?? "")")
         for stage in ["normalize/extracted", "load/normalized"] {
             let left = (try? FileManager.default.contentsOfDirectory(atPath: sandbox.pipelines.appendingPathComponent("repos_pipeline/\(stage)").path)) ?? []

@@ -225,7 +225,7 @@ struct LoaderFileTests {
         let connection = try place.connect()
         try place.createTable(on: connection, columns: AllTypes.columns.map { ($0.name, $0.dataType.duckDBType) })
         let error = #expect(throws: IngestError.self) { try place.load(files, on: connection) }
-        #expect(error?.code == .loaderFile)
+        #expect(error?.kind == .loaderFile)
         #expect(error?.message.contains(files[0].url.path) == true)
     }
 
@@ -251,7 +251,7 @@ struct LoaderFileTests {
         for bad in ["1.2.3", "12e3", "abc", "", "1" + String(repeating: "0", count: 30), "- 1"] {
             let batch = TableBatch(table: "t", columns: [ColumnSchema(name: "price", dataType: .decimal)], buffers: [.decimal([bad])])
             let error = #expect(throws: IngestError.self) { try place.write([batch], format: format, subfolder: UUID().uuidString) }
-            #expect(error?.code == .invalidData)
+            #expect(error?.kind == .invalidData)
             #expect(error?.message.contains("price") == true)
         }
     }

@@ -22,7 +22,7 @@ struct NamingConventionTests {
 
     @Test func emptyNamesAreRefusedWithTheName() throws {
         let error = #expect(throws: IngestError.self) { try NamingConvention().normalize("   ") }
-        #expect(error?.code == .invalidName)
+        #expect(error?.kind == .invalidName)
         #expect(error?.message.contains("empty") == true)
     }
 

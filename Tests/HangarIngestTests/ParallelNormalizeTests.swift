@@ -3,7 +3,7 @@ import Foundation
 @testable import HangarIngest
 import Testing
 
-/// Two workers normalizing halves of a package give exactly what one worker gives.
+/// Several workers normalizing shares of a package give exactly what one worker gives.
 struct ParallelNormalizeTests {
     static func options(workers: Int) -> PipelineOptions {
         var options = PipelineOptions()
@@ -39,17 +39,21 @@ struct ParallelNormalizeTests {
         FROM github.repos
         """
 
-    @Test func twoWorkersGiveTheSameTablesAsOne() async throws {
+    @Test(arguments: [2, 3, 5])
+    func severalWorkersGiveTheSameTablesAsOne(workers: Int) async throws {
         let (sequential, one) = try await load(Self.rows, workers: 1)
-        let (parallel, two) = try await load(Self.rows, workers: 2)
+        let (parallel, several) = try await load(Self.rows, workers: workers)
         #expect(try parallel.query(Self.checksum) == sequential.query(Self.checksum))
-        #expect(two.rowCounts == one.rowCounts)
+        #expect(several.rowCounts == one.rowCounts)
         let types = "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'github' ORDER BY table_name, column_name"
         #expect(try parallel.query(types) == sequential.query(types))
-        // Job files of both workers were loaded, in order.
-        let jobs = parallel.pipelines.appendingPathComponent("repos_pipeline/load/loaded/\(two.packages[0].loadID)/completed_jobs")
+        // Job files of every worker were loaded, each worker's from its own share of file ids.
+        let jobs = parallel.pipelines.appendingPathComponent("repos_pipeline/load/loaded/\(several.packages[0].loadID)/completed_jobs")
         let names = try FileManager.default.contentsOfDirectory(atPath: jobs.path).filter { $0.hasPrefix("repos.") }.sorted()
-        #expect(names.contains { $0.hasPrefix("repos.5") } && names.contains { $0.hasPrefix("repos.0") })
+        for worker in 0..<workers {
+            let first = "repos.\(String(format: "%05d", worker * (JobName.fileIDs / workers))).0."
+            #expect(names.contains { $0.hasPrefix(first) }, "no \(first)* among \(names)")
+        }
     }
 
     @Test func halvesThatDisagreeOnATypeFallBackToOneWorker() async throws {
@@ -76,7 +80,7 @@ struct ParallelNormalizeTests {
     }
 
     /// Extracted parts each run a line past their nominal size and the last is short: the cut
-    /// still gives each worker half of the parts, and otherwise the halves nearest in size.
+    /// still gives each of two workers half of the parts, and otherwise the halves nearest in size.
     @Test(arguments: [
         ([7_350_300, 7_350_250, 7_350_410, 7_350_280, 7_350_330, 7_350_390, 7_350_200, 7_350_310, 7_350_270,
           7_350_330, 7_350_300, 7_350_250, 7_350_410, 7_350_280, 7_350_330, 7_350_390, 7_350_200, 7_344_000], 9),
@@ -88,6 +92,30 @@ struct ParallelNormalizeTests {
         ([2, 2, 5, 3], 2),
     ])
     func partsAreCutIntoTheHalvesNearestInSize(sizes: [Int], split: Int) {
-        #expect(Pipeline.halfway(sizes) == split)
+        #expect(Pipeline.contiguousRuns(sizes, count: 2) == [0..<split, split..<sizes.count])
+    }
+
+    /// More workers: each run comes nearest an equal share of what the runs before it left, and
+    /// every worker gets at least one part.
+    @Test(arguments: [
+        ([1, 1, 1, 1, 1, 1], 3, [0..<2, 2..<4, 4..<6]),
+        ([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 3, [0..<1, 1..<6, 6..<11]),
+        ([1, 1, 1, 10], 3, [0..<2, 2..<3, 3..<4]),
+        ([5, 5, 5], 3, [0..<1, 1..<2, 2..<3]),
+        ([3, 3, 3, 3, 3, 3, 3, 3], 4, [0..<2, 2..<4, 4..<6, 6..<8]),
+        ([8, 8, 8, 8, 8, 8, 8, 8, 8, 2], 5, [0..<2, 2..<4, 4..<6, 6..<8, 8..<10]),
+    ])
+    func partsAreCutIntoRunsNearestInSize(sizes: [Int], count: Int, runs: [Range<Int>]) {
+        #expect(Pipeline.contiguousRuns(sizes, count: count) == runs)
+    }
+
+    @Test func aWorkerWhoseFilesRunPastItsFileIDsFailsRatherThanInterleave() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jobwriters-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writers = JobWriters(folder: folder, format: .jsonl, maxFileBytes: 1, fileIDs: 10..<12)
+        let column = ColumnSchema(name: "id", dataType: .bigint)
+        for id in 0..<3 { try writers.write(TableBatch(table: "t", columns: [column], buffers: [.bigint([Int64(id)])])) }
+        let error = #expect(throws: IngestError.self) { try writers.finish() }
+        #expect(error?.kind == .loaderFile)
     }
 }

@@ -173,7 +173,7 @@ struct PipelineTests {
         let error = await #expect(throws: IngestError.self) {
             try await pipeline.run(Resource.json("repos", Data(#"[{"id": 2}, {"id": 3,]"#.utf8), hints: TableHints(table: "repos")))
         }
-        #expect(error?.code == .malformedJSON)
+        #expect(error?.kind == .malformedJSON)
         #expect(error?.message.contains("row 2") == true)
         #expect(try sandbox.query("SELECT * FROM github.repos") == before)
         #expect(try sandbox.count("github._dlt_loads") == 1)
@@ -205,7 +205,7 @@ struct PipelineFailureTests {
         try connection.execute("CREATE SCHEMA github; CREATE TABLE github.repos (id BIGINT, full_name INTEGER)")
         let pipeline = try sandbox.pipeline()
         let error = await #expect(throws: IngestError.self) { try await pipeline.run([repoRow(1)], table: "repos") }
-        #expect(error?.code == .loadFailed)
+        #expect(error?.kind == .loadFailed)
         let info = try #require(error?.loadInfo)
         let failed = try #require(info.packages.first?.failedJobs.first)
         #expect(failed.table == "repos")
@@ -239,7 +239,7 @@ struct PipelineFailureTests {
         try Data("x".utf8).write(to: blocker)
         let pipeline = try Pipeline(name: "p", destination: .duckdb(path: sandbox.databasePath), dataset: "d", pipelinesDirectory: blocker)
         let error = await #expect(throws: IngestError.self) { try await pipeline.run([repoRow(1)], table: "repos") }
-        #expect(error?.code == .storage)
+        #expect(error?.kind == .storage)
         #expect(error?.message.contains("cannot create the load package folder") == true)
         #expect(!FileManager.default.fileExists(atPath: sandbox.databasePath))
     }

@@ -41,7 +41,7 @@ struct SchemaContractTests {
     func freezeFailsNamingTableColumnAndEntityAndLoadsNothing(_ entity: Entity) async throws {
         let (sandbox, pipeline) = try await prepared()
         let error = await #expect(throws: IngestError.self) { try await pipeline.run(resource(entity, .freeze)) }
-        #expect(error?.code == .contractViolation)
+        #expect(error?.kind == .contractViolation)
         let expected = switch entity {
         case .tables: "table t__tags, row 2: the table t__tags is new and tables are frozen"
         case .columns: "table t, column extra, row 2: the column extra is new and columns are frozen"
@@ -97,7 +97,7 @@ struct SchemaContractTests {
     @Test func aRunContractOverridesTheResources() async throws {
         let (sandbox, pipeline) = try await prepared()
         let error = await #expect(throws: IngestError.self) { try await pipeline.run(resource(.columns, .evolve), schemaContract: .freeze) }
-        #expect(error?.code == .contractViolation)
+        #expect(error?.kind == .contractViolation)
         #expect(try sandbox.count("github.t") == 1)
     }
 
@@ -105,7 +105,7 @@ struct SchemaContractTests {
         let (sandbox, pipeline) = try await prepared()
         let frozen = Source("github", resources: [.rows("t", Self.rows(violating: .columns), hints: TableHints(table: "t"))], schemaContract: .freeze)
         let error = await #expect(throws: IngestError.self) { try await pipeline.run(frozen) }
-        #expect(error?.code == .contractViolation)
+        #expect(error?.kind == .contractViolation)
         // A resource's own contract wins over its source's.
         let own = Source("github", resources: [resource(.columns, .evolve)], schemaContract: .freeze)
         _ = try await pipeline.run(own)

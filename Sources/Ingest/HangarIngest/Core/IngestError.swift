@@ -2,7 +2,7 @@
 ///
 /// The message is written for the person running the pipeline: it says what to change.
 public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let code: Code
+    public let kind: Kind
     public let message: String
     /// For a failed load: what the run did, failed jobs included.
     public internal(set) var loadInfo: LoadInfo?
@@ -34,40 +34,40 @@ public struct IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         return error
     }
 
-    public init(_ code: Code, message: String) {
-        self.code = code
+    public init(_ kind: Kind, message: String) {
+        self.kind = kind
         self.message = message
     }
 
     public var description: String { message }
 
     public static func == (left: IngestError, right: IngestError) -> Bool {
-        left.code == right.code && left.message == right.message && left.loadInfo == right.loadInfo
+        left.kind == right.kind && left.message == right.message && left.loadInfo == right.loadInfo
     }
 
     /// The category of a failure; new categories may be added, compare with the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private let name: Name
         private init(_ name: Name) { self.name = name }
         public var description: String { name.rawValue }
 
-        public static let invalidName = Code(.invalidName)
-        public static let invalidData = Code(.invalidData)
+        public static let invalidName = Kind(.invalidName)
+        public static let invalidData = Kind(.invalidData)
         /// A loader file could not be written, found or read back.
-        public static let loaderFile = Code(.loaderFile)
+        public static let loaderFile = Kind(.loaderFile)
         /// Input that is not well-formed JSON (or typed JSON lines); the message says where.
-        public static let malformedJSON = Code(.malformedJSON)
+        public static let malformedJSON = Kind(.malformedJSON)
         /// Reading or writing the pipeline's files failed (disk full, permissions).
-        public static let storage = Code(.storage)
+        public static let storage = Kind(.storage)
         /// A feature this version does not have yet.
-        public static let unsupported = Code(.unsupported)
+        public static let unsupported = Kind(.unsupported)
         /// A load job failed for good; the package was aborted and the destination left as it was.
-        public static let loadFailed = Code(.loadFailed)
+        public static let loadFailed = Kind(.loadFailed)
         /// Data broke a frozen schema contract; nothing was loaded.
-        public static let contractViolation = Code(.contractViolation)
+        public static let contractViolation = Kind(.contractViolation)
         /// An incremental cannot run as configured, or a row's cursor value is missing or cannot
         /// be compared with the cursor's values; the message names the resource and the row.
-        public static let incrementalCursor = Code(.incrementalCursor)
+        public static let incrementalCursor = Kind(.incrementalCursor)
 
         private enum Name: String {
             case invalidName = "invalid name"

@@ -40,7 +40,7 @@ enum MemoryRelease {
     }()
 
     /// The delay is process-wide: threads collecting at once take turns, so that none restores
-    /// the zero another set (a delay left at zero made workload 3 a quarter slower).
+    /// the zero another set (left at zero, every later free decommits at once, which is slow).
     private static let zeroDelay = NSLock()
 
     /// `returnFreedMemory` on a serial queue's thread, after the work queued so far: its blocks
@@ -67,7 +67,7 @@ enum MemoryRelease {
         }
         guard let delay = mimalloc.decommitDelay else { return mimalloc.collect(true) }
         // mimalloc decommits freed pages only a delay after they were freed, and collecting does
-        // not shorten it: a third of what a thread freed stayed resident (96 MB freed, 32 MB kept).
+        // not shorten it: what a thread freed last stayed resident.
         // With the delay at zero for the collection, all of it goes back.
         zeroDelay.withLock {
             delay.set(Mimalloc.decommitDelayOption, 0)

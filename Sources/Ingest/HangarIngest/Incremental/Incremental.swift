@@ -30,7 +30,7 @@
 /// and ISO-8601 timestamp strings as instants (`…Z` and `…+00:00` are the same instant); `.date`
 /// values and `YYYY-MM-DD` strings as days; other strings by their UTF-8 bytes (code points).
 /// Values of kinds that cannot be ordered against each other (a number and a timestamp) fail the
-/// run with ``IngestError/Code/incrementalCursor``. State stores timestamps as ISO-8601 strings
+/// run with ``IngestError/Kind/incrementalCursor``. State stores timestamps as ISO-8601 strings
 /// and dates as `YYYY-MM-DD`, so a cursor read back from state (``IncrementalCursor/lastValue``)
 /// is a string even if the rows carried `.timestamp` values; they still compare as instants.
 public struct Incremental: Sendable, Equatable {

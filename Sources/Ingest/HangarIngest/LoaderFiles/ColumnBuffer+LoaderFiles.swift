@@ -32,8 +32,8 @@ extension ColumnBuffer {
     /// The values of `rows` for `Appender.append(columns:)`, and the index in them of the first
     /// row. Columns stored as the appender takes them are shared whole rather than copied: a
     /// batch spans files, so its rows go in slices, and copying a slice retained (then released)
-    /// every string in it, 3% of workload 1's CPU. Decimals become exact at the column's scale
-    /// (`DecimalText`); JSON is passed as text for the caller's column to check.
+    /// every string in it. Decimals become exact at the column's scale (`DecimalText`); JSON is
+    /// passed as text for the caller's column to check.
     func columnValues(_ rows: Range<Int>, column: ColumnSchema) throws -> (values: ColumnValues, first: Int) {
         switch self {
         case .bigint(let v): (.int64s(v), rows.lowerBound)

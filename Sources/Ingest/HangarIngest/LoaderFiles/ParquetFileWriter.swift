@@ -3,16 +3,16 @@ import Foundation
 
 /// Parquet files written by DuckDB's own writer, uncompressed: loader files are read once, by the
 /// load, on the same machine, and snappy (pyarrow's default for dlt's) cost more in writing and
-/// reading them than it saved (workload 1: 2.1 -> 2.0 s), for twice the bytes on disk.
+/// reading them than it saved, though the files take more disk for the while they exist.
 /// The rows of the open file are held as
 /// appender columns in Swift, then `COPY`'d to the file when it closes, read straight from them
 /// by a chunk-producing table function. (Staging them in a DuckDB table first cost a second
-/// copy into table storage, with its locks and statistics, about half of the writer's time.)
+/// copy into table storage, with its locks and statistics.)
 ///
 /// The size limit counts the held rows' in-memory size (`ColumnBuffer.estimatedBytes`),
 /// because the file only exists once it is complete. Row groups of 20,480 rows (DuckDB's default
-/// is 122,880) keep DuckDB from holding a whole file's rows while it encodes them: a run's peak
-/// memory went down by 13 MB, and loading reads them as fast.
+/// is 122,880) keep DuckDB from holding a whole file's rows while it encodes them, which lowers a
+/// run's peak memory, and loading reads them as fast.
 final class ParquetFileWriter: LoaderFileFormatWriter {
     private let connection: Connection
     private let staged = StagedRows()
@@ -112,7 +112,7 @@ final class ParquetFileWriter: LoaderFileFormatWriter {
         do {
             try connection.execute(sql)
         } catch let error as DuckDBError {
-            let kind: IngestError.Code = error.kind == .conversion || error.kind == .outOfRange ? .invalidData : .loaderFile
+            let kind: IngestError.Kind = error.kind == .conversion || error.kind == .outOfRange ? .invalidData : .loaderFile
             let target = file.map { "writing \($0.path)" } ?? "staging parquet rows"
             throw IngestError(kind, message: "\(target): \(error.message)")
         }
@@ -170,8 +170,8 @@ private final class StagedRows: @unchecked Sendable {
 
 extension ParquetFileWriter {
     /// Opens the writers' database on another thread while the caller normalizes rows, which
-    /// comes before any file is written (10-15 ms of a small package's normalize). The database
-    /// stays open while the returned value exists.
+    /// comes before any file is written, so a small package's normalize need not wait for it.
+    /// The database stays open while the returned value exists.
     static func openDatabaseAhead() -> DatabaseAhead {
         DatabaseAhead(shared)
     }
@@ -204,9 +204,9 @@ final class DatabaseAhead: @unchecked Sendable {
 }
 
 /// One in-memory DuckDB for the writers that exist at once (a writer per table and normalize
-/// worker), each on its own connection: opening a database costs about 10 ms. It closes, handing
-/// its memory back, when the last writer using it is gone. One thread: writers run side by side
-/// on the workers' threads, and COPY keeps row order.
+/// worker), each on its own connection: opening a database is slow beside opening a connection.
+/// It closes, handing its memory back, when the last writer using it is gone. One thread: writers
+/// run side by side on the workers' threads, and COPY keeps row order.
 fileprivate final class SharedDatabase: @unchecked Sendable {
     private let lock = NSLock()
     private weak var current: Database?

@@ -73,10 +73,10 @@ final class InlineNormalizer: @unchecked Sendable {
                 position += 1
                 try normalize(row, entry: entry, position: position)
             })
-        } catch let error as IngestError where error.code == .malformedJSON {
+        } catch let error as IngestError where error.kind == .malformedJSON {
             let place = before > 0 ? "in the document after its first \(before) rows, " : ""
             throw IngestError(.malformedJSON, message: "resource \(entry.name): \(place)\(error.message)")
-        } catch let error as IngestError where ![.storage, .loaderFile].contains(error.code) {
+        } catch let error as IngestError where ![.storage, .loaderFile].contains(error.kind) {
             throw PartOrigin.locateRow(error, row: position - before, of: data, layout: layout, typed: false)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Normalizes a run of a package's extracted parts into its own loader files: the whole package
-/// in one worker, or half of it in each of two workers running side by side.
+/// in one worker, or a contiguous share of it in each of several workers running side by side.
 final class NormalizeWorker {
     /// One extracted file of one resource.
     struct Part {
@@ -23,11 +23,11 @@ final class NormalizeWorker {
     private let loadID: String
 
     init(parts: [Part], schema: Schema, naming: NamingConvention, loadID: String, options: PipelineOptions,
-         jobs: URL, format: LoaderFileFormat, fileIDOffset: Int) {
+         jobs: URL, format: LoaderFileFormat, fileIDs: Range<Int>? = nil) {
         self.parts = parts
         self.loadID = loadID
         progress = options.progress
-        let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDOffset: fileIDOffset)
+        let writers = JobWriters(folder: jobs, format: format, maxFileBytes: options.maxFileBytes, fileIDs: fileIDs)
         self.writers = writers
         normalizer = Normalizer(schema: schema, naming: naming, loadID: loadID, batchRows: options.batchRows,
                                 collidingKeysFail: options.collidingKeysFail) { batch in
@@ -67,14 +67,14 @@ final class NormalizeWorker {
                             return true
                         }
                     })
-                } catch let error as IngestError where error.code == .malformedJSON {
+                } catch let error as IngestError where error.kind == .malformedJSON {
                     // Large files are copied in parts at extract, and the reader counts within a
                     // part: the position is told as the file's own.
                     let folder = part.url.deletingLastPathComponent().deletingLastPathComponent()
                     let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)
                     let located = PartOrigin.locate(error, in: part.url, parts: parts)
                     throw IngestError(.malformedJSON, message: "resource \(part.resource.name): \(located.message)")
-                } catch let error as IngestError where ![.storage, .loaderFile].contains(error.code) {
+                } catch let error as IngestError where ![.storage, .loaderFile].contains(error.kind) {
                     // A row the normalizer refused: say where it is in the input, as a user finds it.
                     let folder = part.url.deletingLastPathComponent().deletingLastPathComponent()
                     let parts = ExtractFiles.files(in: folder, resource: part.resource.index).map(\.url)
@@ -84,7 +84,7 @@ final class NormalizeWorker {
                 positions[part.resource.index] = position
             }
             schema = try normalizer.finish()
-            // The last files are written here, side by side with the other worker's.
+            // The last files are written here, side by side with the other workers'.
             jobColumns = try writers.finish()
         } catch {
             failure = error

@@ -10,21 +10,22 @@ final class JobWriters {
     private let folder: URL
     private let format: LoaderFileFormat
     private let maxFileBytes: Int
-    /// Added to file ids, so writers working side by side name their files apart, in order.
-    private let fileIDOffset: Int
+    /// The file ids of each table's files, so writers working side by side name their files
+    /// apart, in order; nil for ids from 0 without a limit.
+    private let fileIDs: Range<Int>?
     private var writers: [String: LoaderFileWriter] = [:]
 
-    init(folder: URL, format: LoaderFileFormat, maxFileBytes: Int, fileIDOffset: Int = 0) {
+    init(folder: URL, format: LoaderFileFormat, maxFileBytes: Int, fileIDs: Range<Int>? = nil) {
         self.folder = folder
         self.format = format
         self.maxFileBytes = maxFileBytes
-        self.fileIDOffset = fileIDOffset
+        self.fileIDs = fileIDs
     }
 
     func write(_ batch: TableBatch) throws {
         guard batch.rowCount > 0 else { return }
         if writers[batch.table] == nil {
-            let table = batch.table, format = format, offset = fileIDOffset
+            let table = batch.table, format = format, offset = fileIDs?.lowerBound ?? 0
             writers[table] = try LoaderFileWriter(table: table, format: format, folder: folder, maxFileBytes: maxFileBytes) {
                 JobName.make(table: table, fileID: offset + $0, format: format)
             }
@@ -32,11 +33,16 @@ final class JobWriters {
         try writers[batch.table]!.write(batch)
     }
 
-    /// Closes every file; returns each job file's columns, by file name.
+    /// Closes every file; returns each job file's columns, by file name. Fails when a table's
+    /// files ran past the writer's file ids, whose names would then sort among the next writer's.
     func finish() throws -> [String: [ColumnSchema]] {
         var jobs: [String: [ColumnSchema]] = [:]
         for table in writers.keys.sorted() {
-            for file in try writers[table]!.finish() { jobs[file.url.lastPathComponent] = file.columns }
+            let files = try writers[table]!.finish()
+            if let fileIDs, files.count > fileIDs.count {
+                throw IngestError(.loaderFile, message: "\(table) took \(files.count) loader files, more than the \(fileIDs.count) file ids of its writer")
+            }
+            for file in files { jobs[file.url.lastPathComponent] = file.columns }
         }
         return jobs
     }

@@ -69,8 +69,8 @@ public struct PackageFolders: Sendable {
 
     /// Removes a finished stage's folder off the caller's path: renamed at once into a hidden
     /// `.partial` name (which the next run clears should this process end first), then deleted
-    /// on another thread. Deleting workload 1's 132 MB of extracted rows took the run 20 ms
-    /// between normalize and load; the load's second core is idle anyway.
+    /// on another thread. Deleting a large package's extracted rows would hold the run up between
+    /// normalize and load; the load leaves a core idle anyway.
     func removeInBackground(_ folder: URL) throws {
         let retired = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).removed.partial", isDirectory: true)
         try? FileManager.default.removeItem(at: retired)

@@ -37,7 +37,7 @@ struct PartOrigin: Codable, Equatable {
             position = RowPosition(row: position.row, line: position.line + lines, byteOffset: position.byteOffset + origin.byte)
             file = " of \(origin.source)"
         }
-        var located = IngestError(error.code, message: "\(error.message) (line \(position.line), byte \(position.byteOffset)\(file))")
+        var located = IngestError(error.kind, message: "\(error.message) (line \(position.line), byte \(position.byteOffset)\(file))")
         located.loadInfo = error.loadInfo
         return located
     }

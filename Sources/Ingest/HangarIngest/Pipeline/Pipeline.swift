@@ -118,7 +118,7 @@ public actor Pipeline {
         let loadID = LoadIDs.next(after: lastLoadID())
         let outcome: NormalizeOutcome
         do {
-            // Opening the loader files' database takes a core for 10-20 ms; while the resource
+            // Opening the loader files' database keeps a core busy a while; while the resource
             // starts (a file copied, an API asked) the other core is free, and normalize then finds
             // it open. The block's end closes it, so its memory goes back before the load.
             let writersDatabase = format == .parquet ? ParquetFileWriter.openDatabaseAhead() : nil
@@ -247,8 +247,8 @@ public actor Pipeline {
 }
 
 extension IngestError {
-    init(_ code: Code, message: String, loadInfo: LoadInfo) {
-        self.init(code, message: message)
+    init(_ kind: Kind, message: String, loadInfo: LoadInfo) {
+        self.init(kind, message: message)
         self.loadInfo = loadInfo
     }
 }

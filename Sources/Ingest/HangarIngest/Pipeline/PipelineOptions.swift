@@ -5,19 +5,18 @@ public struct PipelineOptions: Sendable {
     public var loaderFileFormat: LoaderFileFormat = .parquet
     public var replaceStrategy: ReplaceStrategy = .truncateAndInsert
     /// Loader files rotate when they reach this size; parquet rows wait in memory until their
-    /// file is written, so this also bounds normalize's memory. (12 MB took as long, with a
-    /// 15-20 MB higher peak: 215 against 199 MB for 200,000 records in 10 pages.)
+    /// file is written, so this also bounds normalize's memory; larger files were no faster.
     public var maxFileBytes: Int = 8 << 20
     /// Rows a table buffers in normalize before they go to a loader file. A parquet file holds
     /// its batches' columns until it is written, a batch that spans two files until the second
-    /// is. A file of GitHub rows holds about 18,000, so nearly every batch of 20,000 spanned two;
-    /// 200,000 records in 10 pages then peaked 8-14 MB higher (204-214 against 193-196 MB),
-    /// and took as long.
+    /// is: batches of about a file's rows nearly all span two, which raises the peak for nothing.
     public var batchRows: Int = 10_000
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
     /// conflict) is tried again before the run gives up, leaving it pending.
     public var transientRetries: Int = 3
-    /// Threads that normalize a large package side by side (each a share of its parts).
+    /// Threads that normalize a large package side by side, each a contiguous share of its
+    /// extracted parts (at most one worker per part); 1 normalizes in the calling thread. Workers
+    /// that disagree on a column's type start over as one, so the result never depends on it.
     public var normalizeWorkers: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
     /// Packages smaller than this normalize in one thread: sharing would cost more than it saves.
     public var parallelNormalizeBytes: Int = 4 << 20

@@ -19,6 +19,9 @@ final class ExtractFiles: @unchecked Sendable {
     private var fileNumbers: [Int: Int] = [:]
     /// The size at which extracted rows are cut into a new part file.
     let flushBytes: Int
+    /// The workers that will normalize the parts: a large JSON lines file is cut into a multiple
+    /// of this many parts.
+    let normalizeWorkers: Int
     // Used by the caller's thread only.
     private var batch: [IngestValue] = []
     private var batchResource = 0
@@ -33,18 +36,18 @@ final class ExtractFiles: @unchecked Sendable {
     var normalizedInline: Bool { mode == .inline }
 
     private let queue = DispatchQueue(label: "hangar.extract-files")
-    /// Bounds the batches handed over but not yet written, and so the memory they hold. 16
-    /// (16,000 rows) lets the normalizer keep going while a resource builds its next page: w3
-    /// 2.38 -> 2.28 s for about 5 MB; 24 was no faster.
+    /// Bounds the batches handed over but not yet written, and so the memory they hold: enough
+    /// for the normalizer to keep going while a resource builds its next page, and no more.
     private let inFlight = DispatchSemaphore(value: 16)
     /// Documents (API pages, say) can be large: one waits while the resource makes the next.
     private let documentsInFlight = DispatchSemaphore(value: 1)
     private let failureLock = NSLock()
     private var failure: (any Error)?
 
-    init(folder: URL, flushBytes: Int = 8 << 20, inline: InlineNormalizer? = nil) throws {
+    init(folder: URL, flushBytes: Int = 8 << 20, normalizeWorkers: Int = 2, inline: InlineNormalizer? = nil) throws {
         self.folder = folder
         self.flushBytes = flushBytes
+        self.normalizeWorkers = max(normalizeWorkers, 1)
         self.inline = inline
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("new_jobs"), withIntermediateDirectories: true)
     }
@@ -177,11 +180,11 @@ final class ExtractFiles: @unchecked Sendable {
             try copy(input, range: 0..<size, from: url, resource: resource, kind: "json")
             return
         }
-        // Parts of one size, and an even number of them, rather than full parts and a remainder:
-        // normalize gives each of its two workers a contiguous half by size, and a 14 MB file cut
-        // 8 + 6 MB left one worker waiting for the other, as an odd number of parts would.
+        // Parts of one size, as many as a multiple of the workers, rather than full parts and a
+        // remainder: normalize gives each worker a contiguous run by size, and parts of unequal
+        // size, or a count the workers do not divide, leave one worker waiting for the others.
         var parts = (size + flushBytes - 1) / flushBytes
-        if parts > 1, parts % 2 == 1 { parts += 1 }
+        if parts > 1, parts % normalizeWorkers != 0 { parts += normalizeWorkers - parts % normalizeWorkers }
         let partBytes = (size + parts - 1) / parts
         var start = 0
         while start < size {

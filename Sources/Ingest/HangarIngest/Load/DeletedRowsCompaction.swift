@@ -4,8 +4,8 @@ import DuckDB
 ///
 /// A merge deletes the rows it replaces. DuckDB keeps deleted rows in their row groups and, at
 /// each checkpoint, rewrites adjacent row groups whenever that saves one — for a merge replacing
-/// 10% of a 200,000-row table that meant rewriting nearly all of its child table on every run,
-/// three quarters of the load's time. Like PostgreSQL's autovacuum scale factor, compaction waits
+/// a small share of a table that meant rewriting nearly all of its child table on every run, most
+/// of the load's work. Like PostgreSQL's autovacuum scale factor, compaction waits
 /// until deleted rows are a share (`threshold`) of some table the load writes, and then happens in
 /// that load's checkpoint. Tables therefore carry at most about that share of dead rows, plus
 /// whatever one load deletes; reading them stays correct either way, only slightly slower.
@@ -27,8 +27,7 @@ struct DeletedRowsCompaction {
     /// table, since rows the transaction appends or deletes are not in storage yet.
     static func storedRows(schema: String, table: String, on connection: Connection) throws -> StoredRows {
         // `estimated_size` is the rows the table's row groups hold, deleted ones included (what
-        // `pragma_storage_info` adds up, without reading every column's segments: 6 ms on a
-        // 30-column table).
+        // `pragma_storage_info` adds up, without reading every column's segments as it does).
         let stored = try connection.scalar(
             "SELECT estimated_size FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table], as: Int.self) ?? 0
         let live = try connection.scalar("SELECT count(*) FROM \(SystemTables.quote(schema)).\(SystemTables.quote(table))", as: Int.self) ?? 0

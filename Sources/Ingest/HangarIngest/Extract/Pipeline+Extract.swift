@@ -16,7 +16,8 @@ extension Pipeline {
                 inline = try InlineNormalizer(partial: try folders.partial(loadID, in: folders.normalized), schema: try currentSchema(),
                                               naming: naming, loadID: loadID, options: options, format: format)
             }
-            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes, inline: inline)
+            let files = try ExtractFiles(folder: partial, flushBytes: options.extractPartBytes, normalizeWorkers: options.normalizeWorkers,
+                                         inline: inline)
             extractFiles = files
             var entries: [PackageManifest.ResourceEntry] = []
             for (index, resource) in source.resources.enumerated() {
@@ -63,7 +64,7 @@ extension Pipeline {
     /// from the same nonisolated context: with no suspension after the resource's last rows, that
     /// is the thread that built them. The rows are freed by the thread that writes them, into the
     /// allocator pages of the thread that built them, and only that thread can give those back:
-    /// otherwise a page of rows (30 MB in workload 3) stays resident through the load.
+    /// otherwise a whole page of rows stays resident through the load.
     private static func produce(_ resource: Resource, into emitter: ResourceEmitter, files: ExtractFiles) async throws {
         try await resource.produce(emitter)
         try files.waitUntilWritten()

@@ -2,11 +2,11 @@
 /// instead of analysed at every checkpoint.
 ///
 /// DuckDB tries each of its compressions on every column segment it writes and keeps the
-/// smallest. Row ids are random: `_dlt_id` compresses by a few percent at best, and the
-/// parent and root ids of child rows repeat once per item, which a dictionary captures. Trying
-/// FSST on them was a fifth of loading workload 1 (1.19 -> 0.95 s) for 4% more file.
-/// `_dlt_load_id` holds one value per load: a dictionary, which DuckDB picks for it anyway, is
-/// chosen without trying the others first (its checkpoint 19 -> 12 ms per 200,000 rows).
+/// smallest. Row ids are random: `_dlt_id` hardly compresses at all, and the parent and root
+/// ids of child rows repeat once per item, which a dictionary captures. Trying FSST on them was a
+/// large part of a load's time, for a file barely smaller. `_dlt_load_id` holds one value per
+/// load: a dictionary, which DuckDB picks for it anyway, is chosen without the checkpoint trying
+/// the others first.
 enum SystemColumnCompression {
     /// The `USING COMPRESSION` clause for a column of a new table, or "" to let DuckDB choose.
     static func clause(for column: ColumnSchema) -> String {

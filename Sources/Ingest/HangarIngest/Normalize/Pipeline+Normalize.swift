@@ -1,9 +1,9 @@
 import Foundation
 
-/// Two workers handed to the threads of `concurrentPerform`; each thread touches only its own.
-private final class WorkerPair: @unchecked Sendable {
+/// Workers handed to the threads of `concurrentPerform`; each thread touches only its own.
+private final class WorkerGroup: @unchecked Sendable {
     let workers: [NormalizeWorker]
-    init(_ first: NormalizeWorker, _ second: NormalizeWorker) { workers = [first, second] }
+    init(_ workers: [NormalizeWorker]) { self.workers = workers }
 }
 
 extension Pipeline {
@@ -21,14 +21,14 @@ extension Pipeline {
     func normalizeOrSetAside(_ loadID: String, format: LoaderFileFormat) throws -> NormalizeOutcome {
         do {
             return try normalize(loadID, format: format)
-        } catch let error as IngestError where [.invalidData, .malformedJSON, .invalidName, .contractViolation].contains(error.code) {
+        } catch let error as IngestError where [.invalidData, .malformedJSON, .invalidName, .contractViolation].contains(error.kind) {
             let failed = folders.pipeline.appendingPathComponent("normalize/failed", isDirectory: true)
             try? folders.publish(folders.extracted.appendingPathComponent(loadID, isDirectory: true), as: loadID, in: failed)
             // Each holds a copy of its input: keep the newest few, not every one ever.
             for old in folders.loadIDs(in: failed).dropLast(max(0, options.failedPackagesKept)) {
                 try? FileManager.default.removeItem(at: failed.appendingPathComponent(old, isDirectory: true))
             }
-            throw IngestError(error.code, message: error.message + " (the extracted package was set aside in \(failed.path)/\(loadID))")
+            throw IngestError(error.kind, message: error.message + " (the extracted package was set aside in \(failed.path)/\(loadID))")
         }
     }
 
@@ -109,47 +109,63 @@ extension Pipeline {
         return outcome
     }
 
-    /// Normalizes the parts on two threads when there is enough to share, each half into its own
-    /// loader files; when the halves disagree on a column's type, or anything fails, it starts
-    /// over in one worker, so results and error messages are exactly those of a sequential run.
+    /// Normalizes the parts on `normalizeWorkers` threads when there is enough to share (at most
+    /// one worker per part), each a contiguous run of them into its own loader files; when the
+    /// workers disagree on a column's type, or anything fails, it starts over in one worker, so
+    /// results and error messages are exactly those of a sequential run.
     private func normalizeParts(_ parts: [NormalizeWorker.Part], schema: Schema, loadID: String, jobs: URL,
                                 format: LoaderFileFormat) throws -> [NormalizeWorker] {
-        func worker(_ parts: [NormalizeWorker.Part], offset: Int) -> NormalizeWorker {
+        func worker(_ parts: [NormalizeWorker.Part], fileIDs: Range<Int>? = nil) -> NormalizeWorker {
             NormalizeWorker(parts: parts, schema: schema, naming: naming, loadID: loadID, options: options, jobs: jobs,
-                            format: format, fileIDOffset: offset)
+                            format: format, fileIDs: fileIDs)
         }
         let total = parts.reduce(0) { $0 + $1.bytes }
-        if options.normalizeWorkers > 1, parts.count >= 2, total >= options.parallelNormalizeBytes {
-            // Contiguous halves by size: files of the first half sort before the second's.
-            let split = Self.halfway(parts.map(\.bytes))
-            let pair = WorkerPair(worker(Array(parts[..<split]), offset: 0), worker(Array(parts[split...]), offset: 50_000))
-            DispatchQueue.concurrentPerform(iterations: 2) { pair.workers[$0].run() }
-            if pair.workers.allSatisfy({ $0.failure == nil }), NormalizeWorker.merge(pair.workers.compactMap(\.schema)) != nil {
-                return pair.workers
+        let count = min(options.normalizeWorkers, parts.count)
+        if count > 1, total >= options.parallelNormalizeBytes {
+            // Each worker names its files from its own share of the file ids, in the order of
+            // the runs, so the jobs load in the order one worker would have written them.
+            let share = JobName.fileIDs / count
+            let runs = Self.contiguousRuns(parts.map(\.bytes), count: count)
+            let group = WorkerGroup(runs.enumerated().map { index, run in
+                worker(Array(parts[run]), fileIDs: index * share..<(index + 1) * share)
+            })
+            DispatchQueue.concurrentPerform(iterations: count) { group.workers[$0].run() }
+            if group.workers.allSatisfy({ $0.failure == nil }), NormalizeWorker.merge(group.workers.compactMap(\.schema)) != nil {
+                return group.workers
             }
             // Closing the writers flushes nothing further; their files are then removed.
-            for worker in pair.workers { _ = try? worker.writers.finish() }
+            for worker in group.workers { _ = try? worker.writers.finish() }
             try? FileManager.default.removeItem(at: jobs)
             try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
         }
-        let single = worker(parts, offset: 0)
+        let single = worker(parts)
         single.run()
         if let failure = single.failure { throw failure }
         return [single]
     }
 
-    /// Where to cut parts of these sizes into two contiguous runs of the most nearly equal size
-    /// (each at least one part). Extracted parts all run a line past their nominal size, so
-    /// "add parts while the sum stays under half" would stop one short: 18 parts split 8 + 10,
-    /// and the first worker idled for a ninth of the work.
-    static func halfway(_ sizes: [Int]) -> Int {
-        let total = sizes.reduce(0, +)
-        var split = 1, running = sizes[0]
-        while split < sizes.count - 1, abs(total - 2 * (running + sizes[split])) < abs(total - 2 * running) {
-            running += sizes[split]
-            split += 1
+    /// Where to cut parts of these sizes into `count` contiguous runs of the most nearly equal
+    /// size, each at least one part (`count` at most the number of parts): each run ends where
+    /// its sum comes nearest an equal share of what the runs before it left. Extracted parts all
+    /// run a line past their nominal size, so "add parts while the sum stays under the share"
+    /// would stop one short and leave the first worker idle while the next finished a part more.
+    static func contiguousRuns(_ sizes: [Int], count: Int) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start = 0, left = sizes.reduce(0, +)
+        for runsLeft in stride(from: count, to: 1, by: -1) {
+            // How far a run of this sum is from its share, `left / runsLeft`, scaled by `runsLeft`.
+            func distance(_ sum: Int) -> Int { abs(left - runsLeft * sum) }
+            var end = start + 1, sum = sizes[start]
+            while end < sizes.count - (runsLeft - 1), distance(sum + sizes[end]) < distance(sum) {
+                sum += sizes[end]
+                end += 1
+            }
+            runs.append(start..<end)
+            start = end
+            left -= sum
         }
-        return split
+        runs.append(start..<sizes.count)
+        return runs
     }
 
     /// The state row is written only when the state differs from what the destination holds.

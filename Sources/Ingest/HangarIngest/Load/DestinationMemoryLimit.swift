@@ -5,10 +5,10 @@ import Foundation
 /// the process's memory, and raised when DuckDB runs out of it.
 ///
 /// DuckDB keeps blocks it read or wrote cached up to its limit and spills what is larger to
-/// disk, so most loads run the same at 64 MB as at gigabytes. A few operations need more than a
-/// small limit holds at once; DuckDB then fails the statement with an out-of-memory error, the
-/// transaction rolls back, and the loader tries the package again at the next step up, four
-/// times the last, up to DuckDB's own default of 80% of the machine's memory.
+/// disk, so most loads run as fast under a small limit as under a large one. A few operations
+/// need more than a small limit holds at once; DuckDB then fails the statement with an
+/// out-of-memory error, the transaction rolls back, and the loader tries the package again at the
+/// next step up, four times the last, up to DuckDB's own default of 80% of the machine's memory.
 struct DestinationMemoryLimit: Equatable {
     /// The limit as DuckDB reads it ("64MB", "1GB").
     let setting: String

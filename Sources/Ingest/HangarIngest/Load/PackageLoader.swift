@@ -139,145 +139,191 @@ final class PackageLoader {
     }
 
     private func loadOnce(_ loadID: String, folder: URL, manifest: PackageManifest, schema: Schema, combineJobs: Bool) throws {
-        let jobs = try startJobs(in: folder)
-        let format = manifest.loaderFileFormat ?? .parquet
-        let jobColumns = try JobWriters.columns(inPackage: folder)
+        let plan = LoadPlan(loadID: loadID, folder: folder, jobs: try startJobs(in: folder), format: manifest.loaderFileFormat ?? .parquet,
+                            jobColumns: try JobWriters.columns(inPackage: folder), schema: schema, written: Set(manifest.tables),
+                            replaced: descendants(of: manifest.replaceTables, in: schema), combineJobs: combineJobs)
         var bodyDone = false
         do {
-            try loadTransaction(loadID, folder: folder, jobs: jobs, format: format, jobColumns: jobColumns, manifest: manifest, schema: schema,
-                                combineJobs: combineJobs) { bodyDone = true }
+            try loadTransaction(plan) { bodyDone = true }
         } catch let error as DuckDBError where bodyDone {
             throw CommitFailed(error: error)
         }
     }
 
-    /// The load's one transaction; `bodyDone` runs once everything but the COMMIT succeeded.
-    private func loadTransaction(_ loadID: String, folder: URL, jobs: [URL], format: LoaderFileFormat, jobColumns: [String: [ColumnSchema]],
-                                 manifest: PackageManifest, schema: Schema, combineJobs: Bool, bodyDone: () -> Void) throws {
+    /// The load's one transaction, step by step; `bodyDone` runs once everything but the COMMIT
+    /// succeeded.
+    private func loadTransaction(_ plan: LoadPlan, bodyDone: () -> Void) throws {
         try connection.transaction { c in
             for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
-            let written = Set(manifest.tables)
-            let replaced = descendants(of: manifest.replaceTables, in: schema)
-            let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
             let before = try existingColumns(c)
-            let storedBefore = try before.keys.filter { written.contains($0) || replaced.contains($0) }.sorted()
-                .map { try DeletedRowsCompaction.storedRows(schema: dataset, table: $0, on: c) }
-            try migrate(schema.tables.filter { written.contains($0.name) }, existing: before, connection: c)
+            let storedBefore = try storedRows(of: plan, existing: before, on: c)
+            try migrate(plan.schema.tables.filter { plan.written.contains($0.name) }, existing: before, connection: c)
             let existing = try existingColumns(c)
-            // Tables whose jobs load into `<dataset>_staging` first: replaced ones (with that
-            // strategy) and every written table of a merge family.
-            var merges: [MergeStatements] = []
-            for root in schema.tables where root.parent == nil && root.writeDisposition == .merge {
-                let family = descendants(of: [root.name], in: schema).dropFirst().compactMap { schema.table(named: $0) }
-                guard written.contains(root.name) || family.contains(where: { written.contains($0.name) }) else { continue }
-                var merge = MergeStatements(root: root, descendants: Array(family), existing: Set(existing.keys),
-                                            destination: { self.qualified($0) }, staging: { self.qualified($0, staging: true) })
-                var empty = true
-                for table in [root] + family where existing[table.name] != nil {
-                    if try c.scalar("SELECT count(*) FROM \(qualified(table.name))", as: Int.self) != 0 { empty = false; break }
-                }
-                // scd2 always compares with the table, so it always stages.
-                let direct = empty && root.merge?.strategy != .scd2
-                merge.direct = direct
-                merge.loadID = loadID
-                merge.staged = direct ? [] : Set(([root] + family).map(\.name).filter { written.contains($0) })
-                if combineJobs, format == .parquet, merge.canMergeFromFiles {
-                    let rootJobs = jobs.filter { jobTable($0) == root.name }
-                    if !rootJobs.isEmpty {
-                        do {
-                            let duplicates = try merge.duplicateKeysSQL(rootJobs).map { try c.scalar($0, as: Int.self) ?? 0 } ?? 0
-                            if duplicates == 0 {
-                                merge.rootFiles = rootJobs
-                                merge.staged = []
-                            }
-                        } catch let error as DuckDBError {
-                            // A file that cannot be read: loading file by file names it.
-                            throw CombinedLoadFailed(cause: error)
-                        }
-                    }
-                }
-                merges.append(merge)
-            }
-            var staged = Set(merges.flatMap(\.staged))
-            if options.replaceStrategy == .insertFromStaging {
-                staged.formUnion(replaced.filter { written.contains($0) })
-            } else {
-                for table in replaced where existing[table] != nil { try c.execute("DELETE FROM \(qualified(table))") }
-            }
-            if !staged.isEmpty {
-                try c.execute("CREATE SCHEMA IF NOT EXISTS \(SystemTables.quote(dataset + "_staging"))")
-                for table in staged.sorted() {
-                    try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
-                }
-            }
-            do {
-                for merge in merges {
-                    for statement in merge.preloadStatements() { try c.execute(statement) }
-                }
-            } catch let error as DuckDBError {
-                throw CombinedLoadFailed(cause: error)
-            }
-            for (index, group) in JobGroup.groups(jobs, combining: combineJobs && format == .parquet, shortened: shortenedStems).enumerated() {
-                if index == 1 { CrashPoint.betweenJobs.reached() }
-                guard let table = schema.table(named: group.table) else {
-                    throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
-                }
-                let target = qualified(table.name, staging: staged.contains(table.name))
-                do {
-                    if group.jobs.count > 1 {
-                        try LoaderFileLoad.loadParquet(group.jobs, into: target, on: c)
-                    } else {
-                        let job = group.jobs[0]
-                        try JobWriters.load(job, format: format, table: table.name, columns: jobColumns[job.lastPathComponent] ?? table.columns,
-                                            into: target, on: c)
-                    }
-                } catch let error as DuckDBError {
-                    // Which file failed is what the package's record needs: find it file by file.
-                    if group.jobs.count > 1 { throw CombinedLoadFailed(cause: error) }
-                    throw JobFailure(job: group.jobs[0], error: error)
-                } catch let error as IngestError {
-                    if group.jobs.count > 1 { throw CombinedLoadFailed(cause: nil) }
-                    throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: error.message))
-                }
-            }
-            if options.replaceStrategy == .insertFromStaging {
-                for table in replaced {
-                    if existing[table] != nil || written.contains(table) { try c.execute("DELETE FROM \(qualified(table))") }
-                    guard written.contains(table) else { continue }
-                    try c.execute("INSERT INTO \(qualified(table)) BY NAME SELECT * FROM \(qualified(table, staging: true))")
-                    try c.execute("DROP TABLE \(qualified(table, staging: true))")
-                }
-            }
-            for merge in merges {
-                for check in merge.checks() {
-                    let count = try c.scalar(check.sql, as: Int.self) ?? 0
-                    if count > 0 {
-                        let job = jobs.first { jobTable($0) == merge.root.name } ?? folder
-                        throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
-                    }
-                }
-                // A direct load's statements are its deletes: orphaned child rows exist only if they deleted.
-                var changed = 0
-                for statement in merge.statements() { changed += try c.prepare(statement).execute() }
-                if changed > 0 {
-                    for statement in merge.orphanStatements() { try c.execute(statement) }
-                }
-            }
+            let merges = try planMerges(plan, existing: existing, on: c)
+            let staged = try prepareStaging(plan, merges: merges, existing: existing, on: c)
+            try preloadMerges(merges, on: c)
+            try loadJobs(plan, staged: staged, on: c)
+            try replaceFromStaging(plan, existing: existing, on: c)
+            try applyMerges(merges, plan: plan, on: c)
+            let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
             try compaction.apply(due: compaction.isDue(storedBefore), on: c)
-            // The destination closes right after this load, and closing checkpoints. Letting the
-            // commit checkpoint instead spares writing the load's rows to the WAL first (DuckDB
-            // skips the WAL when a commit checkpoints): w2's load 0.28 -> 0.25 s. The commit still
-            // returns only once the checkpoint is on disk, so a crash before that loses the whole
-            // load, which the next run loads again.
-            try c.execute("SET checkpoint_threshold = '0KB'")
-            try recordSchema(schema, connection: c)
-            try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
-                          [loadID, schema.name, schema.versionHash])
+            try record(plan, on: c)
             CrashPoint.insideLoadTransaction.reached()
             // The statements' freed memory goes back before the commit's checkpoint takes its own.
             MemoryRelease.returnFreedMemory()
             bodyDone()
         }
+    }
+
+    // MARK: - The load's steps
+
+    /// What the tables this load writes or replaces hold before it, for deciding on compaction.
+    private func storedRows(of plan: LoadPlan, existing: [String: [String: String]],
+                            on c: Connection) throws -> [DeletedRowsCompaction.StoredRows] {
+        try existing.keys.filter { plan.written.contains($0) || plan.replaced.contains($0) }.sorted()
+            .map { try DeletedRowsCompaction.storedRows(schema: dataset, table: $0, on: c) }
+    }
+
+    /// The merges of the load, one per merge root whose family it writes: loaded directly into
+    /// an empty family, merged from the root's parquet files when their keys are unique, or
+    /// staged in `<dataset>_staging` first.
+    private func planMerges(_ plan: LoadPlan, existing: [String: [String: String]], on c: Connection) throws -> [MergeStatements] {
+        var merges: [MergeStatements] = []
+        for root in plan.schema.tables where root.parent == nil && root.writeDisposition == .merge {
+            let family = descendants(of: [root.name], in: plan.schema).dropFirst().compactMap { plan.schema.table(named: $0) }
+            guard plan.written.contains(root.name) || family.contains(where: { plan.written.contains($0.name) }) else { continue }
+            var merge = MergeStatements(root: root, descendants: Array(family), existing: Set(existing.keys),
+                                        destination: { self.qualified($0) }, staging: { self.qualified($0, staging: true) })
+            var empty = true
+            for table in [root] + family where existing[table.name] != nil {
+                if try c.scalar("SELECT count(*) FROM \(qualified(table.name))", as: Int.self) != 0 { empty = false; break }
+            }
+            // scd2 always compares with the table, so it always stages.
+            let direct = empty && root.merge?.strategy != .scd2
+            merge.direct = direct
+            merge.loadID = plan.loadID
+            merge.staged = direct ? [] : Set(([root] + family).map(\.name).filter { plan.written.contains($0) })
+            if plan.combineJobs, plan.format == .parquet, merge.canMergeFromFiles {
+                let rootJobs = plan.jobs.filter { jobTable($0) == root.name }
+                if !rootJobs.isEmpty {
+                    do {
+                        let duplicates = try merge.duplicateKeysSQL(rootJobs).map { try c.scalar($0, as: Int.self) ?? 0 } ?? 0
+                        if duplicates == 0 {
+                            merge.rootFiles = rootJobs
+                            merge.staged = []
+                        }
+                    } catch let error as DuckDBError {
+                        // A file that cannot be read: loading file by file names it.
+                        throw CombinedLoadFailed(cause: error)
+                    }
+                }
+            }
+            merges.append(merge)
+        }
+        return merges
+    }
+
+    /// Creates the staging tables of the tables whose jobs load into `<dataset>_staging` first
+    /// (staged merges, and replaced tables with that strategy) and returns them; with the
+    /// truncate strategy, empties the replaced tables instead.
+    private func prepareStaging(_ plan: LoadPlan, merges: [MergeStatements], existing: [String: [String: String]],
+                                on c: Connection) throws -> Set<String> {
+        var staged = Set(merges.flatMap(\.staged))
+        if options.replaceStrategy == .insertFromStaging {
+            staged.formUnion(plan.replaced.filter { plan.written.contains($0) })
+        } else {
+            for table in plan.replaced where existing[table] != nil { try c.execute("DELETE FROM \(qualified(table))") }
+        }
+        if !staged.isEmpty {
+            try c.execute("CREATE SCHEMA IF NOT EXISTS \(SystemTables.quote(dataset + "_staging"))")
+            for table in staged.sorted() {
+                try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
+            }
+        }
+        return staged
+    }
+
+    /// What merges do before the jobs load (a merge from files deletes the rows they replace).
+    private func preloadMerges(_ merges: [MergeStatements], on c: Connection) throws {
+        do {
+            for merge in merges {
+                for statement in merge.preloadStatements() { try c.execute(statement) }
+            }
+        } catch let error as DuckDBError {
+            throw CombinedLoadFailed(cause: error)
+        }
+    }
+
+    /// Loads every job into its table, or its staging table; a table's parquet files together
+    /// when combining.
+    private func loadJobs(_ plan: LoadPlan, staged: Set<String>, on c: Connection) throws {
+        let groups = JobGroup.groups(plan.jobs, combining: plan.combineJobs && plan.format == .parquet, shortened: shortenedStems)
+        for (index, group) in groups.enumerated() {
+            if index == 1 { CrashPoint.betweenJobs.reached() }
+            guard let table = plan.schema.table(named: group.table) else {
+                throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: "the job's table is not in the package schema"))
+            }
+            let target = qualified(table.name, staging: staged.contains(table.name))
+            do {
+                if group.jobs.count > 1 {
+                    try LoaderFileLoad.loadParquet(group.jobs, into: target, on: c)
+                } else {
+                    let job = group.jobs[0]
+                    try JobWriters.load(job, format: plan.format, table: table.name, columns: plan.jobColumns[job.lastPathComponent] ?? table.columns,
+                                        into: target, on: c)
+                }
+            } catch let error as DuckDBError {
+                // Which file failed is what the package's record needs: find it file by file.
+                if group.jobs.count > 1 { throw CombinedLoadFailed(cause: error) }
+                throw JobFailure(job: group.jobs[0], error: error)
+            } catch let error as IngestError {
+                if group.jobs.count > 1 { throw CombinedLoadFailed(cause: nil) }
+                throw JobFailure(job: group.jobs[0], error: DuckDBError(.invalidInput, message: error.message))
+            }
+        }
+    }
+
+    /// With the insert-from-staging strategy: the replaced tables take their staged rows.
+    private func replaceFromStaging(_ plan: LoadPlan, existing: [String: [String: String]], on c: Connection) throws {
+        guard options.replaceStrategy == .insertFromStaging else { return }
+        for table in plan.replaced {
+            if existing[table] != nil || plan.written.contains(table) { try c.execute("DELETE FROM \(qualified(table))") }
+            guard plan.written.contains(table) else { continue }
+            try c.execute("INSERT INTO \(qualified(table)) BY NAME SELECT * FROM \(qualified(table, staging: true))")
+            try c.execute("DROP TABLE \(qualified(table, staging: true))")
+        }
+    }
+
+    /// Checks each merge's keys, runs its statements and removes child rows it orphaned.
+    private func applyMerges(_ merges: [MergeStatements], plan: LoadPlan, on c: Connection) throws {
+        for merge in merges {
+            for check in merge.checks() {
+                let count = try c.scalar(check.sql, as: Int.self) ?? 0
+                if count > 0 {
+                    let job = plan.jobs.first { jobTable($0) == merge.root.name } ?? plan.folder
+                    throw JobFailure(job: job, error: DuckDBError(.constraint, message: check.failure(count)))
+                }
+            }
+            // A direct load's statements are its deletes: orphaned child rows exist only if they deleted.
+            var changed = 0
+            for statement in merge.statements() { changed += try c.prepare(statement).execute() }
+            if changed > 0 {
+                for statement in merge.orphanStatements() { try c.execute(statement) }
+            }
+        }
+    }
+
+    /// Records the load: the schema's `_dlt_version` row (when new) and the `_dlt_loads` row.
+    private func record(_ plan: LoadPlan, on c: Connection) throws {
+        // The destination closes right after this load, and closing checkpoints. Letting the
+        // commit checkpoint instead spares writing the load's rows to the WAL first (DuckDB
+        // skips the WAL when a commit checkpoints). The commit still returns only once the
+        // checkpoint is on disk, so a crash before that loses the whole load, which the next run
+        // loads again.
+        try c.execute("SET checkpoint_threshold = '0KB'")
+        try recordSchema(plan.schema, connection: c)
+        try c.execute("INSERT INTO \(qualified(SystemTables.loads)) VALUES (?, ?, 0, now(), ?)",
+                      [plan.loadID, plan.schema.name, plan.schema.versionHash])
     }
 
     /// `tables` with all their descendants, parents first.
@@ -476,6 +522,24 @@ struct JobGroup {
     }
 }
 
+/// One try at loading a package: its jobs, as `loadTransaction`'s steps read them.
+private struct LoadPlan {
+    let loadID: String
+    let folder: URL
+    /// The started jobs, in name order.
+    let jobs: [URL]
+    let format: LoaderFileFormat
+    /// The columns each job file was written with, by file name.
+    let jobColumns: [String: [ColumnSchema]]
+    let schema: Schema
+    /// The tables the package has jobs for.
+    let written: Set<String>
+    /// The tables the package replaces, with their descendants, parents first.
+    let replaced: [String]
+    /// Whether a table's parquet files load together (false after such a load failed).
+    let combineJobs: Bool
+}
+
 /// A statement loading several jobs at once failed; the package is tried again job by job,
 /// unless the cause was running out of memory, which a higher limit mends.
 private struct CombinedLoadFailed: Error {
@@ -497,60 +561,5 @@ struct JobFailure: Error {
     /// Locks, I/O hiccups and transaction conflicts pass; bad data does not.
     static func isTransient(_ error: DuckDBError) -> Bool {
         [.io, .transaction, .interrupt, .outOfMemory, .connection].contains(error.kind)
-    }
-}
-
-/// Job files are named `<table>.<file id>.<retry count>.<format>`.
-/// A job file's name, `<table>.<file id>.<retry>.<format>`. A file name may not pass 255 bytes
-/// while a table name (a long key holding a list, deep nesting) has no limit, so a table name
-/// longer than `longestStem` bytes is written as the start of the name and a digest of all of it;
-/// the package's `job_tables.json` maps such a stem back to its table.
-enum JobName {
-    static let longestStem = 120
-    static let tablesFileName = "job_tables.json"
-
-    static func make(table: String, fileID: Int, format: LoaderFileFormat) -> String {
-        "\(stem(for: table)).\(String(format: "%05d", fileID)).0.\(format.fileExtension)"
-    }
-
-    /// The table itself, or for a long one its first characters and a digest of all of it.
-    static func stem(for table: String) -> String {
-        guard table.utf8.count > longestStem else { return table }
-        var start = ""
-        for character in table where start.utf8.count + character.utf8.count <= 64 { start.append(character) }
-        let digest = StableHash.base64Digest(of: table, bytes: 12)
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
-        return start + "~" + digest
-    }
-
-    /// The stem of a job file's name (its table, unless shortened).
-    static func stem(of job: URL) -> String {
-        String(job.lastPathComponent.split(separator: ".").first ?? "")
-    }
-
-    /// The table of a job file, given the package's shortened stems.
-    static func table(of job: URL, shortened: [String: String] = [:]) -> String {
-        let stem = stem(of: job)
-        return shortened[stem] ?? stem
-    }
-
-    /// Stem → table for the tables of `schema` whose names are too long for a file name.
-    static func shortenedStems(of tables: some Sequence<String>) -> [String: String] {
-        var stems: [String: String] = [:]
-        for table in tables where table.utf8.count > longestStem { stems[stem(for: table)] = table }
-        return stems
-    }
-
-    static func writeShortened(_ stems: [String: String], package: URL) throws {
-        guard !stems.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try PackageFiles.write(try encoder.encode(stems), to: package.appendingPathComponent(tablesFileName))
-    }
-
-    /// What `writeShortened` recorded for a package (nothing for packages without long names).
-    static func shortened(inPackage package: URL) -> [String: String] {
-        guard let data = try? Data(contentsOf: package.appendingPathComponent(tablesFileName)) else { return [:] }
-        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
     }
 }
