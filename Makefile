@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEMO_HOME ?= $(CURDIR)/.hangar-demo
 
-.PHONY: setup build test demo bench leak-check browser-test clean
+.PHONY: setup build test demo bench leak-check browser-test install dist clean
 
 ## setup: install missing prerequisites (apt) and provision DuckDB 1.5.3 (cached; instant when done)
 setup:
@@ -54,6 +54,15 @@ leak-check: setup
 	@scripts/setup valgrind
 	$(SWIFT) build --product BindingWorkload
 	@scripts/leak-check .build/debug/BindingWorkload
+
+## install: release build installed under PREFIX (default /usr/local; DESTDIR honoured): bin/hangar, lib/hangar, share/hangar, completions
+PREFIX ?= /usr/local
+install: setup
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install
+
+## dist: hangar-<version>-linux-<arch>.tar.gz in .build/dist, the installed tree to unpack anywhere
+dist: setup
+	@scripts/dist
 
 clean:
 	rm -rf .build .hangar-demo

@@ -10,12 +10,13 @@ final class RunningHangar {
     /// Everything read from standard output so far.
     private(set) var stdout = ""
 
-    /// `environment` adds to (or overrides) the test's own environment.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `environment` adds to (or overrides) the test's own environment; `executable` is the
+    /// `hangar` built beside the tests unless given (an installed copy, say).
+    init(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) throws {
         scratch = try ScratchDirectory()
         stderrURL = scratch.url.appendingPathComponent("stderr")
         try Data().write(to: stderrURL)
-        process.executableURL = try HangarProcess.executable()
+        process.executableURL = try executable ?? HangarProcess.executable()
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardInput = FileHandle.nullDevice
