@@ -13,16 +13,27 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs one of the project's scripts with the build the tests run from.
-    private static func script(_ name: String, _ environment: [String: String]) throws -> HangarOutput {
+    private static func script(_ name: String, _ environment: [String: String]) async throws -> HangarOutput {
         let binPath = try HangarProcess.executable().deletingLastPathComponent().path
-        return try HangarProcess.run(executable: URL(fileURLWithPath: "/bin/bash"), [root.appendingPathComponent("scripts/\(name)").path],
-                                     environment: environment.merging(["HANGAR_BIN_PATH": binPath, "CONFIGURATION": "debug"]) { $1 })
+        let script = root.appendingPathComponent("scripts/\(name)").path
+        let merged = environment.merging(["HANGAR_BIN_PATH": binPath, "CONFIGURATION": "debug", "DIST_GZIP_LEVEL": "1"]) { $1 }
+        return try await program(URL(fileURLWithPath: "/bin/bash"), [script], environment: merged)
+    }
+
+    /// Runs a program to its end on a thread of its own: these take tens of seconds, which would
+    /// otherwise hold one of the few threads the other tests' tasks run on.
+    private static func program(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> HangarOutput {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try HangarProcess.run(executable: executable, arguments, environment: environment) })
+            }.start()
+        }
     }
 
     @Test func anInstallCopiedElsewhereRunsTheDemoFlightsAndTheServerWithoutTheBuild() async throws {
         let scratch = try ScratchDirectory()
         let first = scratch.url.appendingPathComponent("first"), second = scratch.url.appendingPathComponent("second")
-        let installed = try Self.script("install", ["PREFIX": first.path])
+        let installed = try await Self.script("install", ["PREFIX": first.path])
         try #require(installed.status == 0, "\(installed.stderr)")
         for part in ["bin/hangar", "lib/hangar/libduckdb.so", "lib/hangar/libFlightKit.so", "lib/hangar/Modules/FlightKit.swiftmodule",
                      "lib/hangar/CDuckDB/module.modulemap", "lib/hangar/GitHubReplay", "share/hangar/python-sdk/sitecustomize.py",
@@ -30,7 +41,7 @@ import Testing
                      "share/bash-completion/completions/hangar", "share/zsh/site-functions/_hangar", "share/fish/vendor_completions.d/hangar.fish"] {
             #expect(FileManager.default.fileExists(atPath: first.appendingPathComponent(part).path), "\(part) is not installed")
         }
-        let copy = try HangarProcess.run(executable: URL(fileURLWithPath: "/bin/cp"), ["-a", first.path, second.path])
+        let copy = try await Self.program(URL(fileURLWithPath: "/bin/cp"), ["-a", first.path, second.path])
         try #require(copy.status == 0, "\(copy.stderr)")
         try FileManager.default.removeItem(at: first)
         try await Self.expectWorking(prefix: second, scratch: scratch)
@@ -38,13 +49,13 @@ import Testing
 
     @Test func theDistArchiveUnpackedElsewhereRuns() async throws {
         let scratch = try ScratchDirectory()
-        let made = try Self.script("dist", ["DIST_DIR": scratch.path("dist")])
+        let made = try await Self.script("dist", ["DIST_DIR": scratch.path("dist")])
         try #require(made.status == 0, "\(made.stderr)")
         let archive = URL(fileURLWithPath: made.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(archive.lastPathComponent.wholeMatch(of: /hangar-\d+\.\d+\.\d+-linux-(x86_64|aarch64)\.tar\.gz/) != nil, "\(archive.path)")
         let elsewhere = scratch.url.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let unpacked = try HangarProcess.run(executable: URL(fileURLWithPath: "/bin/tar"), ["-xzf", archive.path, "-C", elsewhere.path])
+        let unpacked = try await Self.program(URL(fileURLWithPath: "/bin/tar"), ["-xzf", archive.path, "-C", elsewhere.path])
         try #require(unpacked.status == 0, "\(unpacked.stderr)")
         try FileManager.default.removeItem(at: archive)
         try await Self.expectWorking(prefix: elsewhere.appendingPathComponent(archive.lastPathComponent.replacingOccurrences(of: ".tar.gz", with: "")),
@@ -56,11 +67,11 @@ import Testing
     private static func expectWorking(prefix: URL, scratch: ScratchDirectory) async throws {
         let hangar = prefix.appendingPathComponent("bin/hangar")
         let home = scratch.path("home-\(prefix.lastPathComponent)")
-        func run(_ arguments: String...) throws -> HangarOutput {
-            try HangarProcess.run(executable: hangar, arguments + ["--home", home])
+        func run(_ arguments: String...) async throws -> HangarOutput {
+            try await program(hangar, arguments + ["--home", home])
         }
 
-        let report = try HangarProcess.run(executable: hangar, ["--version", "--verbose", "--json"])
+        let report = try await program(hangar, ["--version", "--verbose", "--json"])
         let parts = try (JSONOutput.object(report.stdout)["parts"] as? [[String: Any]] ?? [])
             .reduce(into: [String: [String: Any]]()) { $0[$1["name"] as? String ?? ""] = $1 }
         #expect(parts["layout"]?["value"] as? String == "installed under \(prefix.path)", "\(report.stdout)")
@@ -70,24 +81,24 @@ import Testing
             #expect(!value.hasPrefix(root.path), "\(name) resolved into the checkout: \(value)")
         }
 
-        let demo = try run("demo")
+        let demo = try await run("demo")
         #expect(demo.status == 0, "\(demo.stdout)\n\(demo.stderr)")
         #expect(demo.stdout.contains("flights_github_repo_stats"), "\(demo.stdout)")
 
         let swiftSource = scratch.url.appendingPathComponent("installed_flight.swift")
         try Data("import FlightKit\nprint(\"swift from \\(FlightContext.current.flightName ?? \"?\")\")\n".utf8).write(to: swiftSource)
-        #expect(try run("create", "installed_swift", "--source", swiftSource.path).status == 0)
-        let swiftRun = try run("run", "installed_swift", "--wait")
-        let swiftLog = try run("logs", "installed_swift", "1").stdout
+        #expect(try await run("create", "installed_swift", "--source", swiftSource.path).status == 0)
+        let swiftRun = try await run("run", "installed_swift", "--wait")
+        let swiftLog = try await run("logs", "installed_swift", "1").stdout
         #expect(swiftRun.status == 0, "\(swiftRun.stdout)\(swiftRun.stderr)\(swiftLog)")
         #expect(swiftLog.contains("swift from installed_swift"), "\(swiftLog)")
 
         let pythonSource = scratch.url.appendingPathComponent("installed_flight.py")
         try Data("import hangar\nprint('python from', hangar.__name__)\n".utf8).write(to: pythonSource)
-        #expect(try run("create", "installed_python", "--source", pythonSource.path).status == 0)
-        let pythonRun = try run("run", "installed_python", "--wait")
+        #expect(try await run("create", "installed_python", "--source", pythonSource.path).status == 0)
+        let pythonRun = try await run("run", "installed_python", "--wait")
         #expect(pythonRun.status == 0, "\(pythonRun.stdout)\(pythonRun.stderr)")
-        #expect(try run("logs", "installed_python", "1").stdout.contains("python from hangar"))
+        #expect(try await run("logs", "installed_python", "1").stdout.contains("python from hangar"))
 
         let server = try RunningHangar(["serve", "--port", "0", "--home", home], executable: hangar)
         defer { kill(server.process.processIdentifier, SIGKILL) }
