@@ -173,6 +173,9 @@ let package = Package(
             // Served from where InstallLayout finds them, as PythonSDK is.
             exclude: ["Dashboard"]
         ),
+        // libedit (BSD licensed; Debian's libedit-dev, which `make setup` installs): line editing,
+        // history and completion for the interactive `hangar sql`. GNU readline is GPL, so not it.
+        .systemLibrary(name: "CEditLine", path: "Sources/Surfaces/CEditLine"),
         // Surfaces: the command-line tool (a library, so tests can reach its commands) and the
         // `hangar` executable, which alone links the faster allocator.
         .target(
@@ -187,6 +190,7 @@ let package = Package(
                 "HangarMetrics",
                 "HangarViews",
                 "InstallLayout",
+                "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
