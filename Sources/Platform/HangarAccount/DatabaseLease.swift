@@ -26,13 +26,16 @@ public final class DatabaseLease {
     }
 
     /// Waits up to `timeout` seconds for the lease. `waiting` is called once when the lease is
-    /// busy, with its current holder (nil when the holder has not written itself yet).
+    /// busy, with its current holder (nil when the holder has not written itself yet);
+    /// `stopWaiting` is asked while it is busy, and true gives up.
     public static func acquire(_ database: URL, as holder: LeaseHolder, timeout: Double = 30,
-                               waiting: (LeaseHolder?) -> Void = { _ in }) throws -> DatabaseLease {
+                               waiting: (LeaseHolder?) -> Void = { _ in },
+                               stopWaiting: () -> Bool = { false }) throws -> DatabaseLease {
         let waitStarted = ContinuousClock.now
         let lease: FileLease
         do {
-            lease = try FileLease.acquire(leaseFile(for: database), as: holder, timeout: timeout, waiting: waiting)
+            lease = try FileLease.acquire(leaseFile(for: database), as: holder, timeout: timeout, waiting: waiting,
+                                          stopWaiting: stopWaiting)
         } catch {
             throw AccountError(error.message)
         }

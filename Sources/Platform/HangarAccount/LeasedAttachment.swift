@@ -17,11 +17,12 @@ public final class LeasedAttachment {
     public var isAttached: Bool { lease != nil }
 
     /// Takes the lease (waiting up to `leaseTimeout` seconds; `waiting` is told once who holds
-    /// it) and attaches the file; nothing stays held when the attach fails.
+    /// it, and `stopWaiting` true gives up) and attaches the file; nothing stays held when the
+    /// attach fails.
     public func attach(_ connection: Connection, readOnly: Bool, holder: LeaseHolder, leaseTimeout: Double,
-                       waiting: (LeaseHolder?) -> Void = { _ in }) throws {
+                       waiting: (LeaseHolder?) -> Void = { _ in }, stopWaiting: () -> Bool = { false }) throws {
         guard lease == nil else { return }
-        lease = try DatabaseLease.acquire(file, as: holder, timeout: leaseTimeout, waiting: waiting)
+        lease = try DatabaseLease.acquire(file, as: holder, timeout: leaseTimeout, waiting: waiting, stopWaiting: stopWaiting)
         do {
             try connection.execute("ATTACH \(quoteLiteral(file.path)) AS \(quoteIdentifier(alias))\(readOnly ? " (READ_ONLY)" : "")")
         } catch {

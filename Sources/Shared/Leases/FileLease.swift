@@ -24,8 +24,11 @@ public final class FileLease {
 
     /// Waits for the lease, up to `timeout` seconds (nil: as long as it takes). `waiting` is
     /// called once when it is busy, with its holder (nil when the holder has not written itself).
+    /// `stopWaiting` is asked whenever the lease is found busy, before `waiting`: true gives up
+    /// at once (a person pressed Ctrl-C, or the caller would rather not wait at all).
     public static func acquire(_ file: URL, as holder: LeaseHolder, timeout: Double? = nil,
-                               waiting: (LeaseHolder?) -> Void = { _ in }) throws(LeaseError) -> FileLease {
+                               waiting: (LeaseHolder?) -> Void = { _ in },
+                               stopWaiting: () -> Bool = { false }) throws(LeaseError) -> FileLease {
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
@@ -42,6 +45,11 @@ public final class FileLease {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 close(descriptor)
                 throw LeaseError("cannot lock \(file.path): \(String(cString: strerror(errno)))")
+            }
+            if stopWaiting() {
+                close(descriptor)
+                let who = currentHolder(of: file).map { "held by \($0)" } ?? "held by another process"
+                throw LeaseError("stopped waiting for \(file.deletingPathExtension().lastPathComponent): \(who)", busy: true)
             }
             if !announced {
                 waiting(currentHolder(of: file))

@@ -20,6 +20,9 @@ final class SessionDatabases {
     private var attached: [LeasedAttachment] = []
     /// The catalog (and schema) the session last chose with `USE`; restored on every attach.
     private var current: String?
+    /// Asked while a statement waits for a database another process holds: true gives up (the
+    /// interactive shell's Ctrl-C, or its completion, which never waits).
+    var stopWaiting: () -> Bool = { false }
 
     init(main: URL?, home: HangarHome, readOnly: Bool, leaseTimeout: Double, errors: OutputSink) {
         self.home = home
@@ -87,6 +90,8 @@ final class SessionDatabases {
             try database.attach(connection, readOnly: readOnly, holder: LeaseHolder(purpose: "hangar sql"), leaseTimeout: leaseTimeout) { holder in
                 errors.write("waiting for \(name): held by \(holder.map(\.description) ?? "another process")\n")
                 errors.flush()
+            } stopWaiting: {
+                stopWaiting()
             }
             attached.append(database)
         }

@@ -12,6 +12,8 @@ struct AccountStatements {
     let platform: LazyFlights
     let leaseTimeout: Double
     let errors: OutputSink
+    /// Asked while a database file's lease is busy: true gives up (Ctrl-C in the shell).
+    var stopWaiting: () -> Bool = { false }
 
     /// What the session does after an account statement.
     enum Outcome: Equatable {
@@ -141,6 +143,8 @@ struct AccountStatements {
             return try DatabaseLease.acquire(file, as: LeaseHolder(purpose: "hangar sql: \(purpose)"), timeout: leaseTimeout) { holder in
                 errors.write("waiting for \(file.lastPathComponent): held by \(holder.map(\.description) ?? "another process")\n")
                 errors.flush()
+            } stopWaiting: {
+                stopWaiting()
             }
         } catch let error as AccountError {
             throw InputError(message: "IO Error: \(error.message)")
