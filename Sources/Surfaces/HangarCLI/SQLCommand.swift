@@ -117,7 +117,8 @@ struct SQLCommand: ParsableCommand {
             } else if file == "-" || (!stdinIsTerminal && !interactive) {
                 try session.runScript(from: FileHandle.standardInput)
             } else {
-                InteractiveShell(session: session, output: output, errors: errors, isTerminal: stdinIsTerminal).run()
+                InteractiveShell(session: session, output: output, errors: errors, isTerminal: stdinIsTerminal,
+                                 home: HangarHome.resolve(explicit: home), mode: format).run()
             }
             return true
         } catch {

@@ -7,14 +7,15 @@ import HangarAccount
 /// `USE` carry from one statement, `-c` flag or prompt line to the next.
 final class SQLSession {
     private let connection: Connection
-    private let formatter: any ResultFormatter
+    /// How results print; the interactive shell's `.mode` changes it.
+    var formatter: any ResultFormatter
     private let output: OutputSink
     /// The database files each statement needs, attached under their leases while it runs; nil
     /// for a session of nothing but memory.
     private let databases: SessionDatabases?
     /// `CREATE DATABASE`, `CREATE SECRET … (TYPE flights …)` and the other statements that act
     /// on the account; nil for a session without one.
-    private let account: AccountStatements?
+    private var account: AccountStatements?
     /// MotherDuck itself, for statements that name it (`ATTACH 'md:'`); asked for the account's
     /// token only then.
     private let motherDuck: (() throws -> MotherDuckAccess)?
@@ -27,6 +28,36 @@ final class SQLSession {
         self.databases = databases
         self.account = account
         self.motherDuck = motherDuck
+    }
+
+    /// Stops the statement running on this session's connection, from any thread.
+    var interruptHandle: InterruptHandle { connection.interruptHandle }
+
+    /// Asked while a statement waits for a database another process holds: true gives up.
+    var stopWaiting: () -> Bool {
+        get { databases?.stopWaiting ?? { false } }
+        set {
+            databases?.stopWaiting = newValue
+            account?.stopWaiting = newValue
+        }
+    }
+
+    /// The rows of a query on the catalog (`duckdb_tables()` …) for the interactive shell, with
+    /// the session's databases attached as for a statement, and also the account databases
+    /// named in `databaseNames`; or (`attaching` false) of what the connection has in memory.
+    func catalogRows(_ sql: String, naming databaseNames: [String] = [], attaching: Bool = true) throws -> [[DuckDBValue]] {
+        guard attaching, let databases else { return try rows(sql) }
+        // The databases a statement needs are the ones it names as qualifiers; these few words
+        // name them the same way.
+        let naming = databaseNames.map { quoteIdentifier($0) + ".catalog" }.joined(separator: ", ")
+        return try databases.run(naming, on: connection) { try rows(sql) }
+    }
+
+    private func rows(_ sql: String) throws -> [[DuckDBValue]] {
+        let result = try connection.query(sql)
+        var rows: [[DuckDBValue]] = []
+        while let row = try result.next() { rows.append(row.values) }
+        return rows
     }
 
     /// Runs one statement (or several in one text, printing only the last result).

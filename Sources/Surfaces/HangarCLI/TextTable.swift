@@ -73,3 +73,27 @@ struct TextTable {
         return escaped
     }
 }
+
+extension TextTable {
+    /// Short items (names) in columns across `width` characters, filled down then across as
+    /// `ls` does.
+    static func grid(_ items: [String], width: Int) -> String {
+        guard let widest = items.map(\.count).max() else { return "" }
+        let columnWidth = widest + 2
+        let columns = max(1, width / columnWidth)
+        let rows = (items.count + columns - 1) / columns
+        var text = ""
+        for row in 0..<rows {
+            var line = ""
+            for column in 0..<columns {
+                let index = column * rows + row
+                guard index < items.count else { break }
+                let item = items[index]
+                let isLast = column == columns - 1 || index + rows >= items.count
+                line += isLast ? item : item + String(repeating: " ", count: columnWidth - item.count)
+            }
+            text += line + "\n"
+        }
+        return text
+    }
+}
