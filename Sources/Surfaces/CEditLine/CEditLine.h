@@ -28,6 +28,11 @@ static inline int hangar_el_set_read_character(EditLine *el, el_rfunc_t read_cha
     return el_set(el, EL_GETCFN, read_character);
 }
 
+/// Puts the terminal in libedit's editing mode (nonzero) or back to how it was (zero).
+static inline int hangar_el_prepare_terminal(EditLine *el, int editing) {
+    return el_set(el, EL_PREP_TERM, editing);
+}
+
 static inline int hangar_el_set_client_data(EditLine *el, void *data) {
     return el_set(el, EL_CLIENTDATA, data);
 }

@@ -122,7 +122,8 @@ final class InteractiveShell {
     /// Runs one statement, which Ctrl-C stops (or its wait for a database another process holds).
     private func run(_ statement: String, _ interrupts: InterruptSignal, since pressesBefore: Int) -> Outcome {
         session.formatter = mode.formatter(maxWidth: maxWidth > 0 ? maxWidth : TerminalSize.columns())
-        session.stopWaiting = { interrupts.arrived(since: pressesBefore) }
+        session.isInterrupted = { interrupts.arrived(since: pressesBefore) }
+        session.stopWaiting = session.isInterrupted
         // Whatever it did to the catalog, the next Tab reads it again.
         completionCatalog = nil
         let timer = StatementTimer()
@@ -133,7 +134,7 @@ final class InteractiveShell {
             }
         }
         do {
-            try interrupts.whileRunning(session.interruptHandle, since: pressesBefore) { try session.run(statement) }
+            try interrupts.whileRunning(session.interruptHandle) { try session.run(statement) }
             return .done
         } catch {
             // The terminal echoed "^C" where the cursor was; the message gets a line of its own.
@@ -169,7 +170,7 @@ final class InteractiveShell {
         case .tables, .schema, .databases:
             session.stopWaiting = { interrupts.arrived(since: pressesBefore) }
             do {
-                try interrupts.whileRunning(session.interruptHandle, since: pressesBefore) {
+                try interrupts.whileRunning(session.interruptHandle) {
                     output.write(try list(command))
                 }
             } catch {

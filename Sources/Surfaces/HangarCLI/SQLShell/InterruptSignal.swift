@@ -7,17 +7,25 @@ import Glibc
 /// Ctrl-C in the interactive shell, as a count of presses rather than the end of the process.
 ///
 /// The SIGINT handler only writes a byte to a pipe (about all a signal handler may safely do).
-/// A watcher thread reads the pipe: it counts the press, stops the statement running at that
-/// moment through DuckDB's interrupt handle, and pokes `wakeDescriptor`, which the line editor
-/// polls next to the terminal while it waits for a key. Whoever cares about Ctrl-C takes the
+/// A watcher thread reads the pipe: it counts the press, pokes `wakeDescriptor`, which the
+/// line editor polls next to the terminal while it waits for a key, and stops the statement
+/// running at that moment through DuckDB's interrupt handle. DuckDB forgets an interrupt that
+/// lands between its calls (a statement is prepared, then executed; the session attaches its
+/// databases first), so the watcher repeats it every `repeatInterval` until that statement has
+/// ended, waking at once when it does. Whoever cares about Ctrl-C takes the
 /// count (`presses`) when it starts waiting and asks `arrived(since:)` later, so a press that
-/// came between two of them (the line was read, the statement not yet started) is not lost.
+/// came between two of them (the line was read, the statement not yet started) is not lost:
+/// the session asks before it hands a statement to DuckDB.
 ///
 /// Installed once for the life of the process: the shell runs once per `hangar sql`.
 final class InterruptSignal: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the count and the running statement; signalled when a statement ends.
+    private let condition = NSCondition()
     private var count = 0
     private var running: InterruptHandle?
+    /// Tells one statement from the next, so a repeated interrupt stops with its statement.
+    private var statementNumber = 0
+    private static let repeatInterval = 0.05
     private let signalPipe: (read: Int32, write: Int32)
     private let wakePipe: (read: Int32, write: Int32)
     private var previousAction = sigaction()
@@ -60,19 +68,23 @@ final class InterruptSignal: @unchecked Sendable {
     }
 
     /// How many times Ctrl-C was pressed so far.
-    var presses: Int { lock.withLock { count } }
+    var presses: Int { condition.withLock { count } }
 
     /// Whether Ctrl-C was pressed after `presses` was `baseline`.
     func arrived(since baseline: Int) -> Bool { presses != baseline }
 
-    /// Runs a statement that Ctrl-C stops through `handle`; a press since `baseline` (made
-    /// before the statement began) stops it at once.
-    func whileRunning<T>(_ handle: InterruptHandle, since baseline: Int, _ body: () throws -> T) rethrows -> T {
-        lock.withLock {
+    /// Runs statements that Ctrl-C stops through `handle`.
+    func whileRunning<T>(_ handle: InterruptHandle, _ body: () throws -> T) rethrows -> T {
+        condition.withLock {
             running = handle
-            if count != baseline { handle.interrupt() }
+            statementNumber += 1
         }
-        defer { lock.withLock { running = nil } }
+        defer {
+            condition.withLock {
+                running = nil
+                condition.broadcast()
+            }
+        }
         return try body()
     }
 
@@ -88,12 +100,20 @@ final class InterruptSignal: @unchecked Sendable {
             let received = read(signalPipe.read, &buffer, buffer.count)
             if received < 0, errno == EINTR { continue }
             guard received > 0 else { return }
-            lock.withLock {
-                count += received
-                running?.interrupt()
-            }
+            condition.withLock { count += received }
             var byte: UInt8 = 1
             _ = write(wakePipe.write, &byte, 1)
+            stopRunningStatement()
+        }
+    }
+
+    private func stopRunningStatement() {
+        condition.lock()
+        defer { condition.unlock() }
+        let target = statementNumber
+        while let handle = running, statementNumber == target {
+            handle.interrupt()
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Self.repeatInterval))
         }
     }
 

@@ -84,6 +84,10 @@ final class LineEditor {
         prompt = strdup(text)
         pressesBeforeLine = interrupts.presses
         interruptedLineWasEmpty = nil
+        // The terminal goes into editing mode before the prompt shows, not at the first key:
+        // a key typed as soon as the prompt is there would otherwise meet the terminal's own
+        // line editing (echoed twice, and a Ctrl-D lost).
+        hangar_el_prepare_terminal(editor, 1)
         var count: Int32 = 0
         guard let line = el_gets(editor, &count), count > 0 else {
             if let wasEmpty = interruptedLineWasEmpty {

@@ -176,9 +176,10 @@ struct SQLCompletion {
     }
 }
 
+extension SQLCompletion {
 /// The `MD_*` call the cursor is in, if any: the function, the named argument being written
 /// (after its `:=`), and the arguments already named.
-private struct CallContext {
+fileprivate struct CallContext {
     struct Call {
         let function: String
         var argument: String?
@@ -214,7 +215,7 @@ private struct CallContext {
 
 /// The dotted name being typed before the cursor: `docs_playground.flights_demo_dlt.gi` is
 /// qualifiers `docs_playground`, `flights_demo_dlt` and the partial `gi`.
-private struct DottedWord {
+fileprivate struct DottedWord {
     private(set) var qualifiers: [String] = []
     private(set) var partial = ""
     /// The partial as typed, its opening `"` included.
@@ -269,4 +270,5 @@ private struct DottedWord {
         let quotedText = "\"" + candidate.text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return SQLCompletion.Candidate(text: quotedText, display: candidate.display, suffix: candidate.suffix)
     }
+}
 }
