@@ -46,7 +46,10 @@ import Testing
         let home = scratch.path("home")
         let first = try shell(home: home, in: scratch)
         defer { first.stop() }
-        try first.type("SELECT 40 + 2 AS answer;\r")
+        // Two lines, one statement: one history entry.
+        try first.type("SELECT 40 + 2\r")
+        try first.expect("· ")
+        try first.type("AS answer;\r")
         try first.expect("42 │")
         try first.expect("D ")
         try first.type(Self.ctrlD)

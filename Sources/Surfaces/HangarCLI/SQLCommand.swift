@@ -11,7 +11,8 @@ struct SQLCommand: ParsableCommand {
         abstract: "Run SQL against a DuckDB database.",
         discussion: """
         SQL comes from -c (repeatable), from -f FILE (- for standard input), from standard input \
-        when it is a pipe or file, or else from an interactive prompt. Every statement runs on \
+        when it is a pipe or file, or else from an interactive prompt (at a terminal: line \
+        editing, a history, Tab completion and DuckDB's dot commands; .help lists them). Every statement runs on \
         one connection, in order, so session settings and variables carry over between them. \
         The account's databases are there by name (docs_playground.schema.table), and the \
         flights functions (MD_CREATE_FLIGHT, MD_RUN_FLIGHT, MD_LIST_FLIGHT_RUNS …) act on the \
