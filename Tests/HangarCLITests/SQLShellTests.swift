@@ -22,6 +22,14 @@ import Testing
             .map { $0.trimmingCharacters(in: .whitespaces).count }.max() ?? 0
     }
 
+    /// Whether another process could take the database's lease now (Hangar's `flock`).
+    private static func leaseIsFree(_ database: String) -> Bool {
+        let descriptor = open(database + ".lease", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_EX | LOCK_NB) == 0
+    }
+
     @Test func upArrowRecallsAWholeMultiLineStatement() throws {
         let scratch = try ScratchDirectory()
         let terminal = try shell(home: scratch.path("home"), in: scratch)
@@ -84,7 +92,8 @@ import Testing
 
     @Test func ctrlCStopsTheRunningStatementAndTheSessionGoesOn() throws {
         let scratch = try ScratchDirectory()
-        let terminal = try shell(home: scratch.path("home"), in: scratch)
+        // With a database of the account, whose lease must be free again at the prompt.
+        let terminal = try shell(["scratchpad"], home: scratch.path("home"), in: scratch)
         defer { terminal.stop() }
         try terminal.type("SET VARIABLE x = 42;\r")
         try terminal.expect("D ")
@@ -97,6 +106,7 @@ import Testing
         try terminal.expect("D ")
         let elapsed = ContinuousClock.now - pressed
         #expect(elapsed < .seconds(1), "back at the prompt after \(elapsed)")
+        #expect(Self.leaseIsFree(scratch.path("home/databases/scratchpad.duckdb")), "the session kept the database's lease")
         try terminal.type("SELECT getvariable('x') + 0 AS kept;\r")
         try terminal.expect("42 │")
     }

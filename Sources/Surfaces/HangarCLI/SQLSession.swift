@@ -33,9 +33,10 @@ final class SQLSession {
     /// Stops the statement running on this session's connection, from any thread.
     var interruptHandle: InterruptHandle { connection.interruptHandle }
 
-    /// Whether Ctrl-C asked to stop the statement, checked just before DuckDB runs it: DuckDB
-    /// forgets an interrupt that comes before its query starts (while databases are attached).
-    var isInterrupted: () -> Bool = { false }
+    /// Wraps DuckDB's work on each statement (the query and the reading of its rows) and
+    /// nothing the session does around it (attaching and detaching databases): where the
+    /// interactive shell's Ctrl-C interrupts.
+    var whileQuerying: (() throws -> Void) throws -> Void = { query in try query() }
 
     /// Asked while a statement waits for a database another process holds: true gives up.
     var stopWaiting: () -> Bool {
@@ -63,9 +64,6 @@ final class SQLSession {
         while let row = try result.next() { rows.append(row.values) }
         return rows
     }
-
-    /// DuckDB's own words for a statement it interrupted.
-    static let interruptedMessage = "INTERRUPT Error: Interrupted!"
 
     /// Runs one statement (or several in one text, printing only the last result).
     func run(_ sql: String) throws {
@@ -106,10 +104,11 @@ final class SQLSession {
     }
 
     private func runAttached(_ sql: String) throws {
-        if isInterrupted() { throw InputError(message: Self.interruptedMessage) }
-        let result = StreamedResult(try connection.query(sql))
-        guard try !result.isStatementWithoutResult() else { return }
-        try formatter.write(result, to: output)
+        try whileQuerying {
+            let result = StreamedResult(try connection.query(sql))
+            guard try !result.isStatementWithoutResult() else { return }
+            try formatter.write(result, to: output)
+        }
     }
 
     /// Runs a script statement by statement as it is read, so every result is printed (as the

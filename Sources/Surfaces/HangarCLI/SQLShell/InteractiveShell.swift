@@ -122,8 +122,14 @@ final class InteractiveShell {
     /// Runs one statement, which Ctrl-C stops (or its wait for a database another process holds).
     private func run(_ statement: String, _ interrupts: InterruptSignal, since pressesBefore: Int) -> Outcome {
         session.formatter = mode.formatter(maxWidth: maxWidth > 0 ? maxWidth : TerminalSize.columns())
-        session.isInterrupted = { interrupts.arrived(since: pressesBefore) }
-        session.stopWaiting = session.isInterrupted
+        session.stopWaiting = { interrupts.arrived(since: pressesBefore) }
+        let handle = session.interruptHandle
+        session.whileQuerying = { query in
+            // DuckDB forgets an interrupt that comes before its query starts (a press while the
+            // line was handed over, or databases attached), so the press is looked for here.
+            if interrupts.arrived(since: pressesBefore) { throw InputError(message: InterruptSignal.interruptedMessage) }
+            try interrupts.whileRunning(handle, query)
+        }
         // Whatever it did to the catalog, the next Tab reads it again.
         completionCatalog = nil
         let timer = StatementTimer()
@@ -134,7 +140,7 @@ final class InteractiveShell {
             }
         }
         do {
-            try interrupts.whileRunning(session.interruptHandle) { try session.run(statement) }
+            try session.run(statement)
             return .done
         } catch {
             // The terminal echoed "^C" where the cursor was; the message gets a line of its own.
@@ -170,9 +176,7 @@ final class InteractiveShell {
         case .tables, .schema, .databases:
             session.stopWaiting = { interrupts.arrived(since: pressesBefore) }
             do {
-                try interrupts.whileRunning(session.interruptHandle) {
-                    output.write(try list(command))
-                }
+                output.write(try list(command))
             } catch {
                 report(FailureMessage.text(for: error))
                 return .failed

@@ -15,7 +15,7 @@ import Glibc
 /// ended, waking at once when it does. Whoever cares about Ctrl-C takes the
 /// count (`presses`) when it starts waiting and asks `arrived(since:)` later, so a press that
 /// came between two of them (the line was read, the statement not yet started) is not lost:
-/// the session asks before it hands a statement to DuckDB.
+/// the shell asks before it hands a statement to DuckDB.
 ///
 /// Installed once for the life of the process: the shell runs once per `hangar sql`.
 final class InterruptSignal: @unchecked Sendable {
@@ -26,6 +26,9 @@ final class InterruptSignal: @unchecked Sendable {
     /// Tells one statement from the next, so a repeated interrupt stops with its statement.
     private var statementNumber = 0
     private static let repeatInterval = 0.05
+
+    /// DuckDB's own words for a statement it interrupted, for one stopped before DuckDB began.
+    static let interruptedMessage = "INTERRUPT Error: Interrupted!"
     private let signalPipe: (read: Int32, write: Int32)
     private let wakePipe: (read: Int32, write: Int32)
     private var previousAction = sigaction()
@@ -73,7 +76,7 @@ final class InterruptSignal: @unchecked Sendable {
     /// Whether Ctrl-C was pressed after `presses` was `baseline`.
     func arrived(since baseline: Int) -> Bool { presses != baseline }
 
-    /// Runs statements that Ctrl-C stops through `handle`.
+    /// Runs a query that Ctrl-C stops through `handle`.
     func whileRunning<T>(_ handle: InterruptHandle, _ body: () throws -> T) rethrows -> T {
         condition.withLock {
             running = handle
