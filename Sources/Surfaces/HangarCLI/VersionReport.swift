@@ -81,6 +81,9 @@ public enum VersionReport {
         let libpython = loaded.first { $0.contains("/libpython3") } ?? "not loaded"
         parts.append(Part(name: "libpython", value: libpython, available: libpython != "not loaded",
                           note: "DuckDB's release library, from the duckdb wheel, links it"))
+        let libedit = loaded.first { $0.contains("/libedit.so") } ?? "not loaded"
+        parts.append(Part(name: "libedit", value: libedit, available: libedit != "not loaded",
+                          note: "line editing, history and completion in the interactive hangar sql"))
         let python = firstLine(of: ["python3", "--version"])
         parts.append(Part(name: "python3", value: python ?? "not on PATH", available: python != nil, note: "Python flights"))
         let swift = firstLine(of: ["swiftc", "--version"])

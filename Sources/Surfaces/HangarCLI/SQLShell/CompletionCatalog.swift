@@ -113,10 +113,9 @@ extension CompletionCatalog {
         [database, schema, table].joined(separator: "\u{1F}")
     }
 
-    /// `<home>/databases/<name>.duckdb`: there by name in every statement, attached or not.
+    /// The account's databases, there by name in every statement, attached or not.
     static func accountDatabaseNames(home: HangarHome) -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: home.databases.path)) ?? []
-        return files.filter { $0.hasSuffix(".duckdb") }.map { String($0.dropLast(".duckdb".count)) }.sorted()
+        home.accountDatabases().map(\.alias)
     }
 
     /// The `MD_*` functions and their named parameters, every alias included.

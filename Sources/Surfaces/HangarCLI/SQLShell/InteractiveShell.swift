@@ -235,7 +235,7 @@ final class InteractiveShell {
     /// Tab: the statement so far (earlier lines included) against the session's catalog.
     private func complete(_ before: String, _ after: String) -> SQLCompletion.Result {
         let statement = (pendingLines + [before]).joined(separator: "\n")
-        let databases = SQLQualifiers.qualifiers(in: statement + after).sorted()
+        let databases = StatementCatalogs.qualifiers(in: statement + after).sorted()
         if completionCatalog?.databases != databases {
             // Completion never waits for a database another process holds: it goes without
             // that database's names instead.

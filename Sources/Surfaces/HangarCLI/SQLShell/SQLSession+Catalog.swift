@@ -69,8 +69,8 @@ extension SQLSession {
             listed.insert(name)
             table.append([name, row[1].string.flatMap { $0.isEmpty ? nil : $0 } ?? "(in memory)"])
         }
-        for name in CompletionCatalog.accountDatabaseNames(home: home) where !listed.contains(name) {
-            table.append([name, home.databases.appendingPathComponent("\(name).duckdb").path])
+        for database in home.accountDatabases() where !listed.contains(database.alias) {
+            table.append([database.alias, database.url.path])
         }
         return table.rendered()
     }
