@@ -81,26 +81,26 @@ extension CompletionCatalog {
         else { return catalog }
         var columns: [String: [String]] = [:]
         var tables: [(String, String, String)] = []
+        // Each row: its kind, then up to four names (database or keyword, schema, table, column).
         for row in rows {
-            let fields = row.map(\.string)
-            guard let kind = fields[0], let name = fields[1] else { continue }
-            let database = name
+            let names = row.map(\.string)
+            guard let kind = names[0], let first = names[1] else { continue }
             switch kind {
             case "keyword":
-                catalog.keywords.append(name)
+                catalog.keywords.append(first)
             case "current":
-                catalog.currentDatabase = database
-                catalog.currentSchema = fields[2] ?? "main"
+                catalog.currentDatabase = first
+                catalog.currentSchema = names[2] ?? "main"
             case "database":
-                if !catalog.databases.contains(database) { catalog.databases.append(database) }
+                if !catalog.databases.contains(first) { catalog.databases.append(first) }
             case "schema":
-                if let schema = fields[2] { catalog.schemas.append(Schema(database: database, name: schema)) }
+                if let schema = names[2] { catalog.schemas.append(Schema(database: first, name: schema)) }
             case "column":
-                if let schema = fields[2], let table = fields[3], let column = fields[4] {
-                    columns[Self.key(database, schema, table), default: []].append(column)
+                if let schema = names[2], let table = names[3], let column = names[4] {
+                    columns[Self.key(first, schema, table), default: []].append(column)
                 }
             default:
-                if let schema = fields[2], let table = fields[3] { tables.append((database, schema, table)) }
+                if let schema = names[2], let table = names[3] { tables.append((first, schema, table)) }
             }
         }
         catalog.tables = tables.map { database, schema, name in

@@ -74,17 +74,23 @@ final class InteractiveShell {
         var splitter = StatementSplitter()
         // A Ctrl-C at an empty prompt says how to leave; a second one in a row leaves.
         var pressedAtEmptyPrompt = false
+        // Ctrl-C presses dealt with: a later one is for the next line, even one that comes
+        // before its prompt shows.
+        var pressesHandled = interrupts.presses
         while true {
             let isAtStart = splitter.isAtStatementStart
             output.flush()
-            let pressesBefore = interrupts.presses
-            switch editor.readLine(prompt: isAtStart ? Self.prompt : Self.continuationPrompt) {
+            let pressesBefore = pressesHandled
+            defer { pressesHandled = interrupts.presses }
+            switch editor.readLine(prompt: isAtStart ? Self.prompt : Self.continuationPrompt, pressesBefore: pressesBefore) {
             case .end:
                 output.write("\n")
                 // Input ended inside a statement: run what was typed rather than drop it.
                 for statement in splitter.finish() { _ = run(statement, interrupts, since: pressesBefore) }
                 return
             case .interrupted(let lineWasEmpty):
+                // Before the note below: the next press may answer it.
+                pressesHandled = interrupts.presses
                 if lineWasEmpty, isAtStart {
                     if pressedAtEmptyPrompt { return }
                     pressedAtEmptyPrompt = true

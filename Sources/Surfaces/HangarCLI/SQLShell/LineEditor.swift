@@ -31,7 +31,7 @@ final class LineEditor {
     private var prompt: UnsafeMutablePointer<CChar>
     /// Set by `readCharacter` when Ctrl-C ends the line being read.
     private var interruptedLineWasEmpty: Bool?
-    /// Ctrl-C presses counted before the current line was asked for.
+    /// Ctrl-C presses the caller had dealt with when it asked for the current line.
     private var pressesBeforeLine = 0
 
     /// The most entries the history keeps, in memory and in its file.
@@ -78,11 +78,12 @@ final class LineEditor {
     }
 
     /// Shows `prompt` and reads one line (with its line break), which may hold several lines
-    /// when a multi-line statement was recalled from the history.
-    func readLine(prompt text: String) -> Input {
+    /// when a multi-line statement was recalled from the history. A Ctrl-C press beyond
+    /// `pressesBefore` (`InterruptSignal.presses`) interrupts it.
+    func readLine(prompt text: String, pressesBefore: Int) -> Input {
         free(prompt)
         prompt = strdup(text)
-        pressesBeforeLine = interrupts.presses
+        pressesBeforeLine = pressesBefore
         interruptedLineWasEmpty = nil
         // The terminal goes into editing mode before the prompt shows, not at the first key:
         // a key typed as soon as the prompt is there would otherwise meet the terminal's own
