@@ -234,24 +234,27 @@ let package = Package(
             dependencies: ["DuckDB"],
             path: "Sources/Tools/BindingWorkload"
         ),
+        // What the tests share: scratch folders, the built executables run to completion or left
+        // running (`hangar serve`, GitHubReplay), `eventually`, a manual clock. Foundation only.
+        .target(name: "HangarTestSupport", path: "Tests/Support"),
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
-        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload"], path: "Tests/DuckDBTests"),
-        .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount"], path: "Tests/HangarAccountTests"),
-        .testTarget(name: "HangarFlightsTests", dependencies: ["HangarFlights", "HangarAccount", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/HangarFlightsTests"),
-        .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner"], path: "Tests/HangarRunnerTests"),
-        .testTarget(name: "HangarRuntimeTests", dependencies: ["HangarRuntime"], path: "Tests/HangarRuntimeTests"),
+        .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload", "HangarTestSupport"], path: "Tests/DuckDBTests"),
+        .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount", "HangarTestSupport"], path: "Tests/HangarAccountTests"),
+        .testTarget(name: "HangarFlightsTests", dependencies: ["HangarFlights", "HangarAccount", "HangarTestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/HangarFlightsTests"),
+        .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner", "HangarTestSupport"], path: "Tests/HangarRunnerTests"),
+        .testTarget(name: "HangarRuntimeTests", dependencies: ["HangarRuntime", "HangarTestSupport"], path: "Tests/HangarRuntimeTests"),
         .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling"], path: "Tests/HangarSchedulingTests"),
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
-        .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI"], path: "Tests/HangarIngestTests"),
+        .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI", "HangarTestSupport"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.
-        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay", "DuckDB"], path: "Tests/HangarCLITests",
+        .testTarget(name: "HangarCLITests", dependencies: ["HangarCLI", "GitHubReplay", "DuckDB", "HangarTestSupport"], path: "Tests/HangarCLITests",
                     exclude: ["Fixtures"]),
         // The HTTP API against real `hangar serve` processes (depending on the CLI builds it first)
         // and the router in process.
         .testTarget(
             name: "HangarHTTPTests",
             dependencies: [
-                "HangarHTTP", "HangarCLI", "HangarFlights", "HangarAccount", "HangarViews", "DuckDB",
+                "HangarHTTP", "HangarCLI", "HangarFlights", "HangarAccount", "HangarViews", "DuckDB", "HangarTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -261,14 +264,14 @@ let package = Package(
         ),
         .testTarget(
             name: "HangarMetricsTests",
-            dependencies: ["HangarMetrics", "HangarFlights", "HangarAccount"],
+            dependencies: ["HangarMetrics", "HangarFlights", "HangarAccount", "HangarTestSupport"],
             path: "Tests/HangarMetricsTests"
         ),
         // The REST kit against real local servers (in-test Hummingbird ones and GitHubReplay).
         .testTarget(
             name: "FlightKitTests",
             dependencies: [
-                "FlightKit", "GitHubReplay",
+                "FlightKit", "GitHubReplay", "HangarTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

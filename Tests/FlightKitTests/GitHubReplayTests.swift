@@ -1,5 +1,6 @@
 import FlightKit
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// The GitHubReplay executable, with the REST kit as its client: GitHub-shaped sample data,
@@ -27,7 +28,7 @@ struct GitHubReplayTests {
 
     @Test(.timeLimit(.minutes(5)))
     func servesRepositoriesAndPaginatedIssuesWithRateLimitHeaders() async throws {
-        let replay = try ReplayServer()
+        let replay = try await ReplayServer.start()
         let client = try RESTClient(baseURL: replay.baseURL, log: .silent)
         let response = try await client.get("/repos/duckdb/duckdb")
         let repo = try response.decode(Repository.self)
@@ -63,7 +64,7 @@ struct GitHubReplayTests {
 
     @Test(.timeLimit(.minutes(5)))
     func injectedBadGatewaysAreRetriedAndGenerationsSwitch() async throws {
-        let replay = try ReplayServer("--fail-first", "2")
+        let replay = try await ReplayServer.start(["--fail-first", "2"])
         let clock = TestClock()
         let client = try RESTClient(baseURL: replay.baseURL, clock: clock, log: .silent)
         let before = try await client.get("/repos/dlt-hub/dlt")
@@ -91,7 +92,7 @@ struct GitHubReplayTests {
     func anExhaustedRateLimitIsWaitedOutUntilItsReset() async throws {
         // Two requests per 10-minute window. The client waits on a clock that, instead of
         // sleeping, tells the server its window is over, so no wall-clock timing is involved.
-        let replay = try ReplayServer("--rate-limit", "2", "--rate-limit-window", "600")
+        let replay = try await ReplayServer.start(["--rate-limit", "2", "--rate-limit-window", "600"])
         let lines = LogLines()
         let clock = WindowEndingClock(replay: try RESTClient(baseURL: replay.baseURL, log: .silent))
         let client = try RESTClient(baseURL: replay.baseURL, clock: clock, log: lines.log(requests: true))

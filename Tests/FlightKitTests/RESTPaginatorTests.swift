@@ -2,6 +2,7 @@ import FlightKit
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HangarTestSupport
 import Testing
 
 /// Each paginator against a real server on 127.0.0.1, and pages feeding a pipeline with the
@@ -171,16 +172,14 @@ struct RESTPaginatorTests {
                 return Reply.object(slice, headers: more ? ["Link": "</events?page=\(page + 1)\(sinceQuery)>; rel=\"next\""] : [:])
             }
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flightkit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let databasePath = folder.appendingPathComponent("events.duckdb").path
+        let scratch = try ScratchDirectory()
+        let databasePath = scratch.path("events.duckdb")
         let client = try RESTClient(baseURL: server.baseURL, log: .silent)
         let resource = Resource.rest("events", client: client, path: "/events", incrementalParameter: "since",
                                      hints: TableHints(table: "events", writeDisposition: .merge, primaryKey: ["id"]),
                                      incremental: Incremental(cursorPath: "updated_at"))
         let pipeline = try Pipeline(name: "events", destination: .duckdb(path: databasePath), dataset: "api",
-                                    pipelinesDirectory: folder.appendingPathComponent("pipelines"))
+                                    pipelinesDirectory: scratch.url.appendingPathComponent("pipelines"))
         let first = try await pipeline.run(resource)
         #expect(first.rowCounts["events"] == 5, "\(first)")
 

@@ -1,5 +1,6 @@
 import FlightKit
 import Foundation
+import HangarTestSupport
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -58,11 +59,6 @@ final class TestServer: Sendable {
     }
 
     deinit { task.cancel() }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// A value shared between a test and its server's handlers.
@@ -143,68 +139,4 @@ extension Request {
     func query(_ name: String) -> String? { uri.queryParameters[name[...]].map(String.init) }
 
     func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
-}
-
-/// Where `swift build` put the package's executables (beside this test bundle).
-enum Products {
-    static func executable(_ name: String) throws -> URL {
-        let starts = [Bundle.main.executableURL, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])]
-            .compactMap { $0?.resolvingSymlinksInPath() }
-        for start in starts {
-            var folder = start.deletingLastPathComponent()
-            for _ in 0..<5 {
-                let candidate = folder.appendingPathComponent(name)
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-                folder = folder.deletingLastPathComponent()
-            }
-        }
-        throw TestFailure("no \(name) built near \(starts.map(\.path))")
-    }
-}
-
-/// The GitHubReplay executable, started on a free port for one test.
-final class ReplayServer {
-    let process = Process()
-    let port: Int
-    let output: URL
-
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    init(_ arguments: String...) throws {
-        output = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = try Products.executable("GitHubReplay")
-        process.arguments = arguments
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
-        // The first line says where it listens.
-        let deadline = Date().addingTimeInterval(30)
-        var found: Int?
-        while found == nil, Date() < deadline, process.isRunning {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first, line.hasPrefix("listening on http://127.0.0.1:") {
-                found = Int(line.split(separator: ":").last ?? "")
-            } else {
-                usleep(20_000)
-            }
-        }
-        guard let found else {
-            process.terminate()
-            throw TestFailure("GitHubReplay did not start: \((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
-        }
-        port = found
-    }
-
-    var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(at: output)
-    }
 }

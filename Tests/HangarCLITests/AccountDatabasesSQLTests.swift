@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// In every `hangar sql` session the account's databases are there by name, each attached under

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// The hosted service's account statements in `hangar sql`: flight secrets with
@@ -8,10 +9,10 @@ struct AccountStatementsSQLTests {
     static let value = "ghp_SqlSecretValue42"
 
     @Test(.timeLimit(.minutes(5)))
-    func secretsAreCreatedListedUsedByRunsAndDroppedWithoutTheirValuesEverShowing() throws {
+    func secretsAreCreatedListedUsedByRunsAndDroppedWithoutTheirValuesEverShowing() async throws {
         let home = try FlightsTestHome()
         var printed = ""
-        func session(_ statements: String...) throws -> HangarOutput {
+        func session(_ statements: String...) throws -> ProgramOutput {
             let output = try home.sqlSession(statements, database: nil)
             printed += output.stdout + output.stderr
             return output
@@ -56,7 +57,7 @@ struct AccountStatementsSQLTests {
         let source = "import os\nprint('lengths', len(os.environ['github_TOKEN']), len(os.environ['TOKEN']))\n"
         _ = try home.sql("CALL MD_CREATE_FLIGHT(name := 'uses_secret', source_code := $$\(source)$$, flight_secret_names := ['GitHub'])")
         _ = try home.sql(selectFlightID("uses_secret"), "CALL MD_RUN_FLIGHT(flight_id := getvariable('fid'))")
-        let run = try FlightsSQLTests.waitForRun(home, "uses_secret", 1)
+        let run = try await FlightsSQLTests.waitForRun(home, "uses_secret", 1)
         #expect(run["status"] as? String == "RUN_STATUS_SUCCEEDED", "\(run)")
         let lines = try home.rows(selectFlightID("uses_secret"), "SELECT line FROM MD_GET_FLIGHT_LOGS(flight_id := getvariable('fid'), run_number := 1)")
         #expect(lines.contains { $0["line"] as? String == "lengths \(Self.value.count) \(Self.value.count)" }, "\(lines)")

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// `hangar demo` (what `make demo` runs): the guide's SQL cells with the GitHub pipeline as a Swift

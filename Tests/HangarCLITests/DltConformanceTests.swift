@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// dlt's own normalize and pipeline test cases (`Fixtures/dlt-cases`, from dlt-hub/dlt: GitHub
@@ -56,7 +57,7 @@ struct DltConformanceTests {
         let cases = Self.fixtures.appendingPathComponent("dlt-cases")
         var dltCases = Self.cases.map { cases.appendingPathComponent($0.file).path + "=" + $0.table }
         dltCases.append(cases.appendingPathComponent(Self.ethereumBlocks).path + "=blocks_as_strings:strings")
-        let dlt = try HangarProcess.run(executable: python, [Self.fixtures.appendingPathComponent("dlt_conformance.py").path,
+        let dlt = try Program.run(python, [Self.fixtures.appendingPathComponent("dlt_conformance.py").path,
                                                              "--out", loads.path, "--dataset", Self.dataset] + dltCases)
         try #require(dlt.status == 0, "dlt_conformance.py: \(dlt.stderr)")
 
@@ -169,9 +170,9 @@ struct DltConformanceTests {
     /// makes it before the tests run).
     static func dltPython() throws -> URL {
         let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let venv = try HangarProcess.run(executable: URL(fileURLWithPath: "/bin/bash"), [root.appendingPathComponent("scripts/dlt-venv").path])
+        let venv = try Program.run(URL(fileURLWithPath: "/bin/bash"), [root.appendingPathComponent("scripts/dlt-venv").path])
         guard venv.status == 0 else {
-            throw HangarProcess.Failure(description: "scripts/dlt-venv failed: \(venv.stderr)")
+            throw TestFailure("scripts/dlt-venv failed: \(venv.stderr)")
         }
         return URL(fileURLWithPath: venv.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).appendingPathComponent("bin/python")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Names as dlt makes them from source keys: a key is a path (`data__custom__goes` stays), a blank

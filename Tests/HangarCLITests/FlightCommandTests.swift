@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// `create`, `show`, `list`, `update`, `versions`, `version` and `delete`, run as a user would.

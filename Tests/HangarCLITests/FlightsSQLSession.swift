@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 
 /// `hangar sql` sessions on a test's own home, as a user of the `MD_*` functions runs them.
 extension FlightsTestHome {
@@ -8,7 +9,7 @@ extension FlightsTestHome {
     func sql(_ statements: String..., database: String? = nil) throws -> [[[String: Any]]] {
         let output = try sqlSession(statements, database: database)
         guard output.status == 0 else {
-            throw HangarProcess.Failure(description: "hangar sql failed: \(output.stderr)\nstatements: \(statements)")
+            throw TestFailure("hangar sql failed: \(output.stderr)\nstatements: \(statements)")
         }
         return try Self.results(output.stdout)
     }
@@ -17,7 +18,7 @@ extension FlightsTestHome {
     func rows(_ statements: String..., database: String? = nil) throws -> [[String: Any]] {
         let output = try sqlSession(statements, database: database)
         guard output.status == 0 else {
-            throw HangarProcess.Failure(description: "hangar sql failed: \(output.stderr)\nstatements: \(statements)")
+            throw TestFailure("hangar sql failed: \(output.stderr)\nstatements: \(statements)")
         }
         return try Self.results(output.stdout).last ?? []
     }
@@ -26,7 +27,7 @@ extension FlightsTestHome {
     func sqlError(_ statements: String...) throws -> String {
         let output = try sqlSession(statements, database: nil)
         guard output.status != 0 else {
-            throw HangarProcess.Failure(description: "expected an error from \(statements), got \(output.stdout)")
+            throw TestFailure("expected an error from \(statements), got \(output.stdout)")
         }
         return output.stderr
     }
@@ -36,7 +37,7 @@ extension FlightsTestHome {
         try rows("DESCRIBE \(query)").map { "\($0["column_name"] as? String ?? "?") \($0["column_type"] as? String ?? "?")" }
     }
 
-    func sqlSession(_ statements: [String], database: String?) throws -> HangarOutput {
+    func sqlSession(_ statements: [String], database: String?) throws -> ProgramOutput {
         var arguments = ["sql"]
         if let database { arguments.append(database) }
         arguments += ["--json", "--home", home]

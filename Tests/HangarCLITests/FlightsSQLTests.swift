@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// The `MD_*` table functions of `hangar sql` (`docs/sql-surface.md`), run as users run them:
@@ -27,7 +28,7 @@ struct FlightsSQLTests {
     /// Every function's result starts with the reference's columns, in its order and types;
     /// Hangar's own columns (runtime, failure reason …) come after them, as in `--json`.
     @Test(.timeLimit(.minutes(5)))
-    func everyFunctionHasTheReferencesColumnsAndTypes() throws {
+    func everyFunctionHasTheReferencesColumnsAndTypes() async throws {
         let home = try FlightsTestHome()
         _ = try home.sql("CALL MD_CREATE_FLIGHT(name := 'described', source_code := 'print(1)')")
         let flights = try home.flights()
@@ -71,7 +72,7 @@ struct FlightsSQLTests {
         #expect(try flights.flight(.name("described")).currentVersion == 1)
         #expect(throws: FlightsError.self) { try flights.flight(.name("described_too")) }
         // The run MD_RUN_FLIGHT started ends before the home goes.
-        _ = try Self.waitForRun(home, "described", 2)
+        _ = try await Self.waitForRun(home, "described", 2)
     }
 
     @Test func callFromAndSelectFormsAliasesAndNamesInAnyCase() throws {
@@ -276,7 +277,7 @@ struct FlightsSQLTests {
     /// MD_RUN_FLIGHT returns the run at once, PENDING; its supervisor goes on after the session
     /// has ended, and the run's config is the stored one with the call's override.
     @Test(.timeLimit(.minutes(5)))
-    func runFlightReturnsAtOnceAndTheRunOutlivesTheSession() throws {
+    func runFlightReturnsAtOnceAndTheRunOutlivesTheSession() async throws {
         let home = try FlightsTestHome()
         let source = "import os\nprint('repos: ' + os.environ['REPOS'])\n"
         _ = try home.sql("CALL MD_CREATE_FLIGHT(name := 'ran', source_code := $$\(source)$$, config := MAP {'REPOS': 'a', 'DAY': 'mon'})")
@@ -287,7 +288,7 @@ struct FlightsSQLTests {
         #expect(run["config"] as? [String: String] == ["REPOS": "b", "DAY": "mon"])
         #expect(run["flight_version"] as? Int == 1)
 
-        let finished = try Self.waitForRun(home, "ran", 1)
+        let finished = try await Self.waitForRun(home, "ran", 1)
         #expect(finished["status"] as? String == "RUN_STATUS_SUCCEEDED", "\(finished)")
         #expect(finished["exit_code"] as? Int == 0)
         let lines = try home.rows(selectFlightID("ran"), "SELECT line FROM MD_GET_FLIGHT_LOGS(flight_id := getvariable('fid'), run_number := 1)")
@@ -298,13 +299,11 @@ struct FlightsSQLTests {
     }
 
     /// Polls MD_GET_FLIGHT_RUN, a session each time, as a user polls, until the run finished.
-    static func waitForRun(_ home: FlightsTestHome, _ flight: String, _ number: Int, timeout: TimeInterval = 110) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
+    static func waitForRun(_ home: FlightsTestHome, _ flight: String, _ number: Int, timeout: Duration = .seconds(110)) async throws -> [String: Any] {
+        try await eventually("run \(number) of \(flight) to finish", timeout: timeout, every: .milliseconds(200)) { () -> [String: Any]? in
             let run = try #require(try home.rows(selectFlightID(flight), "FROM MD_GET_FLIGHT_RUN(flight_id := getvariable('fid'), run_number := \(number))").first)
-            if let status = run["status"] as? String, !["RUN_STATUS_PENDING", "RUN_STATUS_RUNNING"].contains(status) { return run }
-            guard Date() < deadline else { throw HangarProcess.Failure(description: "run \(number) of \(flight) did not finish: \(run)") }
-            Thread.sleep(forTimeInterval: 0.2)
+            guard let status = run["status"] as? String, !["RUN_STATUS_PENDING", "RUN_STATUS_RUNNING"].contains(status) else { return nil }
+            return run
         }
     }
 

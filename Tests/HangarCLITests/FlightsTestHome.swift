@@ -1,32 +1,38 @@
 import Foundation
 import HangarAccount
 import HangarFlights
+import HangarTestSupport
 
 /// A Hangar home of its own for one test, with the flights commands run against it and the
 /// platform API at hand for what the CLI can't do (appending log lines, finishing a run).
-final class FlightsTestHome {
+final class FlightsTestHome: Sendable {
     let scratch: ScratchDirectory
     let home: String
 
-    init() throws {
-        scratch = try ScratchDirectory()
-        home = scratch.path("home")
+    init(scratch: ScratchDirectory? = nil) throws {
+        self.scratch = try scratch ?? ScratchDirectory()
+        home = self.scratch.path("home")
     }
 
     /// `hangar ARGUMENTS --home HOME`, run to completion.
-    func hangar(_ arguments: String..., input: String? = nil) throws -> HangarOutput {
+    func hangar(_ arguments: String..., input: String? = nil) throws -> ProgramOutput {
         try HangarProcess.run(arguments + ["--home", home], input: input)
     }
 
     /// `hangar ARGUMENTS --home HOME`, started and left running.
-    func start(_ arguments: String...) throws -> RunningHangar {
-        try RunningHangar(arguments + ["--home", home])
+    func start(_ arguments: String...) throws -> RunningProgram {
+        try HangarProcess.start(arguments + ["--home", home])
     }
 
     /// Writes a file into the scratch folder and returns its path.
+    @discardableResult
     func file(_ name: String, _ contents: String) throws -> String {
-        try Data(contents.utf8).write(to: scratch.url.appendingPathComponent(name))
-        return scratch.path(name)
+        try scratch.file(name, contents)
+    }
+
+    /// `hangar serve --port 0` on this home, listening once this returns.
+    func serve() async throws -> ServeProcess {
+        try await ServeProcess.start(home: home)
     }
 
     /// A Python flight made through the CLI; fails the test when `create` does.
@@ -34,13 +40,30 @@ final class FlightsTestHome {
     func createFlight(_ name: String, source: String = "print('hello')\n", _ options: String...) throws -> [String: Any] {
         let path = try file("\(name).py", source)
         let created = try HangarProcess.run(["create", name, "--source", path, "--json", "--home", home] + options)
-        guard created.status == 0 else { throw HangarProcess.Failure(description: "create \(name) failed: \(created.stderr)") }
+        guard created.status == 0 else { throw TestFailure("create \(name) failed: \(created.stderr)") }
         return try JSONOutput.object(created.stdout)
     }
 
-    /// The platform over the same home, as another process would use it.
-    func flights() throws -> Flights {
-        try Flights(home: HangarHome(URL(fileURLWithPath: home)))
+    /// A flight, recorded through the platform, whose hourly schedule took effect ten minutes ago
+    /// and fired three minutes ago (at a whole minute): that fire was missed, as no scheduler ran
+    /// since, and the next is an hour away, so however slow the test, exactly one fire is due.
+    /// Returns it.
+    @discardableResult
+    func createFlightWithAMissedFire(_ name: String, source: String, config: [String: String] = [:]) throws -> Date {
+        let now = Date()
+        let fire = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 - 180) / 60).rounded(.down) * 60)
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let tenMinutesAgo = now.addingTimeInterval(-600)
+        _ = try flights(clock: { tenMinutesAgo }).create(
+            NewFlight(name: name, sourceCode: source, scheduleCron: "\(utc.component(.minute, from: fire)) * * * *", config: config))
+        return fire
+    }
+
+    /// The platform over the same home, as another process would use it; `clock` is the time it
+    /// records things at.
+    func flights(clock: @escaping @Sendable () -> Date = { Date() }) throws -> Flights {
+        try Flights(home: HangarHome(URL(fileURLWithPath: home)), clock: clock)
     }
 }
 
@@ -48,14 +71,14 @@ final class FlightsTestHome {
 enum JSONOutput {
     static func object(_ text: String) throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw HangarProcess.Failure(description: "not a JSON object: \(text)")
+            throw TestFailure("not a JSON object: \(text)")
         }
         return object
     }
 
     static func array(_ text: String) throws -> [[String: Any]] {
         guard let array = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
-            throw HangarProcess.Failure(description: "not a JSON array of objects: \(text)")
+            throw TestFailure("not a JSON array of objects: \(text)")
         }
         return array
     }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HangarTestSupport
 import Testing
 
 /// The guide's pipeline as a Swift flight (`Examples/Flights/github_repo_stats`), end to end:
@@ -19,7 +20,7 @@ struct GitHubRepoStatsFlightTests {
     func theFlightLoadsRepositoriesIssuesAndLabelsTwiceAgainstTheReplayServer() async throws {
         try SwiftFlightTests.requireSDK()
         // One injected 502: the flight's first request is retried.
-        let replay = try Replay(arguments: ["--fail-first", "1"])
+        let replay = try await ReplayServer.start(["--fail-first", "1"])
         let home = try FlightsTestHome()
         let created = try home.hangar("create", "github_repo_stats", "--source", Self.source, "--runtime", "swift",
                                       "--config", "GITHUB_API_URL=\(replay.baseURL)", "--config", "ISSUES_PER_PAGE=2")
@@ -106,7 +107,7 @@ struct GitHubRepoStatsFlightTests {
 
     static func query(_ home: FlightsTestHome, _ sql: String) throws -> [[String: Any]] {
         let output = try home.hangar("sql", "docs_playground", "-c", sql, "--json")
-        guard output.status == 0 else { throw HangarProcess.Failure(description: "\(sql)\n\(output.stderr)") }
+        guard output.status == 0 else { throw TestFailure("\(sql)\n\(output.stderr)") }
         return try JSONOutput.array(output.stdout)
     }
 
@@ -120,49 +121,5 @@ struct GitHubRepoStatsFlightTests {
     static func get(_ url: String) async throws -> String {
         let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The GitHubReplay executable beside `hangar`, on a free port, output in a file.
-    final class Replay {
-        let process = Process()
-        let output: ScratchDirectory
-        let baseURL: String
-
-        init(arguments: [String]) throws {
-            output = try ScratchDirectory()
-            let log = output.url.appendingPathComponent("replay.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = try HangarProcess.executable().deletingLastPathComponent().appendingPathComponent("GitHubReplay")
-            process.arguments = arguments
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            try handle.close()
-            let deadline = Date().addingTimeInterval(30)
-            var found: String?
-            while found == nil, Date() < deadline, process.isRunning {
-                let first = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").first
-                if let first, first.hasPrefix("listening on ") {
-                    found = String(first.dropFirst("listening on ".count))
-                } else {
-                    usleep(20_000)
-                }
-            }
-            guard let found else {
-                process.terminate()
-                throw HangarProcess.Failure(description: "GitHubReplay did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-            }
-            baseURL = found
-        }
-
-        var log: String { (try? String(contentsOf: output.url.appendingPathComponent("replay.log"), encoding: .utf8)) ?? "" }
-
-        deinit {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// The guide's flight (`guide-run-dlt-ingest-pipeline.md`) as its users paste it into Hangar, and
@@ -101,9 +102,8 @@ struct GuideFlightTests {
         // The account's token comes from Hangar's environment (the supervisor inherits it from
         // the command that starts the run); the value is fake, since nothing here is online.
         let token = "md-fake-token-\(UUID().uuidString)"
-        let started = try RunningHangar(["run", "docs_dlt_ingest", "--wait", "--json", "--home", home.home],
+        let run = try HangarProcess.run(["run", "docs_dlt_ingest", "--wait", "--json", "--home", home.home],
                                         environment: ["MOTHERDUCK_TOKEN": token])
-        let run = started.finish()
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         let finished = try JSONOutput.object(run.stdout)
         #expect(finished["status"] as? String == "RUN_STATUS_FAILED")
@@ -130,7 +130,7 @@ struct GuideFlightTests {
         }
         // The token never appears, whatever a user asks to see, even when a flight prints it.
         try home.createFlight("token_echo", source: "import os\nprint('token:', os.environ.get('MOTHERDUCK_TOKEN'), flush=True)\n")
-        let echoed = try RunningHangar(["run", "token_echo", "--follow", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": token]).finish()
+        let echoed = try HangarProcess.run(["run", "token_echo", "--follow", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": token])
         #expect(echoed.status == 0, "\(echoed.stdout)\(echoed.stderr)")
         #expect(echoed.stdout.contains("token: ***\n"), "\(echoed.stdout)")
         let outputs = try [run, echoed] + [

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// The SQL cells of the guide (`guide-run-dlt-ingest-pipeline.md`), unchanged, through
@@ -86,7 +87,7 @@ struct GuideSQLCellsTests {
     /// guide's source lost its import lines, so Python stops at `os`. The last two cells read
     /// rows a load would leave, put there first, by their three-part names.
     @Test(.timeLimit(.minutes(6)))
-    func theGuidesCellsRunUnchanged() throws {
+    func theGuidesCellsRunUnchanged() async throws {
         let home = try FlightsTestHome()
         _ = try home.sql(
             "CREATE SCHEMA flights_demo_dlt",
@@ -109,15 +110,10 @@ struct GuideSQLCellsTests {
         #expect(["RUN_STATUS_PENDING", "RUN_STATUS_RUNNING"].contains(started["status"] as? String ?? ""), "\(started)")
 
         // Poll until it finished: a new session each time, as a user re-runs the cells.
-        let deadline = Date().addingTimeInterval(330)
-        var polled: [String: Any] = [:]
-        while true {
-            let runs = try home.rows(Self.cells[1], Self.cells[3], database: "docs_playground")
-            polled = try #require(runs.first)
-            #expect(Set(polled.keys) == ["run_number", "status", "flight_version", "created_at"])
-            if !["RUN_STATUS_PENDING", "RUN_STATUS_RUNNING"].contains(polled["status"] as? String ?? "") { break }
-            guard Date() < deadline else { break }
-            Thread.sleep(forTimeInterval: 1)
+        let polled = try await eventually("run 1 to finish", timeout: .seconds(330), every: .seconds(1)) { () -> [String: Any]? in
+            let run = try #require(try home.rows(Self.cells[1], Self.cells[3], database: "docs_playground").first)
+            #expect(Set(run.keys) == ["run_number", "status", "flight_version", "created_at"])
+            return ["RUN_STATUS_PENDING", "RUN_STATUS_RUNNING"].contains(run["status"] as? String ?? "") ? nil : run
         }
         #expect(polled["status"] as? String == "RUN_STATUS_FAILED", "\(polled)")
         #expect(polled["flight_version"] as? Int == 1)

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Input that once blocked a pipeline for good: a table name longer than a file name may be
@@ -37,7 +38,7 @@ struct HostileInputTests {
 /// loads the pending package and counts its rows, and every row is there exactly once.
 struct PipelineConcurrencyTests {
     @Test(.timeLimit(.minutes(3)))
-    func runsOfOnePipelineTakeTurnsAndLoadEveryRowOnce() throws {
+    func runsOfOnePipelineTakeTurnsAndLoadEveryRowOnce() async throws {
         let scratch = try ScratchDirectory()
         let home = scratch.path("home")
         for (index, name) in ["killed", "a", "b", "c"].enumerated() {
@@ -49,8 +50,9 @@ struct PipelineConcurrencyTests {
         let killed = try HangarProcess.run(["ingest", scratch.path("killed.jsonl")] + common, environment: ["HANGAR_CRASH_AT": "load-transaction"])
         #expect(killed.status != 0)
 
-        let runs = try ["a", "b", "c"].map { try RunningHangar(["ingest", scratch.path("\($0).jsonl")] + common) }
-        let finished = runs.map { $0.finish() }
+        let runs = try ["a", "b", "c"].map { try HangarProcess.start(["ingest", scratch.path("\($0).jsonl")] + common) }
+        var finished: [ProgramOutput] = []
+        for run in runs { finished.append(await run.finish()) }
         var loadedRows = 0
         for run in finished {
             #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
@@ -161,7 +163,7 @@ struct RetentionTests {
                 print("line %06d " % i + "x" * 90)
             print("the end", flush=True)
             """)
-        let run = try RunningHangar(["run", "noisy", "--wait", "--home", home.home], environment: ["HANGAR_RUN_LOG_MAX_BYTES": "1000000"]).finish()
+        let run = try HangarProcess.run(["run", "noisy", "--wait", "--home", home.home], environment: ["HANGAR_RUN_LOG_MAX_BYTES": "1000000"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try home.hangar("logs", "noisy", "1").stdout.split(separator: "\n").map(String.init)
         let bytes = lines.reduce(0) { $0 + $1.utf8.count }

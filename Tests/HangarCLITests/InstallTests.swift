@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HangarTestSupport
 import Testing
 
 /// `make install` and `make dist` trees work from anywhere: installed into one prefix, copied to
@@ -13,7 +14,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs one of the project's scripts with the build the tests run from.
-    private static func script(_ name: String, _ environment: [String: String]) async throws -> HangarOutput {
+    private static func script(_ name: String, _ environment: [String: String]) async throws -> ProgramOutput {
         let binPath = try HangarProcess.executable().deletingLastPathComponent().path
         let script = root.appendingPathComponent("scripts/\(name)").path
         let merged = environment.merging(["HANGAR_BIN_PATH": binPath, "CONFIGURATION": "debug", "DIST_GZIP_LEVEL": "1"]) { $1 }
@@ -22,10 +23,10 @@ import Testing
 
     /// Runs a program to its end on a thread of its own: these take tens of seconds, which would
     /// otherwise hold one of the few threads the other tests' tasks run on.
-    private static func program(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> HangarOutput {
+    private static func program(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> ProgramOutput {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try HangarProcess.run(executable: executable, arguments, environment: environment) })
+                continuation.resume(with: Result { try Program.run(executable, arguments, environment: environment) })
             }.start()
         }
     }
@@ -67,7 +68,7 @@ import Testing
     private static func expectWorking(prefix: URL, scratch: ScratchDirectory) async throws {
         let hangar = prefix.appendingPathComponent("bin/hangar")
         let home = scratch.path("home-\(prefix.lastPathComponent)")
-        func run(_ arguments: String...) async throws -> HangarOutput {
+        func run(_ arguments: String...) async throws -> ProgramOutput {
             try await program(hangar, arguments + ["--home", home])
         }
 
@@ -100,10 +101,9 @@ import Testing
         #expect(pythonRun.status == 0, "\(pythonRun.stdout)\(pythonRun.stderr)")
         #expect(try await run("logs", "installed_python", "1").stdout.contains("python from hangar"))
 
-        let server = try RunningHangar(["serve", "--port", "0", "--home", home], executable: hangar)
+        let server = try await ServeProcess.start(home: home, executable: hangar)
         defer { kill(server.process.processIdentifier, SIGKILL) }
-        try server.readUntil("\n")
-        let address = try #require(server.stdout.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/)?.1)
+        let address = try #require(server.firstLine.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/)?.1)
         let (health, healthResponse) = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
         #expect((healthResponse as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: health, as: UTF8.self))")
         let (page, _) = try await URLSession.shared.data(from: URL(string: "\(address)/")!)

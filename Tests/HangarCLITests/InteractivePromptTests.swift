@@ -1,9 +1,10 @@
+import HangarTestSupport
 import Testing
 
 /// The prompt, driven through a pipe with the hidden `--interactive` flag. Its statement
 /// splitting is the same as for scripts, so these also test where statements end.
 @Suite struct InteractivePromptTests {
-    private func prompt(_ lines: String) throws -> HangarOutput {
+    private func prompt(_ lines: String) throws -> ProgramOutput {
         try HangarProcess.run(["sql", "--interactive", "--csv"], input: lines)
     }
 

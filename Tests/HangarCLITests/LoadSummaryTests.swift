@@ -17,10 +17,8 @@ struct LoadSummaryTests {
             hangar.report_load(pipeline)
             print("reported")
             """
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).py")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try source.write(to: file, atomically: true, encoding: .utf8)
-        #expect(try home.hangar("create", "reporter", "--source", file.path).status == 0)
+        let file = try home.file("report.py", source)
+        #expect(try home.hangar("create", "reporter", "--source", file).status == 0)
         let run = try home.hangar("run", "reporter", "--wait")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
 
@@ -33,8 +31,8 @@ struct LoadSummaryTests {
         #expect(log.contains("loaded 16 rows into 2 tables"), "\(log)")
 
         // A run that reports nothing has no load summary.
-        try "print('nothing loaded')\n".write(to: file, atomically: true, encoding: .utf8)
-        #expect(try home.hangar("update", "reporter", "--source", file.path).status == 0)
+        try home.file("report.py", "print('nothing loaded')\n")
+        #expect(try home.hangar("update", "reporter", "--source", file).status == 0)
         #expect(try home.hangar("run", "reporter", "--wait").status == 0)
         let quiet = try JSONOutput.object(try home.hangar("run-info", "reporter", "2", "--json").stdout)
         #expect(quiet["rows_loaded"] is NSNull && quiet["loaded_tables"] is NSNull, "\(quiet)")

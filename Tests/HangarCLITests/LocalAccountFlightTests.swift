@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Python flights on the local account, with no MotherDuck token configured: the guide's own flight
@@ -26,10 +27,10 @@ struct LocalAccountFlightTests {
     /// the ledger and dlt's loads grow by one each run. While each run goes on, `hangar sql`
     /// sessions read the database: each gets its answer (waiting its turn), never a lock error.
     @Test(.timeLimit(.minutes(8)))
-    func theGuidesFlightRunsThreeTimesThroughTheGuidesCells() throws {
+    func theGuidesFlightRunsThreeTimesThroughTheGuidesCells() async throws {
         // A home of its own: other tests of the shared one write docs_playground too.
         let home = try FlightsTestHome()
-        let replay = try GitHubRepoStatsFlightTests.Replay(arguments: ["--port", "0"])
+        let replay = try await ReplayServer.start(["--port", "0"])
         let create = """
             SELECT flight_id, flight_name, current_version
             FROM MD_CREATE_FLIGHT(
@@ -130,11 +131,11 @@ struct LocalAccountFlightTests {
     /// A flight's md: statement waits for a database another process holds, says whom it waits
     /// for, and goes on once it is free; catalog queries never wait for databases they do not name.
     @Test(.timeLimit(.minutes(5)))
-    func anMdStatementWaitsForTheLeaseAndSaysWhoHoldsIt() throws {
+    func anMdStatementWaitsForTheLeaseAndSaysWhoHoldsIt() async throws {
         let home = try SharedPythonHome.home()
         _ = try home.hangar("sql", "-c", "CREATE DATABASE IF NOT EXISTS lease_wait_db")
         _ = try home.hangar("sql", "-c", "CREATE DATABASE IF NOT EXISTS lease_unrelated_db")
-        let gate = try PythonFlightGate.make(home, "lease-wait-gate")
+        let gate = try FlightGate.make(in: home.scratch, "lease-wait-gate")
         let source = """
             import duckdb, sys
             open(sys.argv[1] if len(sys.argv) > 1 else \(String(reflecting: gate))).read()
@@ -150,22 +151,15 @@ struct LocalAccountFlightTests {
         let unrelated = try LeaseHolderProcess(home.home + "/databases/lease_unrelated_db.duckdb", purpose: "a test holding another database")
         defer { unrelated.release() }
         let run = try home.start("run", "md_lease_wait", "--follow")
-        try PythonFlightGate.release(gate)
+        try FlightGate.release(gate)
         // The flight announces its wait; then the holder lets go.
-        try eventuallyLog(home, "md_lease_wait", contains: "hangar: waiting for lease_wait_db.duckdb: held by a test holding the lease")
+        // (The run is another process; its log lines reach the store when printed.)
+        try await eventually("the log of md_lease_wait to say it waits", timeout: .seconds(240)) {
+            (try? home.hangar("logs", "md_lease_wait", "1").stdout)?.contains("hangar: waiting for lease_wait_db.duckdb: held by a test holding the lease") == true
+        }
         holder.release()
-        let finished = run.finish()
+        let finished = await run.finish()
         #expect(finished.status == 0, "\(finished.stdout)\(finished.stderr)")
         #expect(finished.stdout.contains("written"), "\(finished.stdout)")
-    }
-
-    private func eventuallyLog(_ home: FlightsTestHome, _ flight: String, contains text: String) throws {
-        let deadline = Date().addingTimeInterval(240)
-        while Date() < deadline {
-            if let log = try? home.hangar("logs", flight, "1").stdout, log.contains(text) { return }
-            // The run is another process; its log lines reach the store when printed.
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        Issue.record("the log of \(flight) never said: \(text)")
     }
 }

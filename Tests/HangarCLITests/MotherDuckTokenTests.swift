@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// MotherDuck itself, with a token: `hangar motherduck login|logout|status`, `ATTACH 'md:'` in
@@ -76,7 +77,7 @@ struct MotherDuckTokenTests {
             duckdb.connect("md:")
             """
         try home.createFlight("md_token_flight", source: source, "--requirements", requirements)
-        let run = try RunningHangar(["run", "md_token_flight", "--wait", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": Self.token]).finish()
+        let run = try HangarProcess.run(["run", "md_token_flight", "--wait", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": Self.token])
         #expect(run.status != 0)
         let log = try home.hangar("logs", "md_token_flight", "1").stdout
         #expect(log.contains("[hangar] md: connections go to MotherDuck (a MotherDuck token is configured)"), "\(log)")
@@ -118,7 +119,7 @@ struct FlightKitMotherDuckTests {
         #expect(rows.first?["n"] as? Int == 2, "\(rows)")
 
         let token = MotherDuckTokenTests.token
-        let remote = try RunningHangar(["run", "md_swift", "--wait", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": token]).finish()
+        let remote = try HangarProcess.run(["run", "md_swift", "--wait", "--home", home.home], environment: ["MOTHERDUCK_TOKEN": token])
         let remoteLog = try home.hangar("logs", "md_swift", "2").stdout
         #expect(remote.status != 0, "\(remoteLog)")
         #expect(remoteLog.contains("cannot open the destination md:swift_md_db: MotherDuck could not be reached from this machine"), "\(remoteLog)")

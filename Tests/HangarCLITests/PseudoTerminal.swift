@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import HangarTestSupport
 
 /// A program on a pseudo-terminal of its own, as a person at a terminal runs it: the terminal is
 /// its controlling one (so Ctrl-C is a SIGINT from the line discipline), it has a window size,
@@ -10,10 +11,6 @@ import Glibc
 /// Nothing here waits a fixed time: `expect` reads until the text appears, up to a generous
 /// deadline (the machine is slow and busy with other tests), and fails with the transcript.
 final class PseudoTerminal {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
     let pid: pid_t
     private let controller: Int32
     private var transcript: [UInt8] = []
@@ -27,16 +24,16 @@ final class PseudoTerminal {
     /// Starts `hangar ARGUMENTS` in `directory`, on a terminal `columns` wide.
     init(hangar arguments: [String], in directory: URL, columns: Int = 100) throws {
         guard let glibc = TerminalFunctions.lookUp() else {
-            throw Failure(description: "this C library lacks posix_openpt, ptsname_r or posix_spawn_file_actions_addchdir_np (glibc 2.29 or newer has them)")
+            throw TestFailure("this C library lacks posix_openpt, ptsname_r or posix_spawn_file_actions_addchdir_np (glibc 2.29 or newer has them)")
         }
         controller = glibc.openController(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard controller >= 0, glibc.grant(controller) == 0, glibc.unlock(controller) == 0 else {
-            throw Failure(description: "cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
+            throw TestFailure("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
         }
         var name = [CChar](repeating: 0, count: 256)
         guard glibc.name(controller, &name, name.count) == 0 else {
             close(controller)
-            throw Failure(description: "cannot name the pseudo-terminal: \(String(cString: strerror(errno)))")
+            throw TestFailure("cannot name the pseudo-terminal: \(String(cString: strerror(errno)))")
         }
         var size = winsize(ws_row: 40, ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(controller, UInt(TIOCSWINSZ), &size)
@@ -80,7 +77,7 @@ final class PseudoTerminal {
         let spawned = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
             close(controller)
-            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+            throw TestFailure("cannot start \(executable): \(String(cString: strerror(spawned)))")
         }
         pid = child
     }
@@ -105,7 +102,7 @@ final class PseudoTerminal {
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { write(controller, $0.baseAddress, $0.count) }
             if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw Failure(description: "cannot type into the terminal: \(String(cString: strerror(errno)))") }
+            guard written > 0 else { throw TestFailure("cannot type into the terminal: \(String(cString: strerror(errno)))") }
             bytes = bytes.dropFirst(written)
         }
     }
@@ -122,10 +119,10 @@ final class PseudoTerminal {
                 return before
             }
             guard !ended else {
-                throw Failure(description: "the program ended before \(String(reflecting: text)) appeared; it printed:\n\(shown)")
+                throw TestFailure("the program ended before \(String(reflecting: text)) appeared; it printed:\n\(shown)")
             }
             guard try readMore(until: end) else {
-                throw Failure(description: "no \(String(reflecting: text)) after \(deadline); the terminal shows:\n\(shown)")
+                throw TestFailure("no \(String(reflecting: text)) after \(deadline); the terminal shows:\n\(shown)")
             }
         }
     }
@@ -135,7 +132,7 @@ final class PseudoTerminal {
         let end = ContinuousClock.now + deadline
         while !ended {
             guard try readMore(until: end) else {
-                throw Failure(description: "the program did not end within \(deadline); the terminal shows:\n\(shown)")
+                throw TestFailure("the program did not end within \(deadline); the terminal shows:\n\(shown)")
             }
         }
         if exitStatus == nil {
@@ -176,7 +173,7 @@ final class PseudoTerminal {
             // Linux says EIO once every process has closed the terminal's other side.
             ended = true
         } else if errno != EINTR && errno != EAGAIN {
-            throw Failure(description: "cannot read the terminal: \(String(cString: strerror(errno)))")
+            throw TestFailure("cannot read the terminal: \(String(cString: strerror(errno)))")
         }
         return true
     }

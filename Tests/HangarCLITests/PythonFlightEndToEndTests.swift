@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// Python flights writing into the account's `docs_playground` database through its lease, and
@@ -82,16 +83,14 @@ struct PythonFlightEndToEndTests {
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func aStatementWaitsForAFlightHoldingTheLeaseThenSucceeds() throws {
+    func aStatementWaitsForAFlightHoldingTheLeaseThenSucceeds() async throws {
         let home = try SharedPythonHome.home()
-        let gate = try PythonFlightGate.make(home, "lease-gate")
+        let gate = try FlightGate.make(in: home.scratch, "lease-gate")
         try home.createFlight("lease_holder", source: Self.holdLease, "--config", "GATE=\(gate)")
 
         let run = try home.start("run", "lease_holder", "--follow")
-        try run.readUntil("holding the lease as pid ")
-        try run.readUntil("\n")
-        let marker = run.stdout.split(separator: "\n").first { $0.hasPrefix("holding the lease as pid ") }
-        let pid = try #require(marker.flatMap { Int32($0.dropFirst("holding the lease as pid ".count)) }, "\(run.stdout)")
+        let marker = try await run.line(startingWith: "holding the lease as pid ")
+        let pid = try #require(Int32(marker.dropFirst("holding the lease as pid ".count)), "\(run.stdout)")
         let runNumber = try #require(try home.flights().runs(FlightSelector("lease_holder")).first?.runNumber)
 
         let sql = Process()
@@ -111,10 +110,10 @@ struct PythonFlightEndToEndTests {
             waiting += String(decoding: data, as: UTF8.self)
         }
         let stillWaiting = sql.isRunning
-        try PythonFlightGate.release(gate)
+        try FlightGate.release(gate)
         let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         sql.waitUntilExit()
-        let finished = run.finish()
+        let finished = await run.finish()
 
         #expect(waiting.hasPrefix("waiting for docs_playground.duckdb: held by flight lease_holder run \(runNumber) (pid \(pid))"), "\(waiting)")
         #expect(stillWaiting, "hangar sql ended while the flight held the lease: \(waiting)")

@@ -78,7 +78,7 @@ struct RunCommandTests {
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func logsFollowStreamsLinesWhileTheRunRunsAndEndsWithIt() throws {
+    func logsFollowStreamsLinesWhileTheRunRunsAndEndsWithIt() async throws {
         let home = try FlightsTestHome()
         try home.createFlight("live")
         let flights = try home.flights()
@@ -87,13 +87,13 @@ struct RunCommandTests {
         try flights.appendLogLines(run.id, [NewLogLine(.stdout, "before 1"), NewLogLine(.stdout, "before 2")])
 
         let follower = try home.start("logs", "live", "1", "--follow", "--tail", "1")
-        try follower.readUntil("before 2\n")
+        try await follower.waitForOutput("before 2\n")
         try flights.appendLogLines(run.id, [NewLogLine(.stdout, "during")])
         // Printed while the run is still RUNNING: the follower streams, it does not wait for the end.
-        try follower.readUntil("during\n")
+        try await follower.waitForOutput("during\n")
         try flights.appendLogLines(run.id, [NewLogLine(.stderr, "last words")])
         _ = try flights.markFinished(run.id, .failed(RunFailure(.exitCode, "exit code 1"), exitCode: 1))
-        let output = follower.finish()
+        let output = await follower.finish()
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout == "before 2\nduring\nlast words\n")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// `hangar sql` on a database file holds its lease only while a statement runs.

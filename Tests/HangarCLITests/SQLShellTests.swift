@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// The interactive `hangar sql` as a person uses it: the real binary on a pseudo-terminal (not a

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// `secret create|list|delete`.
@@ -46,9 +47,8 @@ struct SecretCommandTests {
 
     @Test func aKeyAloneTakesItsValueFromTheEnvironment() throws {
         let home = try FlightsTestHome()
-        let created = try RunningHangar(["secret", "create", "env", "FROM_ENV", "--json", "--home", home.home],
-                                        environment: ["FROM_ENV": "value-from-environment"])
-        let output = created.finish()
+        let output = try HangarProcess.run(["secret", "create", "env", "FROM_ENV", "--json", "--home", home.home],
+                                           environment: ["FROM_ENV": "value-from-environment"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(try JSONOutput.object(output.stdout)["keys"] as? [String] == ["FROM_ENV"])
         let secrets = try home.flights().revealSecrets(named: ["env"])

@@ -8,21 +8,15 @@ import Testing
 /// server gracefully.
 struct ServeCommandTests {
     @Test(.timeLimit(.minutes(5)))
-    func serveCatchesUpAMissedFireAndStopsGracefullyOnSIGTERM() throws {
+    func serveCatchesUpAMissedFireAndStopsGracefullyOnSIGTERM() async throws {
         let test = try FlightsTestHome()
         // The flight's schedule took effect ten minutes ago and fired, hourly, three minutes ago:
         // that fire was missed because no server ran, and the next is an hour away, so however
         // slow the test, exactly one run is due — the catch-up of the missed fire.
-        let tenMinutesAgo = Date().addingTimeInterval(-600)
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let minute = utc.component(.minute, from: Date().addingTimeInterval(-180))
-        let past = try Flights(home: HangarHome(URL(fileURLWithPath: test.home)), clock: { tenMinutesAgo })
-        _ = try past.create(NewFlight(name: "every_minute", sourceCode: "import os\nprint('scheduled', os.environ['HANGAR_IS_SCHEDULED'])\n",
-                                      scheduleCron: "\(minute) * * * *"))
+        try test.createFlightWithAMissedFire("every_minute", source: "import os\nprint('scheduled', os.environ['HANGAR_IS_SCHEDULED'])\n")
 
-        let server = try test.start("serve", "--port", "0", "--poll-interval", "0.5")
-        try server.readUntil("started scheduled run")
+        let server = try await test.serve()
+        try await server.waitForOutput("started scheduled run")
         let follow = try test.hangar("logs", "every_minute", "1", "--follow")
         #expect(follow.status == 0)
         #expect(follow.stdout.contains("scheduled true"))
@@ -35,9 +29,7 @@ struct ServeCommandTests {
         // Exactly one catch-up run, however many fires were missed.
         #expect(try JSONOutput.array(try test.hangar("runs", "every_minute", "--json").stdout).count == 1)
 
-        server.process.terminate()
-        let ended = server.finish()
-        #expect(ended.status == 0)
-        #expect(ended.stdout.contains("stopped; running flights continue"))
+        #expect(await server.stop() == 0)
+        #expect(server.stdout.contains("stopped; running flights continue"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// One invocation is one DuckDB session: statements run in order on one connection, from

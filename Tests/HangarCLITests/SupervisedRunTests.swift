@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// `run --wait` and `run --follow` on real runs: `hangar run` starts a detached supervisor,
@@ -44,27 +45,27 @@ struct SupervisedRunTests {
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func runFollowStreamsWhileRunningAndACancelEndsItWithSix() throws {
+    func runFollowStreamsWhileRunningAndACancelEndsItWithSix() async throws {
         let home = try FlightsTestHome()
         let gate = home.scratch.path("gate")
         #expect(mkfifo(gate, 0o600) == 0)
         try home.createFlight("gated", source: Self.blockOnGate, "--config", "GATE=\(gate)")
 
         let follower = try home.start("run", "gated", "--follow")
-        try follower.readUntil("waiting\n")
+        try await follower.waitForOutput("waiting\n")
         let cancel = try home.hangar("cancel", "gated", "1", "--wait")
         #expect(cancel.status == 0, "\(cancel.stderr)")
         #expect(cancel.stdout == "Cancelled run 1 of \"gated\".\n")
-        let cancelled = follower.finish()
+        let cancelled = await follower.finish()
         #expect(cancelled.status == 6, "\(cancelled.stderr)")
         #expect(!cancelled.stdout.contains("released"))
         #expect(cancelled.stderr.contains("Run 1 of \"gated\": CANCELLED"), "\(cancelled.stderr)")
 
         let second = try home.start("run", "gated", "--follow", "--json")
-        try second.readUntil("\"line\":\"waiting\"")
+        try await second.waitForOutput("\"line\":\"waiting\"")
         // Opening the FIFO for writing and closing it lets the flight's read end.
         try FileHandle(forWritingTo: URL(fileURLWithPath: gate)).close()
-        let succeeded = second.finish()
+        let succeeded = await second.finish()
         #expect(succeeded.status == 0, "\(succeeded.stderr)")
         let lines = try JSONOutput.lines(succeeded.stdout)
         #expect(lines.dropLast().contains { $0["line"] as? String == "released" }, "\(succeeded.stdout)")

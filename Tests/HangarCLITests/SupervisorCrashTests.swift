@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// A run whose supervisor is killed with SIGKILL: the next Hangar process that looks marks it
@@ -25,10 +26,10 @@ struct SupervisorCrashTests {
         """
 
     @Test(.timeLimit(.minutes(5)))
-    func aKilledSupervisorsRunFailsAsSupervisorLostAndItsProgramIsStopped() throws {
+    func aKilledSupervisorsRunFailsAsSupervisorLostAndItsProgramIsStopped() async throws {
         let home = try SharedPythonHome.home()
-        let gate = try PythonFlightGate.make(home, "crash-gate")
-        let alive = try PythonFlightGate.make(home, "crash-alive")
+        let gate = try FlightGate.make(in: home.scratch, "crash-gate")
+        let alive = try FlightGate.make(in: home.scratch, "crash-alive")
         // Our read end, opened first and without blocking, so the flight's open for writing
         // returns at once; every process of the run inherits the write end.
         let aliveReader = open(alive, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -39,12 +40,9 @@ struct SupervisorCrashTests {
         let started = try home.hangar("run", "crash_victim", "--json")
         #expect(started.status == 0, "\(started.stderr)")
         let follower = try home.start("logs", "crash_victim", "1", "--follow")
-        try follower.readUntil("running as pid ")
-        try follower.readUntil("\n")
+        let marker = try await follower.line(startingWith: "running as pid ")
         // Only this test's command looks at the run from here on.
-        follower.process.terminate()
-        _ = follower.finish()
-        let marker = try #require(follower.stdout.split(separator: "\n").first { $0.hasPrefix("running as pid ") })
+        await follower.stop()
         let pids = marker.split(separator: " ").compactMap { Int32($0) }
         try #require(pids.count == 2, "\(marker)")
         defer {
@@ -85,44 +83,5 @@ struct SupervisorCrashTests {
         }
         // A finished run stays as it was recorded.
         #expect(try home.hangar("run-info", "crash_victim", "1", "--json").stdout.contains("\"supervisor_lost\""))
-    }
-}
-
-/// Waits for a process that is not our child to end, through a pidfd (readable once it has
-/// exited, zombie or reaped).
-struct ProcessExit: ~Copyable {
-    private let descriptor: Int32
-    let pid: Int32
-
-    private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-    private static let pidfdOpen: PidfdOpen? = {
-        guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, "pidfd_open") else { return nil }
-        return unsafeBitCast(address, to: PidfdOpen.self)
-    }()
-
-    init(_ pid: Int32) throws {
-        guard let pidfdOpen = Self.pidfdOpen else { throw HangarProcess.Failure(description: "this C library has no pidfd_open") }
-        let descriptor = pidfdOpen(pid, 0)
-        guard descriptor >= 0 else { throw HangarProcess.Failure(description: "pidfd_open(\(pid)): \(String(cString: strerror(errno)))") }
-        self.descriptor = descriptor
-        self.pid = pid
-    }
-
-    deinit { close(descriptor) }
-
-    /// Returns once the process has ended; throws when it has not within `seconds`.
-    func wait(seconds: Int32) throws {
-        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, seconds * 1000) == 1 else {
-            throw HangarProcess.Failure(description: "pid \(pid) still runs after \(seconds) s")
-        }
-    }
-
-    /// No process under `pid`, or only its zombie (its parent has not reaped it yet).
-    static func isGoneOrZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
-        return state == "Z" || state == "X"
     }
 }

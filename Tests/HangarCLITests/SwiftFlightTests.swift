@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Swift flights end to end through the real `hangar` binary: `create --runtime swift`, a
@@ -236,7 +237,7 @@ struct SwiftFlightTests {
             !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
         }
         guard missing.isEmpty else {
-            throw HangarProcess.Failure(description: """
+            throw TestFailure("""
                 the FlightKit SDK is not built beside \(folder.path)/hangar (missing \(missing.joined(separator: ", "))); \
                 build it with `swift build --product FlightKit` (same --scratch-path and configuration as the tests) \
                 — `make test` does — then run the tests again

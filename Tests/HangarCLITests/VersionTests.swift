@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 @Suite struct VersionTests {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HangarRuntime
+import HangarTestSupport
 import Testing
 
 /// Requirements pinned to a yanked release: a warning with the index's reason, from a real index
@@ -37,7 +38,7 @@ struct YankedReleaseWarningTests {
             let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
             guard let range = line.range(of: "(http://"), let end = line[range.upperBound...].firstIndex(of: ")") else {
                 process.terminate()
-                throw HangarProcess.Failure(description: "http.server did not start: \(line)")
+                throw TestFailure("http.server did not start: \(line)")
             }
             url = "http://" + line[range.upperBound..<end].trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import HangarFlights
+import HangarTestSupport
 import Testing
 
 struct DeleteTests {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// What the scheduler reads and writes: next fires, the flights due, and the guard that records

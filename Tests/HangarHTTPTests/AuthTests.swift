@@ -1,13 +1,14 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// The API's token and the dashboard's session: every endpoint but /healthz, the dashboard's
 /// files and the login needs one or the other.
 struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
-    func theTokenIsMadeOnFirstStartOwnerOnlyAndTokenShowPrintsIt() throws {
+    func theTokenIsMadeOnFirstStartOwnerOnlyAndTokenShowPrintsIt() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let token = try server.token()
         #expect(token.count == 64)
 
@@ -25,8 +26,8 @@ struct AuthTests {
         #expect(object?["file"] as? String == test.home + "/server/token")
 
         // A restart keeps the token.
-        #expect(server.stop() == 0)
-        let again = try test.serve()
+        #expect(await server.stop() == 0)
+        let again = try await test.serve()
         #expect(try again.token() == token)
     }
 
@@ -50,7 +51,7 @@ struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
     func requestsWithoutTheRightTokenAreRefused() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
 
         let missing = try await api.withoutToken().get("/api/v1/flights")
@@ -77,7 +78,7 @@ struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
     func healthAndTheDashboardsFilesNeedNoToken() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let anonymous = try server.client().withoutToken()
 
         let health = try await anonymous.get("/healthz")
@@ -116,7 +117,7 @@ struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
     func theDashboardLogsInWithACookieAndOut() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let token = try server.token()
         let anonymous = try server.client().withoutToken()
 
@@ -160,7 +161,7 @@ struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
     func rotatingTheTokenLocksOutTheOldTokenAndSessionsAtOnce() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let old = try server.client()
         let login = try await old.withoutToken().post("/api/v1/session", ["token": try server.token()])
         var browser = old.withoutToken()
@@ -183,7 +184,7 @@ struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
     func aNonLoopbackAddressIsServedWithAWarningAndTheTokenRequired() async throws {
         let test = try TestHome()
-        let server = try test.serve("--host", "0.0.0.0")
+        let server = try await test.serve("--host", "0.0.0.0")
         #expect(server.firstLine.hasPrefix("listening on http://0.0.0.0:"))
         #expect(server.stderr.contains("warning: listening on 0.0.0.0 reaches other machines"))
         let port = server.url.split(separator: ":").last.map(String.init) ?? ""
@@ -196,7 +197,7 @@ struct AuthTests {
 /// The dashboard files SwiftPM copied beside the test bundle (the same bundle the server reads).
 enum DashboardBundle {
     static func assets() throws -> [String] {
-        let binary = try HangarBinary.url()
+        let binary = try HangarProcess.executable()
         let folder = binary.deletingLastPathComponent().appendingPathComponent("Hangar_HangarHTTP.resources/Dashboard/assets")
         guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
         return enumerator.compactMap { $0 as? String }.filter { path in

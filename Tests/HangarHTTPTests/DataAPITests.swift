@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HangarAccount
+import HangarTestSupport
 import Testing
 
 /// The account's databases over HTTP: listing, tables with counts and columns, samples, and the
@@ -40,7 +41,7 @@ struct DataAPITests {
         let folder = test.home + "/databases"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Database(path: folder + "/spaced.duckdb").connect().execute("CREATE TABLE \"my table\" AS SELECT 42 AS answer")
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         #expect(try await api.get("/api/v1/databases/spaced/tables").items.first?["table"] as? String == "my table")
         let sample = try await api.get("/api/v1/databases/spaced/tables/main/my%20table")
@@ -51,7 +52,7 @@ struct DataAPITests {
     @Test(.timeLimit(.minutes(5)))
     func databasesTablesAndSamples() async throws {
         let test = try Self.makeAccount()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
 
         let databases = try await api.get("/api/v1/databases")
@@ -103,7 +104,7 @@ struct DataAPITests {
     @Test(.timeLimit(.minutes(5)))
     func theSQLBoxRunsOneStatementWithALimitAndATimeout() async throws {
         let test = try Self.makeAccount()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
 
         let named = try await api.post("/api/v1/sql", ["sql": "SELECT id, customer FROM shop.main.orders ORDER BY id", "limit": 3])
@@ -159,7 +160,7 @@ struct DataAPITests {
     @Test(.timeLimit(.minutes(5)))
     func aDatabaseBusyPastTheTimeoutIsAConflictNamingItsHolder() async throws {
         let test = try Self.makeAccount()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let lease = try DatabaseLease.acquire(URL(fileURLWithPath: test.home + "/databases/shop.duckdb"),
                                               as: LeaseHolder(purpose: "a test holding shop"))

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Flights CRUD and versions over HTTP: the platform's rules, mapped to statuses (400 naming the
@@ -7,7 +8,7 @@ struct FlightsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func createShowUpdateAndDeleteAFlight() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
 
         let created = try await api.post("/api/v1/flights", [
@@ -82,7 +83,7 @@ struct FlightsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func thePlatformsRefusalsMapToStatuses() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         #expect(try await api.post("/api/v1/flights", ["name": "taken", "source_code": "print(1)"]).status == 201)
         #expect(try await api.post("/api/v1/flights", ["name": "other", "source_code": "print(1)"]).status == 201)
@@ -120,7 +121,7 @@ struct FlightsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func badBodiesAreTheCallersMistakeNeverA500() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
 
         let notJSON = try await api.send(.POST, "/api/v1/flights", raw: "{\"name\": ")
@@ -165,7 +166,7 @@ struct FlightsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func listsArePaged() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         for index in 1...5 {
             #expect(try await api.post("/api/v1/flights", ["name": "flight_\(index)", "source_code": "print(\(index))"]).status == 201)

@@ -2,6 +2,7 @@ import Foundation
 import HangarAccount
 import HangarFlights
 import HangarHTTP
+import HangarTestSupport
 import Testing
 
 /// The server as a library, in this process: knobs a real `hangar serve` keeps at their defaults

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// `GET /metrics`: Prometheus' text format behind the token, counting the runs of the home's
@@ -10,7 +11,7 @@ struct MetricsAPITests {
         // A home of its own: the counters are the runs of this home since this server started.
         let test = try TestHome()
         #expect(try test.hangar("sql", "metered", "-c", "CREATE TABLE t AS SELECT 42 AS answer").status == 0)
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         #expect(try await api.withoutToken().get("/metrics").status == 401)
 

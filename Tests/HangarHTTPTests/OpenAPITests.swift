@@ -3,6 +3,7 @@ import HangarAccount
 import HangarFlights
 import HangarHTTP
 import Hummingbird
+import HangarTestSupport
 import Testing
 
 /// The OpenAPI document describes exactly the routes the router has.
@@ -75,7 +76,7 @@ struct OpenAPITests {
     @Test(.timeLimit(.minutes(5)))
     func theServerServesTheDocument() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let served = try await server.client().get("/api/v1/openapi")
         #expect(served.status == 200)
         #expect(served.headers.first(name: "Content-Type")?.hasPrefix("application/json") == true)

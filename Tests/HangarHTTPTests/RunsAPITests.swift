@@ -1,6 +1,7 @@
 import Foundation
 import HangarAccount
 import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// Runs triggered over HTTP: real Python flights under real supervisors, their logs paged and
@@ -9,7 +10,7 @@ struct RunsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func aRunTriggeredOverHTTPSucceedsAndItsLogIsPaged() async throws {
         let test = try SharedRunHome.home()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("hello")
         let source = "import os\nprint('hello', os.environ['GREETING'])\nprint('second')\nprint('third')\n"
@@ -91,7 +92,7 @@ struct RunsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func runRequestsAreChecked() async throws {
         let test = try SharedRunHome.home()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("checked")
         #expect(try await api.post("/api/v1/flights", ["name": name, "source_code": "print(1)", "config": ["A": "1"]]).status == 201)
@@ -113,10 +114,10 @@ struct RunsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func theLogStreamFollowsARunLiveAndEnds() async throws {
         let test = try SharedRunHome.home()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("live")
-        let gate = try FlightGate.make(in: test, "\(name).gate")
+        let gate = try FlightGate.make(in: test.scratch, "\(name).gate")
         #expect(try await api.post("/api/v1/flights", ["name": name, "source_code": FlightGate.source(gate: gate), "max_runtime_sec": 120]).status == 201)
         let runID = try #require(try await api.post("/api/v1/flights/\(name)/runs").json["run_id"] as? String)
 
@@ -171,15 +172,14 @@ struct RunsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func aRunningRunIsCancelledOverHTTP() async throws {
         let test = try SharedRunHome.home()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("cancel")
-        let gate = try FlightGate.make(in: test, "\(name).gate")
+        let gate = try FlightGate.make(in: test.scratch, "\(name).gate")
         #expect(try await api.post("/api/v1/flights", ["name": name, "source_code": FlightGate.source(gate: gate), "max_runtime_sec": 120]).status == 201)
         let runID = try #require(try await api.post("/api/v1/flights/\(name)/runs").json["run_id"] as? String)
-        _ = try await eventually("the flight to wait at its gate") { () -> Bool? in
-            let lines = try await api.get("/api/v1/runs/\(runID)/logs").items.compactMap { $0["message"] as? String }
-            return lines.contains("one") ? true : nil
+        try await eventually("the flight to wait at its gate") {
+            try await api.get("/api/v1/runs/\(runID)/logs").items.compactMap { $0["message"] as? String }.contains("one")
         }
 
         let cancel = try await api.post("/api/v1/runs/\(runID)/cancel")

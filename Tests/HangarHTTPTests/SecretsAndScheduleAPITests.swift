@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Secrets (values go in and never come out) and the schedule checker.
@@ -6,7 +7,7 @@ struct SecretsAndScheduleAPITests {
     @Test(.timeLimit(.minutes(5)))
     func secretValuesAreWriteOnly() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let value = "s3cr3t-\(UUID().uuidString)"
 
@@ -54,7 +55,7 @@ struct SecretsAndScheduleAPITests {
     @Test(.timeLimit(.minutes(5)))
     func aScheduleIsCheckedDescribedAndItsNextFiresListed() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
 
         let daily = try await api.get("/api/v1/schedule?cron=15%207%20*%20*%20*")

@@ -1,6 +1,7 @@
 import Foundation
 import HangarAccount
 import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// `hangar serve` as a process: what it prints first, how it stops, and what happens to runs
@@ -9,7 +10,7 @@ struct ServeLifecycleTests {
     @Test(.timeLimit(.minutes(5)))
     func theFirstLineNamesTheAddressAndSignalsStopItGracefully() async throws {
         let test = try TestHome()
-        let server = try test.serve()
+        let server = try await test.serve()
         let pattern = try Regex("^listening on http://127\\.0\\.0\\.1:[0-9]+$")
         #expect(server.firstLine.wholeMatch(of: pattern) != nil, "\(server.firstLine)")
         let port = Int(server.url.split(separator: ":").last ?? "") ?? 0
@@ -17,24 +18,23 @@ struct ServeLifecycleTests {
         // One log line per request, with method, path (query names only), status and duration.
         _ = try await server.client().get("/api/v1/schedule?cron=@daily&count=2")
         #expect(try await server.client().withoutToken().get("/api/v1/flights").status == 401)
-        _ = try await eventually("the request log lines") { () -> Bool? in
-            let out = server.stdout
-            return out.contains("GET /api/v1/schedule?cron&count 200") && out.contains("GET /api/v1/flights 401") ? true : nil
+        try await eventually("the request log lines") {
+            server.stdout.contains("GET /api/v1/schedule?cron&count 200") && server.stdout.contains("GET /api/v1/flights 401")
         }
         #expect(server.stdout.range(of: "GET /api/v1/flights 401 [0-9.]+ ms", options: .regularExpression) != nil)
         #expect(!server.stdout.contains("@daily"))
 
-        #expect(server.stop(SIGTERM) == 0)
+        #expect(await server.stop(SIGTERM) == 0)
         #expect(server.stdout.contains("stopped; running flights continue under their supervisors"))
 
-        let again = try test.serve()
-        #expect(again.stop(SIGINT) == 0)
+        let again = try await test.serve()
+        #expect(await again.stop(SIGINT) == 0)
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func aPortInUseIsAClearFailure() throws {
+    func aPortInUseIsAClearFailure() async throws {
         let test = try TestHome()
-        let first = try test.serve()
+        let first = try await test.serve()
         let port = String(first.url.split(separator: ":").last ?? "")
         let second = try test.hangar("serve", "--port", port)
         #expect(second.status == 1)
@@ -46,10 +46,10 @@ struct ServeLifecycleTests {
     @Test(.timeLimit(.minutes(5)))
     func stoppingTheServerEndsLogStreamsWhileRunsGoOn() async throws {
         let test = try SharedRunHome.home()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("outlives")
-        let gate = try FlightGate.make(in: test, "\(name).gate")
+        let gate = try FlightGate.make(in: test.scratch, "\(name).gate")
         #expect(try await api.post("/api/v1/flights", ["name": name, "source_code": FlightGate.source(gate: gate), "max_runtime_sec": 120]).status == 201)
         let runID = try #require(try await api.post("/api/v1/flights/\(name)/runs").json["run_id"] as? String)
 
@@ -62,7 +62,7 @@ struct ServeLifecycleTests {
         }
         #expect(outcome.closedByServer)
         #expect(!sawEnd)
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
 
         // The run goes on under its supervisor, and finishes once let through.
         let flights = try Flights(home: HangarHome(URL(fileURLWithPath: test.home)))
@@ -80,16 +80,16 @@ struct ServeLifecycleTests {
     func cancelRunsOnExitCancelsTheRunsInProgress() async throws {
         // A home of its own: the flag cancels every run in progress on the home.
         let test = try TestHome()
-        let server = try test.serve("--cancel-runs-on-exit")
+        let server = try await test.serve("--cancel-runs-on-exit")
         let api = try server.client()
-        let gate = try FlightGate.make(in: test, "gate")
+        let gate = try FlightGate.make(in: test.scratch, "gate")
         #expect(try await api.post("/api/v1/flights", ["name": "waits", "source_code": FlightGate.source(gate: gate), "max_runtime_sec": 120]).status == 201)
         let runID = try #require(try await api.post("/api/v1/flights/waits/runs").json["run_id"] as? String)
-        _ = try await eventually("the flight to wait at its gate") { () -> Bool? in
-            try await api.get("/api/v1/runs/\(runID)/logs").items.contains { $0["message"] as? String == "one" } ? true : nil
+        try await eventually("the flight to wait at its gate") {
+            try await api.get("/api/v1/runs/\(runID)/logs").items.contains { $0["message"] as? String == "one" }
         }
 
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
         #expect(server.stdout.contains("stopped; cancelled 1 run in progress"))
         let flights = try Flights(home: HangarHome(URL(fileURLWithPath: test.home)))
         let id = try #require(UUID(uuidString: runID))

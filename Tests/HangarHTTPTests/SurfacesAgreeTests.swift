@@ -2,6 +2,7 @@ import Foundation
 @testable import HangarFlights
 @testable import HangarHTTP
 import HangarViews
+import HangarTestSupport
 import Testing
 
 /// `hangar … --json` and the API show the same flight, version, run, log line and query result
@@ -20,7 +21,7 @@ struct SurfacesAgreeTests {
     @Test(.timeLimit(.minutes(5)))
     func theCLIAndTheAPIShowTheSameFlightRunLogAndQuery() async throws {
         let test = try SharedRunHome.home()
-        let server = try test.serve()
+        let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("agree")
         let file = test.scratch.path("\(name).py")

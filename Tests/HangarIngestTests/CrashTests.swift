@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// A real `hangar ingest` process is killed (SIGKILL, as by the OOM killer or a power cut) at
@@ -45,9 +46,7 @@ struct CrashTests {
         ("extract", false), ("normalize", true), ("between-jobs", true), ("load-transaction", true), ("after-commit", true),
     ])
     func aKilledRunIsFinishedByTheNextWithoutLossOrDuplicates(_ point: String, _ crashedDataSurvives: Bool) throws {
-        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let scratch = try ScratchDirectory(), sandbox = scratch.url
 
         let first = try Self.ingest(try Self.file(sandbox, "a.jsonl", first: 0, rows: 100), sandbox: sandbox)
         #expect(first.status == 0, "\(first.output)")
@@ -75,9 +74,7 @@ struct CrashTests {
 
     @Test(arguments: [("extract", false), ("normalize", true), ("between-jobs", true), ("load-transaction", true), ("after-commit", true)])
     func aKilledMergeIsFinishedByTheNextWithExactlyOneRowPerKey(_ point: String, _ crashedDataSurvives: Bool) throws {
-        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-crash-merge-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let scratch = try ScratchDirectory(), sandbox = scratch.url
 
         #expect(try Self.ingest(try Self.file(sandbox, "a.jsonl", first: 0, rows: 100, version: "v1"), sandbox: sandbox, merge: true).status == 0)
         let crashed = try Self.ingest(try Self.file(sandbox, "b.jsonl", first: 50, rows: 100, version: "v2"), sandbox: sandbox, crashAt: point, merge: true)

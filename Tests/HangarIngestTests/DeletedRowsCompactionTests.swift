@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 @testable import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// Deleted rows wait in a table until they are a share of it; the checkpoint of the first load
@@ -8,9 +9,7 @@ import Testing
 /// checkpoints.
 struct DeletedRowsCompactionTests {
     @Test func deletedRowsWaitUntilTheyAreAShareOfTheTableThenACheckpointCompactsThem() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-compaction-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchDirectory(), folder = scratch.url
         let connection = try Database(path: folder.appendingPathComponent("d.duckdb").path).connect()
         // Five row groups of DuckDB's 122,880 rows: enough for a compaction to save row groups.
         try connection.execute("CREATE TABLE t AS SELECT range AS id, 'repository ' || range AS name FROM range(600000)")

@@ -1,13 +1,15 @@
 import Foundation
 @testable import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// Input files reach the package in bounded memory: JSON lines in parts, other JSON whole.
 struct ExtractFilesTests {
-    func sandbox() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-extract-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+    /// A folder of the test's own (each test gets a value of the suite of its own).
+    let scratch: ScratchDirectory
+
+    init() throws {
+        scratch = try ScratchDirectory()
     }
 
     func rows(in folder: URL) throws -> [IngestValue] {
@@ -15,8 +17,7 @@ struct ExtractFilesTests {
     }
 
     @Test func jsonLinesAreSplitAtLineEndsIntoParts() throws {
-        let folder = try sandbox()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratch.url
         let lines = (0..<200).map { #"{"id": \#($0), "name": "row number \#($0)", "tags": [{"a": 1}]}"# }
         let input = folder.appendingPathComponent("input.jsonl")
         try Data((lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: input)
@@ -35,8 +36,7 @@ struct ExtractFilesTests {
     /// multiple of the workers.
     @Test(arguments: [1_000, 1_300, 2_100, 5_000], [2, 3])
     func aFileIsCutIntoAMultipleOfTheWorkersInEqualParts(flushBytes: Int, workers: Int) throws {
-        let folder = try sandbox()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratch.url
         let lines = (0..<100).map { #"{"id": \#(1000 + $0), "name": "row"}"# }
         let input = folder.appendingPathComponent("input.jsonl")
         let data = Data((lines.joined(separator: "\n") + "\n").utf8), line = lines[0].utf8.count + 1
@@ -62,8 +62,7 @@ struct ExtractFilesTests {
         "{\n  \"items\": [{\"id\": 1}, {\"id\": 2}]\n}\n",
     ])
     func otherDocumentsAreCopiedWhole(_ document: String) throws {
-        let folder = try sandbox()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratch.url
         let input = folder.appendingPathComponent("input.json")
         try Data(document.utf8).write(to: input)
         let files = try ExtractFiles(folder: folder.appendingPathComponent("package"), flushBytes: 8)
@@ -74,8 +73,7 @@ struct ExtractFilesTests {
     }
 
     @Test func anEmptyFileAddsNoPart() throws {
-        let folder = try sandbox()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratch.url
         let input = folder.appendingPathComponent("empty.jsonl")
         try Data().write(to: input)
         let files = try ExtractFiles(folder: folder.appendingPathComponent("package"))
@@ -84,8 +82,7 @@ struct ExtractFilesTests {
     }
 
     @Test func aMissingFileIsNamed() throws {
-        let folder = try sandbox()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratch.url
         let files = try ExtractFiles(folder: folder.appendingPathComponent("package"))
         let error = #expect(throws: IngestError.self) { try files.appendJSONFile(folder.appendingPathComponent("nope.jsonl"), resource: 0) }
         #expect(error?.message.contains("nope.jsonl: No such file or directory") == true)

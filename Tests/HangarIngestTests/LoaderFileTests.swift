@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// Loader files written in each format and loaded into a real DuckDB file.
@@ -407,18 +408,16 @@ private struct Cell: Equatable, CustomStringConvertible {
 
 /// A temporary folder with a DuckDB file, removed afterwards; loader files go in `files/`.
 private final class LoaderFileTestPlace {
+    let scratch: ScratchDirectory
     let folder: URL
     let database: Database
 
     init() throws {
+        scratch = try ScratchDirectory()
         // A quote in the path checks that file paths are quoted in the SQL.
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-loader-tests-it's-\(UUID().uuidString)")
+        folder = scratch.url.appendingPathComponent("loader-tests-it's")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = try Database(path: folder.appendingPathComponent("test.duckdb").path)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: folder)
     }
 
     func connect() throws -> Connection { try database.connect() }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// The manifest's time is written without Foundation's ISO 8601 formatter (whose time-zone
@@ -10,10 +11,11 @@ struct PackageManifestTests {
                         rowCounts: ["repos": 3], replaceTables: [], tables: ["repos"])
     }
 
-    func sandbox() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-manifest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+    /// A folder of the test's own (each test gets a value of the suite of its own).
+    let scratch: ScratchDirectory
+
+    init() throws {
+        scratch = try ScratchDirectory()
     }
 
     /// A manifest as Foundation's own `.iso8601` strategy writes it.
@@ -25,7 +27,7 @@ struct PackageManifestTests {
 
     @Test(arguments: [0, 951_782_400.5, 1_796_126_896.999, -86_401])
     func createdAtIsWrittenAsFoundationWritesIt(seconds: Double) throws {
-        let folder = try sandbox()
+        let folder = scratch.url
         defer { try? FileManager.default.removeItem(at: folder) }
         let date = Date(timeIntervalSince1970: seconds)
         try manifest(createdAt: date).write(to: folder)
@@ -35,7 +37,7 @@ struct PackageManifestTests {
     }
 
     @Test func aManifestWrittenByFoundationReads() throws {
-        let folder = try sandbox()
+        let folder = scratch.url
         defer { try? FileManager.default.removeItem(at: folder) }
         let old = manifest(createdAt: Date(timeIntervalSince1970: 1_700_000_000))
         try foundationEncoded(old).write(to: folder.appendingPathComponent(PackageManifest.fileName))
@@ -43,7 +45,7 @@ struct PackageManifestTests {
     }
 
     @Test func aDamagedTimeSaysWhichFile() throws {
-        let folder = try sandbox()
+        let folder = scratch.url
         defer { try? FileManager.default.removeItem(at: folder) }
         let text = String(decoding: try foundationEncoded(manifest(createdAt: Date(timeIntervalSince1970: 0))), as: UTF8.self)
             .replacingOccurrences(of: "1970-01-01T00:00:00Z", with: "yesterday")

@@ -1,17 +1,18 @@
 import DuckDB
 import Foundation
 @testable import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// A temporary folder holding a destination database and the pipelines directory.
 final class IngestSandbox {
-    let folder: URL
-    var databasePath: String { folder.appendingPathComponent("destination.duckdb").path }
+    let scratch: ScratchDirectory
+    var folder: URL { scratch.url }
+    var databasePath: String { scratch.path("destination.duckdb") }
     var pipelines: URL { folder.appendingPathComponent("pipelines", isDirectory: true) }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-ingest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory()
     }
 
     func pipeline(_ name: String = "repos_pipeline", dataset: String = "github", options: PipelineOptions = PipelineOptions()) throws -> Pipeline {
@@ -27,8 +28,6 @@ final class IngestSandbox {
         guard case .bigint(let n)? = try query("SELECT count(*) FROM \(table)").first?.first else { return -1 }
         return Int(n)
     }
-
-    deinit { try? FileManager.default.removeItem(at: folder) }
 }
 
 func repoRow(_ id: Int, stars: Int = 10, topics: [String] = ["sql"]) -> IngestValue {

@@ -1,5 +1,6 @@
 import Foundation
 import HangarIngest
+import HangarTestSupport
 import Testing
 
 struct TypedJSONLTests {
@@ -183,9 +184,9 @@ struct TypedJSONLTests {
     // MARK: - The buffer and files
 
     @Test func theWriterCountsRowsAndFlushesToAFile() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("typed-jsonl-\(UUID().uuidString).jsonl")
+        let scratch = try ScratchDirectory()
+        let url = scratch.url.appendingPathComponent("rows.jsonl")
         #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
-        defer { try? FileManager.default.removeItem(at: url) }
         let file = try FileHandle(forWritingTo: url)
         var writer = TypedJSONLWriter(reservingCapacity: 16)
         let rows: [IngestValue] = (0..<1_000).map { .object([(key: "n", value: .int(Int64($0))), (key: "at", value: .timestamp(Int64($0)))]) }

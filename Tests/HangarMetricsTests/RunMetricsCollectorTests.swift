@@ -2,23 +2,16 @@ import Foundation
 import HangarAccount
 @testable import HangarFlights
 @testable import HangarMetrics
+import HangarTestSupport
 import Testing
 
 /// The run metrics of `hangar serve`, counted from the control store as other processes start and
 /// finish runs, rendered in Prometheus' text format.
 struct RunMetricsCollectorTests {
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var current = Date(timeIntervalSince1970: 1_780_000_000)
-        var now: Date { lock.withLock { current } }
-        func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-    }
-
     @Test func runsAreCountedOnceByTriggerAndStatusWithDurationsRowsAndActiveRuns() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-metrics-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let clock = Clock()
-        let flights = try Flights(home: HangarHome(root), owner: "tester", clock: { clock.now })
+        let scratch = try ScratchDirectory()
+        let clock = ManualClock()
+        let flights = try Flights(home: HangarHome(scratch.url.appendingPathComponent("home")), owner: "tester", clock: { clock.now })
         _ = try flights.create(NewFlight(name: "metered", sourceCode: "print('hi')\n"))
 
         // A run from before the collector started is not counted.

@@ -1,21 +1,22 @@
 import Foundation
+import HangarTestSupport
 import HangarAccount
 import HangarFlights
 @testable import HangarRunner
 
 /// A temporary home whose flights use a clock the test moves, and a record of the runs the
 /// scheduler asked to start (no supervisor is started).
-final class SchedulerHome: @unchecked Sendable {
+final class SchedulerHome: Sendable {
+    let scratch: ScratchDirectory
     let home: HangarHome
-    let clock: FixedClock
+    let clock: ManualClock
     let launched = LaunchedRuns()
 
     init(start: String) throws {
-        home = HangarHome(FileManager.default.temporaryDirectory.appendingPathComponent("hangar-scheduler-\(UUID().uuidString)"))
-        clock = FixedClock(utc(start))
+        scratch = try ScratchDirectory()
+        home = HangarHome(scratch.url.appendingPathComponent("home"))
+        clock = ManualClock(utc(start))
     }
-
-    deinit { try? FileManager.default.removeItem(at: home.root) }
 
     func flights() throws -> Flights {
         let clock = self.clock
@@ -32,15 +33,6 @@ final class SchedulerHome: @unchecked Sendable {
     func scheduler(clock: (any SchedulerClock)? = nil, pollInterval: TimeInterval = 3600) -> FlightScheduler {
         try! makeScheduler(clock: clock, pollInterval: pollInterval)
     }
-}
-
-/// The time the platform API stamps records with, set by hand.
-final class FixedClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ date: Date) { current = date }
-    var now: Date { lock.withLock { current } }
-    func set(_ date: Date) { lock.withLock { current = date } }
 }
 
 /// Runs handed to `startRun`, and a way to wait for the next one without sleeping.
@@ -141,5 +133,3 @@ final class ManualSchedulerClock: SchedulerClock, @unchecked Sendable {
         }
     }
 }
-
-func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }

@@ -2,6 +2,7 @@ import Foundation
 import HangarAccount
 import HangarFlights
 @testable import HangarRunner
+import HangarTestSupport
 import Testing
 
 /// The scheduler driven by a clock the test moves: due fires start runs once, downtime is caught

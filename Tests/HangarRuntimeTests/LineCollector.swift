@@ -1,5 +1,6 @@
 import Foundation
 import HangarRuntime
+import HangarTestSupport
 
 /// Collects a run's lines and lets a test wait for a particular one: tests synchronise on what
 /// the program printed, never on a timer.
@@ -49,10 +50,8 @@ final class LineCollector: @unchecked Sendable {
 /// process exits (virtual environments and package caches add up over many runs).
 enum TestFolders {
     static let root: URL = {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-runtime-tests-\(getpid())")
-        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(at: TestFolders.root) }
-        return root
+        // A test process that cannot make a temporary folder can run none of these tests.
+        do { return try ProcessScratch.make().url } catch { preconditionFailure("no scratch folder: \(error)") }
     }()
 
     static func make(_ label: String) throws -> URL {
@@ -60,27 +59,6 @@ enum TestFolders {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
-}
-
-/// Waits (on a pidfd, no polling loop) until `pid` has exited, for at most `timeout` seconds.
-/// A process killed a moment ago may still be closing down after its pipes closed, so "gone"
-/// means: exited (zombie or reaped), checked by the kernel's own notification.
-func hasExited(_ pid: pid_t, within timeout: TimeInterval = 10) -> Bool {
-    typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "pidfd_open") else { return !isAlive(pid) }
-    let descriptor = unsafeBitCast(symbol, to: PidfdOpen.self)(pid, 0)
-    guard descriptor >= 0 else { return errno == ESRCH }
-    defer { close(descriptor) }
-    var polled = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-    return poll(&polled, 1, Int32(timeout * 1000)) == 1
-}
-
-/// Whether `pid` exists and is not a zombie, per /proc.
-func isAlive(_ pid: pid_t) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return false }
-    let state = stat[stat.index(after: close)...].split(separator: " ").first ?? ""
-    return state != "Z" && state != "X"
 }
 
 func shellCommand(_ script: String, environment: [String: String] = ["PATH": "/usr/bin:/bin"], in folder: URL = FileManager.default.temporaryDirectory) -> RunCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import HangarRuntime
+import HangarTestSupport
 import Testing
 
 /// Real processes: capture, masking, outcomes, and killing whole process trees.
@@ -95,8 +96,8 @@ struct RunProcessTests {
         #expect(outcome.termination == .signalled(signal: SIGTERM))
         #expect(outcome.description.hasPrefix("timed out after 1 s (max runtime)"))
         #expect(outcome.duration >= 1 && outcome.duration < 10)  // the leader's exit ended the run, not the 30 s grace
-        #expect(hasExited(grandchild))
-        #expect(hasExited(run.processID))
+        #expect(ProcessExit.hasExited(grandchild))
+        #expect(ProcessExit.hasExited(run.processID))
     }
 
     @Test func aLeaderThatIgnoresSIGTERMIsKilledAfterTheGracePeriod() throws {
@@ -108,7 +109,7 @@ struct RunProcessTests {
         #expect(outcome.reason == .timedOut)
         #expect(outcome.termination == .signalled(signal: SIGKILL))
         #expect(outcome.duration >= 1)
-        #expect(hasExited(grandchild))
+        #expect(ProcessExit.hasExited(grandchild))
     }
 
     @Test func cancelKillsTheTreeAndTheOutcomeIsCancelled() async throws {
@@ -122,7 +123,7 @@ struct RunProcessTests {
         let outcome = await run.outcome()
         #expect(outcome.reason == .cancelled)
         #expect(outcome.description.hasPrefix("cancelled"))
-        #expect(hasExited(grandchild))
+        #expect(ProcessExit.hasExited(grandchild))
         #expect(!run.cancel() || outcome.reason == .cancelled)
     }
 
@@ -139,7 +140,7 @@ struct RunProcessTests {
         let outcome = try #require(run.waitUntilExit(timeout: 20))
         #expect(outcome.succeeded)
         let background = try Self.pid(from: collector, prefix: "background ")
-        #expect(hasExited(background))
+        #expect(ProcessExit.hasExited(background))
     }
 
     @Test func aProcessThatLeftTheGroupCannotHoldTheRunOpenPastTheDrainTimeout() throws {
