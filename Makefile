@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEMO_HOME ?= $(CURDIR)/.hangar-demo
 
-.PHONY: setup build test demo bench leak-check browser-test install dist clean
+.PHONY: setup build test test-fast demo bench leak-check browser-test install dist clean
 
 ## setup: install missing prerequisites (apt) and provision DuckDB 1.5.3 (cached; instant when done)
 setup:
@@ -21,11 +21,21 @@ test: setup
 	$(SWIFT) build --product FlightKit
 	@# The dlt conformance tests load dlt's test cases with dlt 1.27.2 from this venv (made once, cached).
 	@scripts/dlt-venv >/dev/null
-	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
 	@$(MAKE) --no-print-directory leak-check
 	@# The dashboard in real headless Chromium against a real hangar serve; screenshots in .build/artifacts/browser/.
 	@scripts/browser-test .build/debug/hangar
+
+## test-fast: the unit tests, under a minute after a build: the binding, ingest engine, scheduling,
+## flights store, runtime, metrics and FlightKit targets, and the API's and views' in-process suites.
+## No Python environments, no `hangar serve`, no browser: tests marked `.fullRunOnly` (and the CLI's
+## and the API's process tests) run in `make test` only, which stays the whole suite.
+FAST_TESTS := ^(DuckDBTests|HangarAccountTests|HangarFlightsTests|HangarRunnerTests|HangarRuntimeTests|HangarSchedulingTests|HangarIngestTests|HangarMetricsTests|FlightKitTests)\.|^HangarHTTPTests\.(OpenAPITests|InProcessServerTests|SurfacesAgreeTests)/
+test-fast: setup
+	$(SWIFT) build --build-tests
+	@set -o pipefail; HANGAR_TESTS=fast $(SWIFT) test --skip-build --filter '$(FAST_TESTS)' 2>&1 | tee .build/test-fast-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	  status=$$?; scripts/test-summary .build/test-fast-output.txt; exit $$status
 
 ## browser-test: only the dashboard's browser test (Debian's chromium, Playwright from PyPI, both installed when missing)
 browser-test: setup

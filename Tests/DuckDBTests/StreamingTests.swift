@@ -1,11 +1,12 @@
 import DuckDB
 import Foundation
+import HangarTestSupport
 import Testing
 
 struct StreamingTests {
     /// Runs in a child process (the `BindingWorkload` tool) so that memory used by tests running
     /// in parallel cannot blur the measurement.
-    @Test func tenMillionRowsStreamInChunksWithBoundedMemory() throws {
+    @Test(.fullRunOnly) func tenMillionRowsStreamInChunksWithBoundedMemory() throws {
         let output = try runTool("BindingWorkload", arguments: ["stream", "10000000"])
         let fields = Dictionary(uniqueKeysWithValues: output.split(separator: " ").compactMap { pair -> (String, Int)? in
             let parts = pair.split(separator: "=")

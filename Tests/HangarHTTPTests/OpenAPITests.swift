@@ -73,7 +73,7 @@ struct OpenAPITests {
         #expect(text.contains("\"method_not_allowed\""))
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(5)), .fullRunOnly)
     func theServerServesTheDocument() async throws {
         let test = try TestHome()
         let server = try await test.serve()

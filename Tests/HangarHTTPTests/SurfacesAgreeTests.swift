@@ -18,7 +18,7 @@ struct SurfacesAgreeTests {
         NSArray(array: [cli]).isEqual(to: [api])
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(5)), .fullRunOnly)
     func theCLIAndTheAPIShowTheSameFlightRunLogAndQuery() async throws {
         let test = try SharedRunHome.home()
         let server = try await test.serve()

@@ -5,6 +5,7 @@ import Testing
 
 /// A real `hangar ingest` process is killed (SIGKILL, as by the OOM killer or a power cut) at
 /// several points of a run; the next run must leave every table with exactly the expected rows.
+@Suite(.fullRunOnly)
 struct CrashTests {
     /// `rows` JSON lines of repositories with ids from `first`, each with two topics.
     static func file(_ folder: URL, _ name: String, first: Int, rows: Int, version: String = "v1") throws -> String {

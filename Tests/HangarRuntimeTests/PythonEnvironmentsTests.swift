@@ -1,5 +1,6 @@
 import Foundation
 @testable import HangarRuntime
+import HangarTestSupport
 import Testing
 
 /// One Hangar home per test process shared by these tests, so the `six` environment is built
@@ -15,7 +16,7 @@ enum SharedPython {
     }
 }
 
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.timeLimit(.minutes(5)), .fullRunOnly)
 struct PythonEnvironmentsTests {
     @Test func anEnvironmentIsCreatedOnceAndReused() throws {
         let environments = try SharedPython.environments()

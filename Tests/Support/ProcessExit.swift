@@ -7,7 +7,7 @@ public struct ProcessExit: ~Copyable {
     public let pid: Int32
 
     private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
-    nonisolated(unsafe) private static let pidfdOpen: PidfdOpen? = {
+    private static let pidfdOpen: PidfdOpen? = {
         guard let handle = dlopen(nil, RTLD_NOW), let address = dlsym(handle, "pidfd_open") else { return nil }
         return unsafeBitCast(address, to: PidfdOpen.self)
     }()
