@@ -1,9 +1,10 @@
 import DuckDB
 import Foundation
+import HangarTestSupport
 import Testing
 
 struct AppenderTests {
-    @Test func oneMillionRowsAppendRowByRow() throws {
+    @Test(.fullRunOnly) func oneMillionRowsAppendRowByRow() throws {
         let db = try TestDatabase()
         let connection = try db.connect()
         try connection.execute("CREATE TABLE t (id BIGINT, name VARCHAR, score DOUBLE, ok BOOLEAN)")

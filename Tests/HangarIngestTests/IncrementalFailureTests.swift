@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 @testable import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// Runs that fail, cursor values that do not fit, and the bound on the boundary keys.
@@ -108,7 +109,7 @@ struct IncrementalFailureTests {
         #expect(error?.message.contains("its lag cannot be applied: a lag needs a number, a timestamp or a date to move, and the last value is the string \"alpha\"") == true)
     }
 
-    @Test func theBoundaryKeysAreBoundedAndKeepTheMostRecent() async throws {
+    @Test(.fullRunOnly) func theBoundaryKeysAreBoundedAndKeepTheMostRecent() async throws {
         let sandbox = try IngestSandbox()
         let pipeline = try sandbox.pipeline()
         let limit = Incremental.boundaryKeyLimit

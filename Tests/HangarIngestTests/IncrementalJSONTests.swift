@@ -1,5 +1,6 @@
 import Foundation
 @testable import HangarIngest
+import HangarTestSupport
 import Testing
 
 /// Raw JSON under an incremental is filtered from its bytes: each row is read for its cursor
@@ -39,7 +40,7 @@ struct IncrementalJSONTests {
 
     static let cases: [(Layout, [String])] = Layout.allCases.flatMap { layout in [(layout, ["id"]), (layout, [])] }
 
-    @Test(arguments: cases)
+    @Test(.fullRunOnly, arguments: cases)
     func documentsFilterAndRememberLikeRows(_ layout: Layout, _ primaryKey: [String]) async throws {
         let asRows = try IngestSandbox(), asJSON = try IngestSandbox()
         // Parts of 100 bytes: a filtered document goes on a row or two at a time.
