@@ -3,38 +3,9 @@ import HangarAccount
 import HangarFlights
 import HangarTestSupport
 
-/// A Hangar home of its own for one test, with the flights commands run against it and the
-/// platform API at hand for what the CLI can't do (appending log lines, finishing a run).
-final class FlightsTestHome: Sendable {
-    let scratch: ScratchDirectory
-    let home: String
-
-    init(scratch: ScratchDirectory? = nil) throws {
-        self.scratch = try scratch ?? ScratchDirectory()
-        home = self.scratch.path("home")
-    }
-
-    /// `hangar ARGUMENTS --home HOME`, run to completion.
-    func hangar(_ arguments: String..., input: String? = nil) throws -> ProgramOutput {
-        try HangarProcess.run(arguments + ["--home", home], input: input)
-    }
-
-    /// `hangar ARGUMENTS --home HOME`, started and left running.
-    func start(_ arguments: String...) throws -> RunningProgram {
-        try HangarProcess.start(arguments + ["--home", home])
-    }
-
-    /// Writes a file into the scratch folder and returns its path.
-    @discardableResult
-    func file(_ name: String, _ contents: String) throws -> String {
-        try scratch.file(name, contents)
-    }
-
-    /// `hangar serve --port 0` on this home, listening once this returns.
-    func serve() async throws -> ServeProcess {
-        try await ServeProcess.start(home: home)
-    }
-
+/// What the CLI tests do with a home beyond running `hangar`: flights made through the CLI, and
+/// the platform API at hand for what the CLI can't do (appending log lines, finishing a run).
+extension FlightsTestHome {
     /// A Python flight made through the CLI; fails the test when `create` does.
     @discardableResult
     func createFlight(_ name: String, source: String = "print('hello')\n", _ options: String...) throws -> [String: Any] {

@@ -158,7 +158,7 @@ struct GuideFlightTests {
     /// as an install failure, with the installer's own explanation in the log.
     @Test(.timeLimit(.minutes(5)))
     func aRequirementThatDoesNotExistFailsTheRunAsAnInstallFailure() throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let requirements = try home.file("missing-requirements.txt", "hangar-no-such-package-xyz==1.0\n")
         try home.createFlight("no_such_package", source: "print('never printed')\n", "--requirements", requirements)
 

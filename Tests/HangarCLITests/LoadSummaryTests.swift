@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// What a run loaded reaches its record: a Python flight reports a dlt pipeline's row counts with

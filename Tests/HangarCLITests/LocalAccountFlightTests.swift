@@ -93,7 +93,7 @@ struct LocalAccountFlightTests {
     /// check prints "ok …" from inside the run (Fixtures/md_forms.py).
     @Test(.timeLimit(.minutes(8)), arguments: [guideRequirements, "duckdb==1.4.4\n"])
     func everyMotherDuckFormReachesTheAccount(requirements: String) throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let name = "md_forms_" + (requirements.contains("1.4.4") ? "duckdb14" : "guide")
         let requirementsFile = try home.file("\(name)-requirements.txt", requirements)
         let source = try String(contentsOf: Self.fixtures.appendingPathComponent("md_forms.py"), encoding: .utf8)
@@ -113,7 +113,7 @@ struct LocalAccountFlightTests {
     /// all: dlt's my_db): merges, parquet files, a child table, state restored from the account.
     @Test(.timeLimit(.minutes(8)))
     func dltsMotherDuckDestinationLoadsIntoTheAccount() throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let requirements = try home.file("dlt-md-requirements.txt", Self.guideRequirements)
         let source = try String(contentsOf: Self.fixtures.appendingPathComponent("dlt_motherduck.py"), encoding: .utf8)
         try home.createFlight("dlt_motherduck_ways", source: source, "--requirements", requirements)
@@ -132,7 +132,7 @@ struct LocalAccountFlightTests {
     /// for, and goes on once it is free; catalog queries never wait for databases they do not name.
     @Test(.timeLimit(.minutes(5)))
     func anMdStatementWaitsForTheLeaseAndSaysWhoHoldsIt() async throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         _ = try home.hangar("sql", "-c", "CREATE DATABASE IF NOT EXISTS lease_wait_db")
         _ = try home.hangar("sql", "-c", "CREATE DATABASE IF NOT EXISTS lease_unrelated_db")
         let gate = try FlightGate.make(in: home.scratch, "lease-wait-gate")

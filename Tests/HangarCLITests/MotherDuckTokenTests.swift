@@ -69,7 +69,7 @@ struct MotherDuckTokenTests {
     /// hint; the token never reaches the log.
     @Test(.timeLimit(.minutes(5)))
     func withATokenPythonRunsGoToMotherDuckUntouched() throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let requirements = try home.file("md-token-requirements.txt", LocalAccountFlightTests.guideRequirements)
         let source = """
             import os, duckdb

@@ -48,7 +48,7 @@ struct PythonFlightEndToEndTests {
 
     @Test(.timeLimit(.minutes(5)))
     func dltMergesIntoAnAccountDatabaseAndHangarSQLReadsIt() throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let requirements = try home.file("dlt-requirements.txt", "dlt[duckdb]==1.27.2\n")
         try home.createFlight("dlt_merge", source: Self.dltMerge, "--requirements", requirements, "--config", "ROUND=1")
         // The flight creates the database (with the duckdb module dlt brings, 2.x on PyPI, whose
@@ -84,7 +84,7 @@ struct PythonFlightEndToEndTests {
 
     @Test(.timeLimit(.minutes(5)))
     func aStatementWaitsForAFlightHoldingTheLeaseThenSucceeds() async throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let gate = try FlightGate.make(in: home.scratch, "lease-gate")
         try home.createFlight("lease_holder", source: Self.holdLease, "--config", "GATE=\(gate)")
 

@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// `runs`, `run-info`, `logs` and `cancel` on runs the test controls through the platform API:

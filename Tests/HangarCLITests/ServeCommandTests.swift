@@ -1,6 +1,5 @@
 import Foundation
-import HangarAccount
-import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// `hangar serve` as a real process: its scheduler starts the catch-up run of a schedule that

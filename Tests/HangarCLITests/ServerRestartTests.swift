@@ -1,6 +1,4 @@
 import Foundation
-import HangarAccount
-import HangarFlights
 import HangarTestSupport
 import Testing
 

@@ -27,7 +27,7 @@ struct SupervisorCrashTests {
 
     @Test(.timeLimit(.minutes(5)))
     func aKilledSupervisorsRunFailsAsSupervisorLostAndItsProgramIsStopped() async throws {
-        let home = try SharedPythonHome.home()
+        let home = try FlightsTestHome.shared("python-flights")
         let gate = try FlightGate.make(in: home.scratch, "crash-gate")
         let alive = try FlightGate.make(in: home.scratch, "crash-alive")
         // Our read end, opened first and without blocking, so the flight's open for writing

@@ -7,7 +7,7 @@ import Testing
 struct AuthTests {
     @Test(.timeLimit(.minutes(5)))
     func theTokenIsMadeOnFirstStartOwnerOnlyAndTokenShowPrintsIt() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let token = try server.token()
         #expect(token.count == 64)
@@ -32,7 +32,7 @@ struct AuthTests {
     }
 
     @Test func anEmptyTokenFileIsReplacedAndRotateAnswersInJSON() throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         try FileManager.default.createDirectory(atPath: test.home + "/server", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: test.home + "/server/token", contents: Data())
         let shown = try test.hangar("token", "show")
@@ -50,7 +50,7 @@ struct AuthTests {
 
     @Test(.timeLimit(.minutes(5)))
     func requestsWithoutTheRightTokenAreRefused() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
 
@@ -77,7 +77,7 @@ struct AuthTests {
 
     @Test(.timeLimit(.minutes(5)))
     func healthAndTheDashboardsFilesNeedNoToken() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let anonymous = try server.client().withoutToken()
 
@@ -116,7 +116,7 @@ struct AuthTests {
 
     @Test(.timeLimit(.minutes(5)))
     func theDashboardLogsInWithACookieAndOut() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let token = try server.token()
         let anonymous = try server.client().withoutToken()
@@ -160,7 +160,7 @@ struct AuthTests {
 
     @Test(.timeLimit(.minutes(5)))
     func rotatingTheTokenLocksOutTheOldTokenAndSessionsAtOnce() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let old = try server.client()
         let login = try await old.withoutToken().post("/api/v1/session", ["token": try server.token()])
@@ -183,7 +183,7 @@ struct AuthTests {
 
     @Test(.timeLimit(.minutes(5)))
     func aNonLoopbackAddressIsServedWithAWarningAndTheTokenRequired() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve("--host", "0.0.0.0")
         #expect(server.firstLine.hasPrefix("listening on http://0.0.0.0:"))
         #expect(server.stderr.contains("warning: listening on 0.0.0.0 reaches other machines"))

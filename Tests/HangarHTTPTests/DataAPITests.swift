@@ -8,8 +8,8 @@ import Testing
 /// SQL box, every file opened under its lease for one request.
 struct DataAPITests {
     /// A home with `shop.duckdb` (orders: 5 rows, main and a `sales` schema) and `empty.duckdb`.
-    static func makeAccount() throws -> TestHome {
-        let test = try TestHome()
+    static func makeAccount() throws -> FlightsTestHome {
+        let test = try FlightsTestHome()
         let folder = test.home + "/databases"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         do {
@@ -37,7 +37,7 @@ struct DataAPITests {
     /// `/tables/main/my%20table`.
     @Test(.timeLimit(.minutes(5)))
     func aTableNameWithASpaceIsReachedByItsEncodedPath() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let folder = test.home + "/databases"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Database(path: folder + "/spaced.duckdb").connect().execute("CREATE TABLE \"my table\" AS SELECT 42 AS answer")

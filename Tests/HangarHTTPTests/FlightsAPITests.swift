@@ -7,7 +7,7 @@ import Testing
 struct FlightsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func createShowUpdateAndDeleteAFlight() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
 
@@ -82,7 +82,7 @@ struct FlightsAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func thePlatformsRefusalsMapToStatuses() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
         #expect(try await api.post("/api/v1/flights", ["name": "taken", "source_code": "print(1)"]).status == 201)
@@ -120,7 +120,7 @@ struct FlightsAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func badBodiesAreTheCallersMistakeNeverA500() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
 
@@ -165,7 +165,7 @@ struct FlightsAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func listsArePaged() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
         for index in 1...5 {

@@ -9,7 +9,7 @@ struct MetricsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func metricsCountRunsAndLeaseWaitsBehindTheToken() async throws {
         // A home of its own: the counters are the runs of this home since this server started.
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         #expect(try test.hangar("sql", "metered", "-c", "CREATE TABLE t AS SELECT 42 AS answer").status == 0)
         let server = try await test.serve()
         let api = try server.client()

@@ -75,7 +75,7 @@ struct OpenAPITests {
 
     @Test(.timeLimit(.minutes(5)), .fullRunOnly)
     func theServerServesTheDocument() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let served = try await server.client().get("/api/v1/openapi")
         #expect(served.status == 200)

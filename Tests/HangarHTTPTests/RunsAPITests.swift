@@ -9,7 +9,7 @@ import Testing
 struct RunsAPITests {
     @Test(.timeLimit(.minutes(5)))
     func aRunTriggeredOverHTTPSucceedsAndItsLogIsPaged() async throws {
-        let test = try SharedRunHome.home()
+        let test = try FlightsTestHome.shared("api-runs")
         let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("hello")
@@ -91,7 +91,7 @@ struct RunsAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func runRequestsAreChecked() async throws {
-        let test = try SharedRunHome.home()
+        let test = try FlightsTestHome.shared("api-runs")
         let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("checked")
@@ -113,7 +113,7 @@ struct RunsAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func theLogStreamFollowsARunLiveAndEnds() async throws {
-        let test = try SharedRunHome.home()
+        let test = try FlightsTestHome.shared("api-runs")
         let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("live")
@@ -171,7 +171,7 @@ struct RunsAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func aRunningRunIsCancelledOverHTTP() async throws {
-        let test = try SharedRunHome.home()
+        let test = try FlightsTestHome.shared("api-runs")
         let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("cancel")

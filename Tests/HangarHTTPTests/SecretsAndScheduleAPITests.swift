@@ -6,7 +6,7 @@ import Testing
 struct SecretsAndScheduleAPITests {
     @Test(.timeLimit(.minutes(5)))
     func secretValuesAreWriteOnly() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
         let value = "s3cr3t-\(UUID().uuidString)"
@@ -54,7 +54,7 @@ struct SecretsAndScheduleAPITests {
 
     @Test(.timeLimit(.minutes(5)))
     func aScheduleIsCheckedDescribedAndItsNextFiresListed() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let api = try server.client()
 

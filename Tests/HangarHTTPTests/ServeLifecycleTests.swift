@@ -9,7 +9,7 @@ import Testing
 struct ServeLifecycleTests {
     @Test(.timeLimit(.minutes(5)))
     func theFirstLineNamesTheAddressAndSignalsStopItGracefully() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve()
         let pattern = try Regex("^listening on http://127\\.0\\.0\\.1:[0-9]+$")
         #expect(server.firstLine.wholeMatch(of: pattern) != nil, "\(server.firstLine)")
@@ -33,7 +33,7 @@ struct ServeLifecycleTests {
 
     @Test(.timeLimit(.minutes(5)))
     func aPortInUseIsAClearFailure() async throws {
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let first = try await test.serve()
         let port = String(first.url.split(separator: ":").last ?? "")
         let second = try test.hangar("serve", "--port", port)
@@ -45,7 +45,7 @@ struct ServeLifecycleTests {
 
     @Test(.timeLimit(.minutes(5)))
     func stoppingTheServerEndsLogStreamsWhileRunsGoOn() async throws {
-        let test = try SharedRunHome.home()
+        let test = try FlightsTestHome.shared("api-runs")
         let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("outlives")
@@ -79,7 +79,7 @@ struct ServeLifecycleTests {
     @Test(.timeLimit(.minutes(5)))
     func cancelRunsOnExitCancelsTheRunsInProgress() async throws {
         // A home of its own: the flag cancels every run in progress on the home.
-        let test = try TestHome()
+        let test = try FlightsTestHome()
         let server = try await test.serve("--cancel-runs-on-exit")
         let api = try server.client()
         let gate = try FlightGate.make(in: test.scratch, "gate")

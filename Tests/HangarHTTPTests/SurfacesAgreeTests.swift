@@ -20,7 +20,7 @@ struct SurfacesAgreeTests {
 
     @Test(.timeLimit(.minutes(5)), .fullRunOnly)
     func theCLIAndTheAPIShowTheSameFlightRunLogAndQuery() async throws {
-        let test = try SharedRunHome.home()
+        let test = try FlightsTestHome.shared("api-runs")
         let server = try await test.serve()
         let api = try server.client()
         let name = uniqueName("agree")

@@ -5,12 +5,6 @@ public struct ProgramOutput: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
-
-    public init(status: Int32, stdout: String, stderr: String) {
-        self.status = status
-        self.stdout = stdout
-        self.stderr = stderr
-    }
 }
 
 /// Programs run as a user runs them: the package's own executables (found beside the test

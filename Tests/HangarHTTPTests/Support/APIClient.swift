@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HangarTestSupport
 import NIOCore
 import NIOHTTP1
 
@@ -133,4 +134,16 @@ struct APIClient: Sendable {
         }
         return hasData ? event : nil
     }
+}
+
+extension ServeProcess {
+    /// A client of this server's API, with its token.
+    func client() throws -> APIClient {
+        APIClient(base: url, token: try token())
+    }
+}
+
+/// Unique names, so tests sharing a home never clash.
+func uniqueName(_ prefix: String) -> String {
+    "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
 }
