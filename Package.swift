@@ -49,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL control store (issue 22): several hosts sharing one control plane.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
@@ -89,6 +91,17 @@ let package = Package(
             name: "HangarFlights",
             dependencies: ["HangarAccount", "HangarScheduling", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Platform/HangarFlights"
+        ),
+        // The control plane on PostgreSQL, for scale-out (docs/control-plane.md): versioned
+        // migrations, run claiming with SKIP LOCKED, worker heartbeats and the lost-worker bound,
+        // scheduled fires created exactly once.
+        .target(
+            name: "HangarControlPostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Platform/HangarControlPostgres"
         ),
         // Run execution: process groups with captured, masked logs, timeouts and cancellation, the
         // run environment, and the Python and Swift runtimes' cached environments and builds.
@@ -241,6 +254,16 @@ let package = Package(
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload", "HangarTestSupport"], path: "Tests/DuckDBTests"),
         .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount", "HangarTestSupport"], path: "Tests/HangarAccountTests"),
         .testTarget(name: "HangarFlightsTests", dependencies: ["HangarFlights", "HangarAccount", "HangarTestSupport", .product(name: "GRDB", package: "GRDB.swift")], path: "Tests/HangarFlightsTests"),
+        // Against a throwaway PostgreSQL server the tests start themselves (scripts/postgres-server).
+        .testTarget(
+            name: "HangarControlPostgresTests",
+            dependencies: [
+                "HangarControlPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HangarControlPostgresTests"
+        ),
         .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner", "HangarTestSupport"], path: "Tests/HangarRunnerTests"),
         .testTarget(name: "HangarRuntimeTests", dependencies: ["HangarRuntime", "HangarTestSupport"], path: "Tests/HangarRuntimeTests"),
         .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling"], path: "Tests/HangarSchedulingTests"),
