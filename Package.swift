@@ -51,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // The PostgreSQL control store (issue 22): several hosts sharing one control plane.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Secret values are sealed (AES-GCM) before they reach a shared control database.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Calendar arithmetic shared by the binding, the ingest engine and the scheduler.
@@ -100,6 +102,7 @@ let package = Package(
             dependencies: [
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/Platform/HangarControlPostgres"
         ),
