@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEMO_HOME ?= $(CURDIR)/.hangar-demo
 
-.PHONY: setup build test test-fast demo bench leak-check browser-test install dist clean
+.PHONY: setup build test test-fast test-postgres demo bench leak-check browser-test install dist clean
 
 ## setup: install missing prerequisites (apt) and provision DuckDB 1.5.3 (cached; instant when done)
 setup:
@@ -36,6 +36,11 @@ test-fast: setup
 	$(SWIFT) build --build-tests
 	@set -o pipefail; HANGAR_TESTS=fast $(SWIFT) test --skip-build --filter '$(FAST_TESTS)' 2>&1 | tee .build/test-fast-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-fast-output.txt; exit $$status
+
+## test-postgres: only the PostgreSQL control store's tests (they start and stop a throwaway server)
+test-postgres: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter HangarControlPostgresTests
 
 ## browser-test: only the dashboard's browser test (Debian's chromium, Playwright from PyPI, both installed when missing)
 browser-test: setup
