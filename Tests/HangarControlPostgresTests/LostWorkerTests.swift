@@ -9,6 +9,7 @@ struct LostWorkerTests {
 
     @Test func aSilentWorkersRunsFailNamingItWithinTheBoundAndOnlyOnce() async throws {
         let clock = TestClock()
+        let liveness = liveness
         try await PostgresTestServer.withFreshStore(clock: clock.function) { store, database in
             let flight = try await store.createFlight(name: "f", sourceCode: "print(1)")
             let silent = try await store.registerWorker(name: "silent", host: "host-a", slots: 2)
@@ -69,6 +70,7 @@ struct LostWorkerTests {
 
     @Test func aWorkerThatStoppedIsNotDeclaredLost() async throws {
         let clock = TestClock()
+        let liveness = liveness
         try await PostgresTestServer.withFreshStore(clock: clock.function) { store, _ in
             let worker = try await store.registerWorker(name: "leaving", host: "h", slots: 1)
             #expect(try await store.stopWorker(worker).isEmpty)

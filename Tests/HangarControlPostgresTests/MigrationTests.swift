@@ -45,7 +45,7 @@ struct MigrationTests {
         try await PostgresTestServer.withFreshStore { store, _ in
             _ = try await store.createFlight(name: "f", sourceCode: "print(1)")
             await #expect(throws: PSQLError.self) {
-                try await store.client.query("UPDATE flight_versions SET source_code = 'print(2)'")
+                _ = try await store.client.query("UPDATE flight_versions SET source_code = 'print(2)'")
             }
         }
     }

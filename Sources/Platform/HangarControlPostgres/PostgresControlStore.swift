@@ -64,7 +64,7 @@ public struct PostgresControlStore: Sendable {
                         let transaction = Transaction(connection: connection, logger: logger, databaseNow: clock == nil)
                         value = try await body(transaction)
                     } catch {
-                        try? await connection.query("ROLLBACK", logger: logger)
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
                         throw error
                     }
                     try await connection.query("COMMIT", logger: logger)
@@ -98,7 +98,7 @@ public struct PostgresControlStore: Sendable {
         }
 
         func execute(_ query: PostgresQuery) async throws {
-            try await connection.query(query, logger: logger).collect()
+            _ = try await connection.query(query, logger: logger).collect()
         }
     }
 
@@ -150,7 +150,7 @@ public struct PostgresControlError: Error, CustomStringConvertible, Sendable {
             return
         }
         if error is FireAlreadyRecorded {
-            self.init(.conflict, Self.fireAlreadyRecorded)
+            self = PostgresControlError(.conflict, Self.fireAlreadyRecorded)
             return
         }
         if let error = error as? PSQLError {

@@ -76,10 +76,11 @@ extension PostgresControlStore {
     public func recordScheduledFire(flightID: UUID, at fireTime: Date) async throws(PostgresControlError) -> ScheduledFire {
         let fire = Self.microseconds(fireTime)
         let flight = Self.id(flightID)
-        do {
+        do throws(PostgresControlError) {
             return try await recordFire(flight: flight, fire: fire)
-        } catch where error.isFireAlreadyRecorded {
-            return .alreadyRecorded
+        } catch {
+            if error.isFireAlreadyRecorded { return .alreadyRecorded }
+            throw error
         }
     }
 
@@ -178,7 +179,7 @@ extension PostgresControlStore {
     ) async throws(PostgresControlError) -> RunState {
         try await transition(runID, by: worker, from: ["PENDING", "RUNNING"], sql: { now in
             let status = succeeded ? "SUCCEEDED" : "FAILED"
-            return "status = '\(status)', ended_at = \(now), exit_code = \(exitCode.map(String.init) ?? "NULL")"
+            return "status = '\(status)', ended_at = \(now), exit_code = \(exitCode.map { String($0) } ?? "NULL")"
         }, failureKind: failureKind, failureDetail: failureDetail)
     }
 
@@ -200,11 +201,9 @@ extension PostgresControlStore {
                 throw PostgresControlError(.conflict, "run \(id) is \(status); it can't move on from there")
             }
             // The assignments are built from constants and integers only; text goes as binds.
-            var query = PostgresQuery(unsafeSQL: "UPDATE runs SET \(sql(now)), failure_kind = $1, failure_detail = $2 WHERE id = $3")
-            query.binds.append(failureKind)
-            query.binds.append(failureDetail)
-            query.binds.append(id)
-            try await transaction.execute(query)
+            try await transaction.execute("""
+                UPDATE runs SET \(unescaped: sql(now)), failure_kind = \(failureKind), failure_detail = \(failureDetail) WHERE id = \(id)
+                """)
             return try await runState(transaction, id: id)
         }
     }
