@@ -261,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "HangarControlPostgresTests",
             dependencies: [
-                "HangarControlPostgres",
+                "HangarControlPostgres", "HangarTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import HangarControlPostgres
+import HangarTestSupport
 import Testing
 
 /// A worker that stops heartbeating (kill -9, machine gone) has its runs failed within the bound,
@@ -8,9 +9,9 @@ struct LostWorkerTests {
     let liveness = WorkerLiveness(heartbeatInterval: .seconds(10), lostAfter: .seconds(30))
 
     @Test func aSilentWorkersRunsFailNamingItWithinTheBoundAndOnlyOnce() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let liveness = liveness
-        try await PostgresTestServer.withFreshStore(clock: clock.function) { store, database in
+        try await PostgresTestServer.withFreshStore(clock: { clock.now }) { store, database in
             let flight = try await store.createFlight(name: "f", sourceCode: "print(1)")
             let silent = try await store.registerWorker(name: "silent", host: "host-a", slots: 2)
             let alive = try await store.registerWorker(name: "alive", host: "host-b", slots: 2)
@@ -23,19 +24,19 @@ struct LostWorkerTests {
             // `alive` heartbeats every interval; `silent` never again. Up to the bound nothing fails.
             var elapsed = Duration.zero
             while elapsed + liveness.heartbeatInterval <= liveness.lostAfter {
-                clock.advance(by: liveness.heartbeatInterval)
+                clock.advance(Double(liveness.heartbeatInterval.components.seconds))
                 elapsed += liveness.heartbeatInterval
                 try await store.heartbeat(alive)
                 #expect(try await store.failRunsOfLostWorkers(liveness).isEmpty, "declared lost after only \(elapsed)")
             }
             // Past lostAfter: the next sweep (at most one heartbeat interval later) fails its runs.
-            clock.advance(by: liveness.heartbeatInterval)
+            clock.advance(Double(liveness.heartbeatInterval.components.seconds))
             try await store.heartbeat(alive)
             // Sweepers on several hosts at once: each run fails once, whoever sweeps.
             let swept = try await withThrowingTaskGroup(of: [LostRun].self, returning: [LostRun].self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        try await PostgresTestServer.withStore(database: database, clock: clock.function) {
+                        try await PostgresTestServer.withStore(database: database, clock: { clock.now }) {
                             try await $0.failRunsOfLostWorkers(liveness)
                         }
                     }
@@ -69,12 +70,12 @@ struct LostWorkerTests {
     }
 
     @Test func aWorkerThatStoppedIsNotDeclaredLost() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let liveness = liveness
-        try await PostgresTestServer.withFreshStore(clock: clock.function) { store, _ in
+        try await PostgresTestServer.withFreshStore(clock: { clock.now }) { store, _ in
             let worker = try await store.registerWorker(name: "leaving", host: "h", slots: 1)
             #expect(try await store.stopWorker(worker).isEmpty)
-            clock.advance(by: .seconds(3600))
+            clock.advance(3600)
             #expect(try await store.failRunsOfLostWorkers(liveness).isEmpty)
         }
     }

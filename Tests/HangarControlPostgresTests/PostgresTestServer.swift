@@ -20,7 +20,7 @@ enum PostgresTestServer {
         let watcherInput: FileHandle?
     }
 
-    nonisolated(unsafe) private static let started: Result<Started, any Error> = Result {
+    private static let started: Result<Started, any Error> = Result {
         if let inherited = ProcessInfo.processInfo.environment[socketVariable] {
             return Started(socketFolder: inherited, watcherInput: nil)
         }
@@ -40,7 +40,7 @@ enum PostgresTestServer {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let folder = parent.appendingPathComponent("server").path
         let output = parent.appendingPathComponent("start.log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let log = try FileHandle(forWritingTo: output)
         defer { try? log.close() }
         let input = Pipe()
@@ -83,7 +83,7 @@ enum PostgresTestServer {
     /// A new empty database on the shared server, for one test.
     static func freshDatabase() async throws -> String {
         let name = "hangar_test_\(getpid())_\(counter.withLock { $0 += 1; return $0 })"
-        try await withClient(database: "postgres") { client in
+        _ = try await withClient(database: "postgres") { client in
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         }
         return name
@@ -128,22 +128,4 @@ enum PostgresTestServer {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A clock tests move by hand: heartbeat ages without waiting.
-final class TestClock: Sendable {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = Mutex(start)
-    }
-
-    var now: Date { current.withLock { $0 } }
-
-    func advance(by duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        current.withLock { $0 += Double(seconds) + Double(attoseconds) / 1e18 }
-    }
-
-    var function: @Sendable () -> Date { { [self] in now } }
 }
