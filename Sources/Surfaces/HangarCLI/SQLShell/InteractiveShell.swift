@@ -81,7 +81,6 @@ final class InteractiveShell {
             let isAtStart = splitter.isAtStatementStart
             output.flush()
             let pressesBefore = pressesHandled
-            defer { pressesHandled = interrupts.presses }
             switch editor.readLine(prompt: isAtStart ? Self.prompt : Self.continuationPrompt, pressesBefore: pressesBefore) {
             case .end:
                 output.write("\n")
@@ -108,6 +107,7 @@ final class InteractiveShell {
                 if isAtStart, command.hasPrefix(".") {
                     editor.remember(command)
                     if perform(command, interrupts, since: pressesBefore) == .leave { return }
+                    pressesHandled = interrupts.presses
                     continue
                 }
                 pendingLines.append(line.hasSuffix("\n") ? String(line.dropLast()) : line)
@@ -121,6 +121,8 @@ final class InteractiveShell {
                     // Ctrl-C stops what was typed after the statement too.
                     if run(statement, interrupts, since: pressesBefore) == .failed, interrupts.arrived(since: pressesBefore) { break }
                 }
+                // Presses while the statements ran stopped them; the next line starts afresh.
+                pressesHandled = interrupts.presses
             }
         }
     }
