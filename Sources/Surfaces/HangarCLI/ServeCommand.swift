@@ -7,6 +7,7 @@ import HangarMetrics
 import HangarRunner
 import Logging
 import ServiceLifecycle
+import InstallLayout
 
 /// `hangar serve`: the always-on part of Hangar, one process of swift-service-lifecycle
 /// services: the HTTP API and dashboard, and the scheduler. SIGTERM or Ctrl-C stops it
@@ -104,6 +105,14 @@ struct ServeCommand: AsyncParsableCommand {
         let deferredScheduler = StartsAfterListening(scheduler, readiness: readiness, watch: schedulerWatch) {
             logger.info("hangar serve: scheduling the flights of \(path) (pid \(getpid())); stop with Ctrl-C or SIGTERM")
             if madeToken { logger.notice("created the API token in \(tokenFile) (owner-only); `hangar token show` prints it") }
+            // A binary copied out of its tree still serves the API, but its Python runs and the
+            // dashboard would each fail later: say so once, at the start.
+            if InstallLayout.current() == nil {
+                logger.warning("""
+                    Hangar's parts (the Python side of runs, the dashboard, the demo's flights) are not beside \(HangarExecutable.url.path): \
+                    Python runs and the dashboard will fail; reinstall Hangar (make install), or set HANGAR_PREFIX to its tree
+                    """)
+            }
         }
 
         var configuration = ServiceGroupConfiguration(
