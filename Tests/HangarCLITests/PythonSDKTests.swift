@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import Testing
 
 /// Hangar's Python SDK as Python: every file compiles, and its pure parts behave, checked by the
@@ -7,22 +8,12 @@ struct PythonSDKTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/Platform/HangarRunner/PythonSDK")
 
-    static func python(_ script: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = folder.path
-        environment["PYTHONDONTWRITEBYTECODE"] = "1"
-        environment["HANGAR_LOCAL_ACCOUNT"] = nil
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+    /// `script` run by python3 with the SDK on its path and the local account off (the SDK only
+    /// patches duckdb when HANGAR_LOCAL_ACCOUNT is "1").
+    static func python(_ script: String) throws -> ProgramOutput {
+        try Program.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], environment: [
+            "PYTHONPATH": folder.path, "PYTHONDONTWRITEBYTECODE": "1", "HANGAR_LOCAL_ACCOUNT": "",
+        ])
     }
 
     @Test func everyFileCompilesAndTheConnectionStringsParseAsMotherDucksDo() throws {
@@ -38,7 +29,7 @@ struct PythonSDKTests {
             assert a.is_valid_name('docs_playground') and not a.is_valid_name('bad-name') and not a.is_valid_name('memory')
             print('sdk ok')
             """)
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("sdk ok"), "\(result.output)")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("sdk ok"), "\(result.stdout)\(result.stderr)")
     }
 }

@@ -79,41 +79,34 @@ public struct InstallLayout: Sendable, Equatable {
 
     /// The demo's flights and sample data (`Examples/`).
     public var examples: URL {
-        switch kind {
-        case .installed(let prefix): prefix.appendingPathComponent("share/hangar/Examples", isDirectory: true)
-        case .checkout(let root): root.appendingPathComponent("Examples", isDirectory: true)
-        }
+        located(installed: "share/hangar/Examples", checkout: "Examples")
     }
 
     /// The Python side every Python run gets (`sitecustomize.py`, `import hangar`).
     public var pythonSDK: URL {
-        switch kind {
-        case .installed(let prefix): prefix.appendingPathComponent("share/hangar/python-sdk", isDirectory: true)
-        case .checkout(let root): root.appendingPathComponent("Sources/Platform/HangarRunner/PythonSDK", isDirectory: true)
-        }
+        located(installed: "share/hangar/python-sdk", checkout: "Sources/Platform/HangarRunner/PythonSDK")
     }
 
     /// The dashboard's files `hangar serve` serves.
     public var dashboard: URL {
-        switch kind {
-        case .installed(let prefix): prefix.appendingPathComponent("share/hangar/dashboard", isDirectory: true)
-        case .checkout(let root): root.appendingPathComponent("Sources/Surfaces/HangarHTTP/Dashboard", isDirectory: true)
-        }
+        located(installed: "share/hangar/dashboard", checkout: "Sources/Surfaces/HangarHTTP/Dashboard")
     }
 
     /// The folder of DuckDB's library.
     public var duckDBLibraryDirectory: URL {
-        switch kind {
-        case .installed(let prefix): prefix.appendingPathComponent("lib/hangar", isDirectory: true)
-        case .checkout(let root): root.appendingPathComponent(".duckdb/lib", isDirectory: true)
-        }
+        located(installed: "lib/hangar", checkout: ".duckdb/lib")
     }
 
     /// The folder of the `CDuckDB` module map Swift flights import DuckDB's C API through.
     public var duckDBModuleMapDirectory: URL {
+        located(installed: "lib/hangar/CDuckDB", checkout: "Sources/Binding/CDuckDB")
+    }
+
+    /// A part at `installed` under the prefix, or at `checkout` under the checkout's root.
+    private func located(installed: String, checkout: String) -> URL {
         switch kind {
-        case .installed(let prefix): prefix.appendingPathComponent("lib/hangar/CDuckDB", isDirectory: true)
-        case .checkout(let root): root.appendingPathComponent("Sources/Binding/CDuckDB", isDirectory: true)
+        case .installed(let prefix): prefix.appendingPathComponent(installed, isDirectory: true)
+        case .checkout(let root): root.appendingPathComponent(checkout, isDirectory: true)
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import HangarAccount
 import HangarFlights
 import HangarRunner
+import InstallLayout
 
 /// `hangar supervise RUN_ID`: the process that supervises one run, started detached by whoever
 /// triggers the run. Not for people; hidden from help.
@@ -41,10 +42,5 @@ struct SuperviseCommand: ParsableCommand {
 
 /// The running `hangar` binary, which supervisors and the SDK are found from.
 enum HangarExecutable {
-    static var url: URL {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            return URL(fileURLWithPath: resolved)
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-    }
+    static var url: URL { InstallLayout.runningExecutable() }
 }
