@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarTestSupport
 import Testing
 
 struct ConcurrencyTests {
@@ -96,8 +97,7 @@ struct ConcurrencyTests {
 
 /// The library provisioned by `make setup`, which the test binary links.
 func duckDBLibraryPath() -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".duckdb/lib/libduckdb.so").path
+    Checkout.file(".duckdb/lib/libduckdb.so").path
 }
 
 /// Waits until `parties` tasks have arrived.

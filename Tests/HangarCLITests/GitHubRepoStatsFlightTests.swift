@@ -12,9 +12,7 @@ import Testing
 /// their labels load, and the second run asks for issues with `since=`.
 @Suite(.serialized)
 struct GitHubRepoStatsFlightTests {
-    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let source = checkout.appendingPathComponent("Examples/Flights/github_repo_stats/main.swift").path
+    static let source = Checkout.file("Examples/Flights/github_repo_stats/main.swift").path
 
     @Test(.timeLimit(.minutes(5)))
     func theFlightLoadsRepositoriesIssuesAndLabelsTwiceAgainstTheReplayServer() async throws {

@@ -65,8 +65,7 @@ struct GuideSQLCellsTests {
 
     /// The guide, beside the repository as `../shared/reference/`, when it is there.
     static var guide: String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let file = root.deletingLastPathComponent().appendingPathComponent("shared/reference/guide-run-dlt-ingest-pipeline.md")
+        let file = Checkout.root.deletingLastPathComponent().appendingPathComponent("shared/reference/guide-run-dlt-ingest-pipeline.md")
         return try? String(contentsOf: file, encoding: .utf8)
     }
 

@@ -11,7 +11,7 @@ import Testing
 /// dashboard, finding everything from its own executable. The tests install the debug build they
 /// run from (`make install` builds release; the layout and lookups are the same).
 @Suite(.serialized) struct InstallTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Checkout.root
 
     /// Runs one of the project's scripts with the build the tests run from.
     private static func script(_ name: String, _ environment: [String: String]) async throws -> ProgramOutput {

@@ -1,4 +1,5 @@
 import Foundation
+import HangarTestSupport
 import HangarControlPostgres
 import Logging
 import PostgresNIO
@@ -29,9 +30,7 @@ enum PostgresTestServer {
 
     nonisolated(unsafe) private static var folderToStop: UnsafeMutablePointer<CChar>?
 
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/postgres-server").path
+    static let script = Checkout.file("scripts/postgres-server").path
 
     private static func start() throws -> Started {
         // The server runs as the `postgres` user, which must reach the socket folder's parent.

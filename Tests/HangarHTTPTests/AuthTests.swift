@@ -197,8 +197,7 @@ struct AuthTests {
 /// The dashboard files SwiftPM copied beside the test bundle (the same bundle the server reads).
 enum DashboardBundle {
     static func assets() throws -> [String] {
-        let binary = try HangarProcess.executable()
-        let folder = binary.deletingLastPathComponent().appendingPathComponent("Hangar_HangarHTTP.resources/Dashboard/assets")
+        let folder = Checkout.file("Sources/Surfaces/HangarHTTP/Dashboard/assets")
         guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
         return enumerator.compactMap { $0 as? String }.filter { path in
             var isFolder: ObjCBool = false
