@@ -6,7 +6,7 @@ import Testing
 
 struct DeleteTests {
     private func count(_ flights: Flights, _ table: String) throws -> Int {
-        try flights.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)")! }
+        try flights.store.read { db in try db.value(Int.self, "SELECT COUNT(*) FROM \(table)")! }
     }
 
     @Test func deleteRemovesVersionsRunsLogsAndScheduleStateAndReturnsActiveRuns() throws {

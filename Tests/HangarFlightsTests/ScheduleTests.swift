@@ -120,19 +120,19 @@ struct ScheduleTests {
             Issue.record("the fire was not recorded")
             return
         }
-        let error = #expect(throws: DatabaseError.self) {
-            try flights.store.pool.write { db in
+        let error = #expect(throws: FlightsError.self) {
+            try flights.store.write { db in
                 try db.execute(
-                    sql: """
+                    """
                         INSERT INTO runs (id, flight_id, flight_name, flight_version, run_number, is_scheduled, scheduled_at,
                             status, config, created_at)
-                        SELECT ?, flight_id, flight_name, flight_version, 99, 1, scheduled_at, 'PENDING', config, created_at
+                        SELECT ?, flight_id, flight_name, flight_version, 99, is_scheduled, scheduled_at, 'PENDING', config, created_at
                         FROM runs WHERE id = ?
                         """,
-                    arguments: [UUID().uuidString.lowercased(), run.id.uuidString.lowercased()])
+                    [UUID().uuidString.lowercased(), run.id.uuidString.lowercased()])
             }
         }
-        #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE)
-        #expect(error?.message?.contains("scheduled_at") == true)
+        #expect(error?.kind == .storage)
+        #expect(error?.message.contains("scheduled_at") == true)
     }
 }

@@ -15,12 +15,12 @@ struct StoreTests {
         let test = try TestHome()
         let flights = try test.flights()
         _ = try flights.create(.sample())
-        let file = FlightStore.file(in: test.home)
+        let file = SQLiteControlStore.file(in: test.home)
         #expect(file.lastPathComponent == "control.sqlite")
         #expect(file.path == test.home.root.path + "/control.sqlite")
         #expect(try mode(file.path) == 0o600)
         #expect(try mode(file.path + "-wal") == 0o600)
-        let (journal, timeout) = try flights.store.pool.write { db in
+        let (journal, timeout) = try (flights.store as! SQLiteControlStore).pool.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA busy_timeout"))
         }
         #expect(journal == "wal")
@@ -31,7 +31,7 @@ struct StoreTests {
     @Test func anExistingFileOthersCanReadIsNarrowedToTheOwner() throws {
         let test = try TestHome()
         try FileManager.default.createDirectory(at: test.home.root, withIntermediateDirectories: true)
-        let file = FlightStore.file(in: test.home)
+        let file = SQLiteControlStore.file(in: test.home)
         #expect(FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o644]))
         #expect(try mode(file.path) == 0o644)
         _ = try test.flights()
@@ -44,7 +44,7 @@ struct StoreTests {
         _ = try first.create(.sample())
         let second = try test.flights()
         #expect(try second.flight(.name("docs_dlt_ingest")).currentVersion == 1)
-        let applied = try second.store.pool.read { db in try ControlSchema.migrator.appliedIdentifiers(db) }
+        let applied = try (second.store as! SQLiteControlStore).pool.read { db in try ControlSchema.migrator.appliedIdentifiers(db) }
         #expect(applied == Set(ControlSchema.migrator.migrations))
     }
 

@@ -209,7 +209,7 @@ struct VersioningTests {
         let flights = try test.flights()
         _ = try flights.create(.sample())
         #expect(throws: (any Error).self) {
-            try flights.store.pool.write { db in try db.execute(sql: "UPDATE flight_versions SET source_code = 'evil'") }
+            try flights.store.write { db in try db.execute("UPDATE flight_versions SET source_code = 'evil'") }
         }
         #expect(try flights.currentVersion(.name("docs_dlt_ingest")).sourceCode == "print('hello')\n")
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Flights {
     /// Appends captured lines to a run's log in one transaction, numbering them after the last
@@ -11,13 +10,13 @@ extension Flights {
         try store.write { db in
             let id = Stored.id(runID)
             _ = try runRow(db, id: id)
-            var number = try Int.fetchOne(
-                db, sql: "SELECT COALESCE(MAX(line_number), 0) FROM log_lines WHERE run_id = ?", arguments: [id])!
-            let insert = try db.cachedStatement(
-                sql: "INSERT INTO log_lines (run_id, line_number, reported_at, stream, line) VALUES (?, ?, ?, ?, ?)")
+            var number = try db.value(Int.self,
+                "SELECT COALESCE(MAX(line_number), 0) FROM log_lines WHERE run_id = ?", [id])!
             for line in lines {
                 number += 1
-                try insert.execute(arguments: [id, number, Stored.microseconds(line.reportedAt), line.stream.rawValue, line.line])
+                try db.execute(
+                    "INSERT INTO log_lines (run_id, line_number, reported_at, stream, line) VALUES (?, ?, ?, ?, ?)",
+                    [id, number, Stored.microseconds(line.reportedAt), line.stream.rawValue, line.line])
             }
             return number
         }
@@ -37,10 +36,9 @@ extension Flights {
         return try store.read { db in
             let run = try runRow(db, flight: try flightRow(db, selector), number: runNumber)
             let direction = order == .ascending ? "ASC" : "DESC"
-            return try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM log_lines WHERE run_id = ? ORDER BY line_number \(direction) LIMIT ? OFFSET ?",
-                arguments: [Stored.id(run.id), limit ?? -1, offset ?? 0]
+            return try db.rows(
+                "SELECT * FROM log_lines WHERE run_id = ? ORDER BY line_number \(direction) LIMIT ? OFFSET ?",
+                [Stored.id(run.id), db.dialect.limit(limit), offset ?? 0]
             ).map(LogLine.init(row:))
         }
     }
@@ -51,10 +49,9 @@ extension Flights {
         return try store.read { db in
             let id = Stored.id(runID)
             _ = try runRow(db, id: id)
-            return try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM log_lines WHERE run_id = ? AND line_number > ? ORDER BY line_number LIMIT ?",
-                arguments: [id, lineNumber, limit ?? -1]
+            return try db.rows(
+                "SELECT * FROM log_lines WHERE run_id = ? AND line_number > ? ORDER BY line_number LIMIT ?",
+                [id, lineNumber, db.dialect.limit(limit)]
             ).map(LogLine.init(row:))
         }
     }
@@ -66,10 +63,9 @@ extension Flights {
     @discardableResult
     public func pruneLogs(ofRunsEndedBefore cutoff: Date) throws(FlightsError) -> Int {
         try store.write { db in
-            try db.execute(sql: """
+            try db.execute("""
                 DELETE FROM log_lines WHERE run_id IN (SELECT id FROM runs WHERE ended_at IS NOT NULL AND ended_at < ?)
-                """, arguments: [Stored.microseconds(cutoff)])
-            return db.changesCount
+                """, [Stored.microseconds(cutoff)])
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The account's MotherDuck token, given once (`hangar motherduck login`) and kept in the control
 /// store like the secrets' values; or `MOTHERDUCK_TOKEN` in the environment of the process that
@@ -40,10 +39,10 @@ extension Flights {
         }
         let now = now()
         try store.write { db in
-            try db.execute(sql: """
+            try db.execute("""
                 INSERT INTO account_settings (key, value, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [Self.motherDuckTokenKey, token, now])
+                """, [Self.motherDuckTokenKey, try store.sealing.seal(token, context: Self.motherDuckTokenKey), now])
         }
     }
 
@@ -51,19 +50,19 @@ extension Flights {
     @discardableResult
     public func removeMotherDuckToken() throws(FlightsError) -> Bool {
         try store.write { db in
-            try db.execute(sql: "DELETE FROM account_settings WHERE key = ?", arguments: [Self.motherDuckTokenKey])
-            return db.changesCount == 1
+            try db.execute("DELETE FROM account_settings WHERE key = ?", [Self.motherDuckTokenKey]) == 1
         }
     }
 
     /// The token runs and sessions use: the stored one, else `MOTHERDUCK_TOKEN` of `environment`.
     public func motherDuckToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(FlightsError) -> ConfiguredMotherDuckToken? {
         let stored = try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT value, updated_at FROM account_settings WHERE key = ?", arguments: [Self.motherDuckTokenKey])
+            try db.row("SELECT value, updated_at FROM account_settings WHERE key = ?", [Self.motherDuckTokenKey])
         }
         if let stored {
             let updated: Int64 = stored["updated_at"]
-            return ConfiguredMotherDuckToken(value: stored["value"], source: .account, updatedAt: Stored.date(updated))
+            let value = try store.sealing.open(stored.value("value"), context: Self.motherDuckTokenKey)
+            return ConfiguredMotherDuckToken(value: value, source: .account, updatedAt: Stored.date(updated))
         }
         if let value = environment["MOTHERDUCK_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
             return ConfiguredMotherDuckToken(value: value, source: .environment)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Flights {
     /// Finds runs that can never finish and marks them FAILED with reason `supervisor_lost`:
@@ -20,6 +19,9 @@ extension Flights {
         isAlive: (SupervisorIdentity) -> Bool = { $0.isAlive },
         stopProgram: (SupervisorIdentity) -> Void = { $0.killProcessGroup() }
     ) throws(FlightsError) -> [FlightRun] {
+        // On a shared store the process ids are other machines': liveness there is the workers'
+        // heartbeats (the lost-worker sweep), never a local probe.
+        guard !store.isShared else { return [] }
         let now = now()
         let claimDeadline = now - Int64(unclaimedGrace * 1_000_000)
         // Liveness is checked outside the write transaction (it reads /proc, which may be slow);
@@ -42,14 +44,17 @@ extension Flights {
                 } else {
                     "no supervisor claimed the run within \(Int(unclaimedGrace)) s of its creation"
                 }
-                try db.execute(
-                    sql: """
+                // Only while the same supervisor (or still none) holds the run.
+                let sameSupervisor = run.supervisor == nil
+                    ? "supervisor_pid IS NULL"
+                    : "supervisor_pid = ? AND supervisor_start_token = ?"
+                let changed = try db.execute(
+                    """
                         UPDATE runs SET status = 'FAILED', ended_at = ?, failure_kind = 'supervisor_lost', failure_detail = ?
-                        WHERE id = ? AND status IN ('PENDING', 'RUNNING')
-                            AND supervisor_pid IS ? AND supervisor_start_token IS ?
+                        WHERE id = ? AND status IN ('PENDING', 'RUNNING') AND \(sameSupervisor)
                         """,
-                    arguments: [now, detail, Stored.id(run.id), run.supervisor?.pid, run.supervisor?.startToken])
-                if db.changesCount == 1 { marked.append(try runRow(db, id: Stored.id(run.id))) }
+                    [now, detail, Stored.id(run.id)] + (run.supervisor.map { [$0.pid, $0.startToken] } ?? []))
+                if changed == 1 { marked.append(try runRow(db, id: Stored.id(run.id))) }
             }
             return marked
         }

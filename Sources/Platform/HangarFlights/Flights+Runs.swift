@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Flights {
     /// Creates a pending run of the flight's current version, numbered after its latest run.
@@ -26,9 +25,9 @@ extension Flights {
         try Validation.page(limit: limit, offset: offset)
         return try store.read { db in
             let id: String = try flightRow(db, selector)["id"]
-            return try Row.fetchAll(
-                db, sql: "SELECT * FROM runs WHERE flight_id = ? ORDER BY run_number DESC LIMIT ? OFFSET ?",
-                arguments: [id, limit ?? -1, offset ?? 0]
+            return try db.rows(
+                "SELECT * FROM runs WHERE flight_id = ? ORDER BY run_number DESC LIMIT ? OFFSET ?",
+                [id, db.dialect.limit(limit), offset ?? 0]
             ).map(FlightRun.init(row:))
         }
     }
@@ -48,8 +47,8 @@ extension Flights {
     /// Every pending or running run, oldest first.
     public func runsInProgress() throws(FlightsError) -> [FlightRun] {
         try store.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM runs WHERE status IN ('PENDING', 'RUNNING') ORDER BY created_at, rowid"
+            try db.rows(
+                "SELECT * FROM runs WHERE status IN ('PENDING', 'RUNNING') ORDER BY created_at, rowid"
             ).map(FlightRun.init(row:))
         }
     }
@@ -64,8 +63,8 @@ extension Flights {
             try ensureInProgress(run, to: "be claimed")
             try ensureUnclaimed(run, by: supervisor)
             try db.execute(
-                sql: "UPDATE runs SET supervisor_pid = ?, supervisor_start_token = ? WHERE id = ?",
-                arguments: [supervisor.pid, supervisor.startToken, Stored.id(runID)])
+                "UPDATE runs SET supervisor_pid = ?, supervisor_start_token = ? WHERE id = ?",
+                [supervisor.pid, supervisor.startToken, Stored.id(runID)])
             return try runRow(db, id: Stored.id(runID))
         }
     }
@@ -82,8 +81,8 @@ extension Flights {
             if let supervisor { try ensureUnclaimed(run, by: supervisor) }
             let claimant = supervisor ?? run.supervisor
             try db.execute(
-                sql: "UPDATE runs SET status = 'RUNNING', started_at = ?, supervisor_pid = ?, supervisor_start_token = ? WHERE id = ?",
-                arguments: [now, claimant?.pid, claimant?.startToken, Stored.id(runID)])
+                "UPDATE runs SET status = 'RUNNING', started_at = ?, supervisor_pid = ?, supervisor_start_token = ? WHERE id = ?",
+                [now, claimant?.pid, claimant?.startToken, Stored.id(runID)])
             return try runRow(db, id: Stored.id(runID))
         }
     }
@@ -97,8 +96,8 @@ extension Flights {
             let run = try runRow(db, id: Stored.id(runID))
             try ensureInProgress(run, to: "start a program")
             try db.execute(
-                sql: "UPDATE runs SET program_pid = ?, program_start_token = ? WHERE id = ?",
-                arguments: [program.pid, program.startToken, Stored.id(runID)])
+                "UPDATE runs SET program_pid = ?, program_start_token = ? WHERE id = ?",
+                [program.pid, program.startToken, Stored.id(runID)])
             return try runRow(db, id: Stored.id(runID))
         }
     }
@@ -111,7 +110,7 @@ extension Flights {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let json = String(decoding: try encoder.encode(summary), as: UTF8.self)
-            try db.execute(sql: "UPDATE runs SET load_summary = ? WHERE id = ?", arguments: [json, Stored.id(runID)])
+            try db.execute("UPDATE runs SET load_summary = ? WHERE id = ?", [json, Stored.id(runID)])
             return try runRow(db, id: Stored.id(runID))
         }
     }
@@ -132,12 +131,12 @@ extension Flights {
                 (status, exitCode, failure) = (.cancelled, code, RunFailure(.cancelled, "cancelled on request"))
             }
             try db.execute(
-                sql: """
+                """
                     UPDATE runs SET status = ?, ended_at = ?, exit_code = ?, failure_kind = ?, failure_detail = ?,
                         cancelled_at = CASE WHEN ? = 'CANCELLED' THEN ? ELSE cancelled_at END
                     WHERE id = ?
                     """,
-                arguments: [
+                [
                     status.rawValue, now, exitCode, failure?.kind.rawValue, failure?.detail, status.rawValue, now,
                     Stored.id(runID),
                 ])
@@ -160,24 +159,24 @@ extension Flights {
             let id = Stored.id(run.id)
             if let supervisor = run.supervisor {
                 try db.execute(
-                    sql: "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE id = ?",
-                    arguments: [now, id])
+                    "UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE id = ?",
+                    [now, id])
                 return CancelRequest(run: try runRow(db, id: id), supervisorToSignal: supervisor)
             }
             try db.execute(
-                sql: """
+                """
                     UPDATE runs SET status = 'CANCELLED', cancel_requested_at = ?, cancelled_at = ?, ended_at = ?,
                         failure_kind = 'cancelled', failure_detail = 'cancelled before a supervisor started it'
                     WHERE id = ?
                     """,
-                arguments: [now, now, now, id])
+                [now, now, now, id])
             return CancelRequest(run: try runRow(db, id: id), supervisorToSignal: nil)
         }
     }
 
     // MARK: - Shared
 
-    func insertRun(_ db: Database, flight: Row, override: [String: String], scheduledAt: Date?, now: Int64) throws -> FlightRun {
+    func insertRun(_ db: any ControlDatabase, flight: ControlRow, override: [String: String], scheduledAt: Date?, now: Int64) throws -> FlightRun {
         let flightID: String = flight["id"]
         let flightName: String = flight["name"]
         let version: Int = flight["current_version"]
@@ -185,16 +184,16 @@ extension Flights {
         let effective = try Self.effectiveConfig(stored: stored, override: override, flightName: flightName, version: version)
         // The counter is read and bumped inside this IMMEDIATE transaction, so concurrent
         // triggers from any number of processes get consecutive, distinct numbers.
-        try db.execute(sql: "UPDATE flights SET last_run_number = last_run_number + 1 WHERE id = ?", arguments: [flightID])
-        let number = try Int.fetchOne(db, sql: "SELECT last_run_number FROM flights WHERE id = ?", arguments: [flightID])!
+        try db.execute("UPDATE flights SET last_run_number = last_run_number + 1 WHERE id = ?", [flightID])
+        let number = try db.value(Int.self,"SELECT last_run_number FROM flights WHERE id = ?", [flightID])!
         let id = Stored.id(UUID())
         try db.execute(
-            sql: """
+            """
                 INSERT INTO runs (id, flight_id, flight_name, flight_version, run_number, is_scheduled, scheduled_at, status,
                     config, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)
                 """,
-            arguments: [
+            [
                 id, flightID, flightName, version, number, scheduledAt != nil, scheduledAt.map(Stored.microseconds),
                 Stored.json(effective), now,
             ])
@@ -217,24 +216,24 @@ extension Flights {
         return stored.merging(override) { _, new in new }
     }
 
-    func scheduledRun(_ db: Database, flightID: String, at scheduledAt: Date) throws -> FlightRun? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM runs WHERE flight_id = ? AND scheduled_at = ?",
-            arguments: [flightID, Stored.microseconds(scheduledAt)]
+    func scheduledRun(_ db: any ControlDatabase, flightID: String, at scheduledAt: Date) throws -> FlightRun? {
+        try db.row(
+            "SELECT * FROM runs WHERE flight_id = ? AND scheduled_at = ?",
+            [flightID, Stored.microseconds(scheduledAt)]
         ).map(FlightRun.init(row:))
     }
 
-    func runRow(_ db: Database, id: String) throws -> FlightRun {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+    func runRow(_ db: any ControlDatabase, id: String) throws -> FlightRun {
+        guard let row = try db.row("SELECT * FROM runs WHERE id = ?", [id]) else {
             throw FlightsError(.runNotFound, "run \(id) does not exist (its flight may have been deleted)")
         }
         return FlightRun(row: row)
     }
 
-    func runRow(_ db: Database, flight: Row, number: Int) throws -> FlightRun {
+    func runRow(_ db: any ControlDatabase, flight: ControlRow, number: Int) throws -> FlightRun {
         let flightID: String = flight["id"]
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM runs WHERE flight_id = ? AND run_number = ?", arguments: [flightID, number])
+        guard let row = try db.row(
+            "SELECT * FROM runs WHERE flight_id = ? AND run_number = ?", [flightID, number])
         else {
             let name: String = flight["name"]
             let latest: Int = flight["last_run_number"]

@@ -1,14 +1,12 @@
 import Foundation
-import GRDB
 
 extension Flights {
     /// Flights whose schedule is active, with the latest fire handled for each: the scheduler's
     /// view of what may be due. Schedules are re-read on every call, so changes need no restart.
     public func scheduledFlights() throws(FlightsError) -> [ScheduledFlight] {
         try store.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try db.rows(
+                """
                     SELECT f.id, f.name, f.schedule_cron, f.catch_up, f.schedule_since, s.last_fire_at
                     FROM flights f LEFT JOIN schedule_state s ON s.flight_id = f.id
                     WHERE f.schedule_status = 'ACTIVE'
@@ -33,7 +31,7 @@ extension Flights {
     public func recordScheduledFire(flightID: UUID, at scheduledAt: Date) throws(FlightsError) -> ScheduledFireOutcome {
         let now = now()
         return try store.write { db in
-            guard let flight = try Row.fetchOne(db, sql: "SELECT * FROM flights WHERE id = ?", arguments: [Stored.id(flightID)]),
+            guard let flight = try db.row("SELECT * FROM flights WHERE id = ?", [Stored.id(flightID)]),
                   flight["schedule_status"] as String? == ScheduleStatus.active.rawValue
             else { return .notScheduled }
             if try scheduledRun(db, flightID: flight["id"], at: scheduledAt) != nil { return .alreadyFired }
@@ -46,17 +44,17 @@ extension Flights {
     public func markFiresHandled(flightID: UUID, through: Date) throws(FlightsError) {
         try store.write { db in
             let id = Stored.id(flightID)
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM flights WHERE id = ?)", arguments: [id]) == true else { return }
+            guard try db.value(Bool.self,"SELECT EXISTS (SELECT 1 FROM flights WHERE id = ?)", [id]) == true else { return }
             try noteFireHandled(db, flightID: id, at: Stored.microseconds(through))
         }
     }
 
-    func noteFireHandled(_ db: Database, flightID: String, at fire: Int64) throws {
+    func noteFireHandled(_ db: any ControlDatabase, flightID: String, at fire: Int64) throws {
         try db.execute(
-            sql: """
+            """
                 INSERT INTO schedule_state (flight_id, last_fire_at) VALUES (?, ?)
-                ON CONFLICT (flight_id) DO UPDATE SET last_fire_at = MAX(last_fire_at, excluded.last_fire_at)
+                ON CONFLICT (flight_id) DO UPDATE SET last_fire_at = \(db.dialect.greatest)(schedule_state.last_fire_at, excluded.last_fire_at)
                 """,
-            arguments: [flightID, fire])
+            [flightID, fire])
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension Flights {
     /// `CREATE [OR REPLACE] SECRET name (TYPE flights, PARAMS MAP {...})`. Names are
@@ -14,18 +13,18 @@ extension Flights {
         let params = try Validation.secretParams(params)
         let now = now()
         return try store.write { db in
-            if let created = try Int64.fetchOne(db, sql: "SELECT created_at FROM secrets WHERE name = ?", arguments: [name]) {
+            if let created = try db.value(Int64.self,"SELECT created_at FROM secrets WHERE name = ?", [name]) {
                 guard replace else {
                     throw FlightsError(.secretExists, "secret \"\(name)\" already exists; use CREATE OR REPLACE SECRET (or --replace) to change it, or delete it first")
                 }
                 try db.execute(
-                    sql: "UPDATE secrets SET params = ?, updated_at = ? WHERE name = ?",
-                    arguments: [Stored.json(params), now, name])
+                    "UPDATE secrets SET params = ?, updated_at = ? WHERE name = ?",
+                    [try store.sealing.seal(Stored.json(params), context: name), now, name])
                 return SecretSummary(name: name, keys: params.keys.sorted(), createdAt: Stored.date(created), updatedAt: Stored.date(now))
             }
             try db.execute(
-                sql: "INSERT INTO secrets (name, params, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                arguments: [name, Stored.json(params), now, now])
+                "INSERT INTO secrets (name, params, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                [name, try store.sealing.seal(Stored.json(params), context: name), now, now])
             return SecretSummary(name: name, keys: params.keys.sorted(), createdAt: Stored.date(now), updatedAt: Stored.date(now))
         }
     }
@@ -33,8 +32,7 @@ extension Flights {
     public func deleteSecret(name: String) throws(FlightsError) {
         let name = try Validation.secretName(name, parameter: "name")
         try store.write { db in
-            try db.execute(sql: "DELETE FROM secrets WHERE name = ?", arguments: [name])
-            guard db.changesCount == 1 else {
+            guard try db.execute("DELETE FROM secrets WHERE name = ?", [name]) == 1 else {
                 throw FlightsError(.secretNotFound, "secret \"\(name)\" does not exist; list secrets to see which exist")
             }
         }
@@ -43,9 +41,11 @@ extension Flights {
     /// Secrets by name, with their param keys and never their values.
     public func secrets() throws(FlightsError) -> [SecretSummary] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, params, created_at, updated_at FROM secrets ORDER BY name").map { row in
-                SecretSummary(
-                    name: row["name"], keys: Stored.map(row["params"]).keys.sorted(),
+            try db.rows("SELECT name, params, created_at, updated_at FROM secrets ORDER BY name").map { row in
+                let name: String = row["name"]
+                let params = try store.sealing.open(row.value("params"), context: name)
+                return SecretSummary(
+                    name: name, keys: Stored.map(params).keys.sorted(),
                     createdAt: Stored.date(row["created_at"] as Int64), updatedAt: Stored.date(row["updated_at"] as Int64))
             }
         }
@@ -60,8 +60,8 @@ extension Flights {
         return try store.read { db in
             var found: [String: [String: String]] = [:]
             for name in Set(lowered) {
-                if let params = try String.fetchOne(db, sql: "SELECT params FROM secrets WHERE name = ?", arguments: [name]) {
-                    found[name] = Stored.map(params)
+                if let sealed = try db.row("SELECT params FROM secrets WHERE name = ?", [name]) {
+                    found[name] = Stored.map(try store.sealing.open(sealed.value("params"), context: name))
                 }
             }
             let missing = lowered.filter { found[$0] == nil }

@@ -1,27 +1,26 @@
 import Foundation
-import GRDB
 import HangarAccount
 
 /// The flights platform API: every surface (CLI, SQL functions, HTTP) calls this, and every rule
 /// on flights, versions, runs, logs, secrets and schedules is enforced here and nowhere else.
 ///
-/// Each call is one transaction on the shared ``FlightStore``, safe beside other processes doing
-/// the same. Calls are synchronous (SQLite work is short); call them off the main actor.
+/// Each call is one transaction on the ``ControlStore``, safe beside other processes and hosts
+/// doing the same. Calls are synchronous (SQLite work is short); call them off the main actor.
 public struct Flights: Sendable {
-    public let store: FlightStore
+    public let store: any ControlStore
     /// The `owner_name` of flights this instance creates.
     public let owner: String
     let clock: @Sendable () -> Date
 
     /// - clock: the time every timestamp and `nextFire` is taken from; tests pass their own.
-    public init(store: FlightStore, owner: String = Flights.defaultOwner(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any ControlStore, owner: String = Flights.defaultOwner(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.owner = owner
         self.clock = clock
     }
 
     public init(home: HangarHome, owner: String = Flights.defaultOwner(), clock: @escaping @Sendable () -> Date = { Date() }) throws(FlightsError) {
-        self.init(store: try FlightStore(home: home), owner: owner, clock: clock)
+        self.init(store: try SQLiteControlStore(home: home), owner: owner, clock: clock)
     }
 
     /// The local account's owner: the login name, else "local".
@@ -45,12 +44,12 @@ public struct Flights: Sendable {
         return try store.write { db in
             try ensureNameIsFree(db, name, except: nil)
             try db.execute(
-                sql: """
+                """
                     INSERT INTO flights (id, name, schedule_cron, schedule_status, schedule_since, catch_up, current_version,
                         owner_name, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """,
-                arguments: [
+                [
                     id, name, cron, cron == nil ? nil : ScheduleStatus.active.rawValue, cron == nil ? nil : now,
                     new.catchUp.rawValue, owner, now, now,
                 ])
@@ -129,12 +128,12 @@ public struct Flights: Sendable {
 
             if changed {
                 try db.execute(
-                    sql: """
+                    """
                         UPDATE flights SET name = ?, schedule_cron = ?, schedule_status = ?, schedule_since = ?, catch_up = ?,
                             current_version = ?, updated_at = ?
                         WHERE id = ?
                         """,
-                    arguments: [name, cron, status?.rawValue, since, catchUp.rawValue, version, now, id])
+                    [name, cron, status?.rawValue, since, catchUp.rawValue, version, now, id])
             }
             return try summary(db, id: id)
         }
@@ -148,15 +147,15 @@ public struct Flights: Sendable {
             let row = try flightRow(db, selector)
             let id: String = row["id"]
             let flight = try summary(db, id: id)
-            let active = try Row.fetchAll(
-                db, sql: "SELECT * FROM runs WHERE flight_id = ? AND status IN ('PENDING', 'RUNNING') ORDER BY run_number",
-                arguments: [id]
+            let active = try db.rows(
+                "SELECT * FROM runs WHERE flight_id = ? AND status IN ('PENDING', 'RUNNING') ORDER BY run_number",
+                [id]
             ).map(FlightRun.init(row:))
-            try db.execute(sql: "DELETE FROM log_lines WHERE run_id IN (SELECT id FROM runs WHERE flight_id = ?)", arguments: [id])
-            try db.execute(sql: "DELETE FROM runs WHERE flight_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM flight_versions WHERE flight_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM schedule_state WHERE flight_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM flights WHERE id = ?", arguments: [id])
+            try db.execute("DELETE FROM log_lines WHERE run_id IN (SELECT id FROM runs WHERE flight_id = ?)", [id])
+            try db.execute("DELETE FROM runs WHERE flight_id = ?", [id])
+            try db.execute("DELETE FROM flight_versions WHERE flight_id = ?", [id])
+            try db.execute("DELETE FROM schedule_state WHERE flight_id = ?", [id])
+            try db.execute("DELETE FROM flights WHERE id = ?", [id])
             return DeletedFlight(flight: flight, activeRuns: active)
         }
     }
@@ -173,14 +172,14 @@ public struct Flights: Sendable {
         let now = clock()
         return try store.read { db in
             var sql = "SELECT \(Flight.columns) FROM \(Flight.from)"
-            var arguments: StatementArguments = []
+            var arguments: [(any ControlArgument)?] = []
             if let owner {
                 sql += " WHERE f.owner_name = ?"
                 arguments += [owner]
             }
             sql += " ORDER BY f.created_at, f.rowid LIMIT ? OFFSET ?"
-            arguments += [limit ?? -1, offset ?? 0]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { Flight(row: $0, now: now) }
+            arguments += [db.dialect.limit(limit), offset ?? 0]
+            return try db.rows(sql, arguments).map { Flight(row: $0, now: now) }
         }
     }
 
@@ -191,10 +190,9 @@ public struct Flights: Sendable {
         try Validation.page(limit: limit, offset: offset)
         return try store.read { db in
             let id: String = try flightRow(db, selector)["id"]
-            return try Row.fetchAll(
-                db,
-                sql: "SELECT \(FlightVersion.columns) FROM flight_versions WHERE flight_id = ? ORDER BY number DESC LIMIT ? OFFSET ?",
-                arguments: [id, limit ?? -1, offset ?? 0]
+            return try db.rows(
+                "SELECT \(FlightVersion.columns) FROM flight_versions WHERE flight_id = ? ORDER BY number DESC LIMIT ? OFFSET ?",
+                [id, db.dialect.limit(limit), offset ?? 0]
             ).map(FlightVersion.init(row:))
         }
     }
@@ -219,10 +217,10 @@ public struct Flights: Sendable {
     // MARK: - Shared lookups
 
     /// The flight's own row, or a not-found error that says how to find flights.
-    func flightRow(_ db: Database, _ selector: FlightSelector) throws -> Row {
-        let row: Row? = switch selector {
-        case .id(let id): try Row.fetchOne(db, sql: "SELECT * FROM flights WHERE id = ?", arguments: [Stored.id(id)])
-        case .name(let name): try Row.fetchOne(db, sql: "SELECT * FROM flights WHERE name = ?", arguments: [name])
+    func flightRow(_ db: any ControlDatabase, _ selector: FlightSelector) throws -> ControlRow {
+        let row: ControlRow? = switch selector {
+        case .id(let id): try db.row("SELECT * FROM flights WHERE id = ?", [Stored.id(id)])
+        case .name(let name): try db.row("SELECT * FROM flights WHERE lower(name) = lower(?)", [name])
         }
         guard let row else {
             let what = switch selector {
@@ -234,26 +232,26 @@ public struct Flights: Sendable {
         return row
     }
 
-    func summary(_ db: Database, id: String) throws -> Flight {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(Flight.columns) FROM \(Flight.from) WHERE f.id = ?", arguments: [id]) else {
+    func summary(_ db: any ControlDatabase, id: String) throws -> Flight {
+        guard let row = try db.row("SELECT \(Flight.columns) FROM \(Flight.from) WHERE f.id = ?", [id]) else {
             throw FlightsError(.flightNotFound, "flight \(id) does not exist; list flights to see which exist")
         }
         return Flight(row: row, now: clock())
     }
 
-    func content(_ db: Database, flightID: String, number: Int) throws -> VersionContent {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM flight_versions WHERE flight_id = ? AND number = ?", arguments: [flightID, number])
+    func content(_ db: any ControlDatabase, flightID: String, number: Int) throws -> VersionContent {
+        guard let row = try db.row(
+            "SELECT * FROM flight_versions WHERE flight_id = ? AND number = ?", [flightID, number])
         else {
             throw FlightsError(.versionNotFound, "flight \(flightID) has no version \(number)")
         }
         return VersionContent(row: row)
     }
 
-    func versionDetail(_ db: Database, flight: Row, number: Int) throws -> FlightVersionDetail {
+    func versionDetail(_ db: any ControlDatabase, flight: ControlRow, number: Int) throws -> FlightVersionDetail {
         let id: String = flight["id"]
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM flight_versions WHERE flight_id = ? AND number = ?", arguments: [id, number])
+        guard let row = try db.row(
+            "SELECT * FROM flight_versions WHERE flight_id = ? AND number = ?", [id, number])
         else {
             let name: String = flight["name"]
             let current: Int = flight["current_version"]
@@ -263,9 +261,9 @@ public struct Flights: Sendable {
             version: FlightVersion(row: row), sourceCode: row["source_code"], requirementsTxt: row["requirements_txt"])
     }
 
-    private func ensureNameIsFree(_ db: Database, _ name: String, except id: String?) throws {
-        // COLLATE NOCASE on the column makes this comparison ignore ASCII case.
-        if let other = try Row.fetchOne(db, sql: "SELECT id, name FROM flights WHERE name = ?", arguments: [name]),
+    private func ensureNameIsFree(_ db: any ControlDatabase, _ name: String, except id: String?) throws {
+        // Names are unique ignoring ASCII case (both stores' lower() folds ASCII only).
+        if let other = try db.row("SELECT id, name FROM flights WHERE lower(name) = lower(?)", [name]),
            other["id"] as String != id {
             let otherName: String = other["name"]
             let otherID: String = other["id"]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// How values are written to and read from the control store's columns (see ``ControlSchema``).
 enum Stored {
@@ -53,7 +52,7 @@ extension Flight {
         """
     static let from = "flights f JOIN flight_versions v ON v.flight_id = f.id AND v.number = f.current_version"
 
-    init(row: Row, now: Date) {
+    init(row: ControlRow, now: Date) {
         let cron: String? = row["schedule_cron"]
         let status = (row["schedule_status"] as String?).flatMap(ScheduleStatus.init(rawValue:))
         let nextFire: Date? = if let cron, status == .active { try? Validation.schedule(cron).nextFire(after: now) } else { nil }
@@ -72,7 +71,7 @@ extension FlightVersion {
         max_runtime_sec, instance_type
         """
 
-    init(row: Row) {
+    init(row: ControlRow) {
         self.init(
             id: Stored.uuid(row["id"]), flightID: Stored.uuid(row["flight_id"]), number: row["number"],
             createdAt: Stored.date(row["created_at"] as Int64), runtime: FlightRuntime(rawValue: row["runtime"]) ?? .python,
@@ -83,7 +82,7 @@ extension FlightVersion {
 }
 
 extension FlightRun {
-    init(row: Row) {
+    init(row: ControlRow) {
         let failure: RunFailure? = (row["failure_kind"] as String?)
             .flatMap(RunFailureKind.init(rawValue:))
             .map { RunFailure($0, row["failure_detail"] ?? "") }
@@ -105,7 +104,7 @@ extension FlightRun {
 }
 
 extension LogLine {
-    init(row: Row) {
+    init(row: ControlRow) {
         self.init(
             lineNumber: row["line_number"], reportedAt: Stored.date(row["reported_at"] as Int64),
             stream: LogStream(rawValue: row["stream"]) ?? .stdout, line: row["line"])

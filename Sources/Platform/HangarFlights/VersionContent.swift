@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The fields that make up a version. Two contents that compare equal are the same version,
 /// which is how an update that changes nothing makes no version.
@@ -24,7 +23,7 @@ struct VersionContent: Equatable {
         instanceType = try Validation.label(new.instanceType, parameter: "instance_type")
     }
 
-    init(row: Row) {
+    init(row: ControlRow) {
         runtime = FlightRuntime(rawValue: row["runtime"]) ?? .python
         sourceCode = row["source_code"]
         requirementsTxt = row["requirements_txt"]
@@ -82,14 +81,14 @@ struct VersionContent: Equatable {
         return next
     }
 
-    func insert(_ db: Database, flightID: String, number: Int, at now: Int64) throws {
+    func insert(_ db: any ControlDatabase, flightID: String, number: Int, at now: Int64) throws {
         try db.execute(
-            sql: """
+            """
                 INSERT INTO flight_versions (id, flight_id, number, created_at, runtime, source_code, requirements_txt,
                     config, flight_secret_names, access_token_name, max_runtime_sec, instance_type)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
+            [
                 Stored.id(UUID()), flightID, number, now, runtime.rawValue, sourceCode, requirementsTxt,
                 Stored.json(config), Stored.json(secretNames), accessTokenName, maxRuntimeSec, instanceType,
             ])

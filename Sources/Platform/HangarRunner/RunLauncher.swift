@@ -55,7 +55,9 @@ public enum RunCanceller {
     /// Records the request and signals the supervisor; returns the run as it stands after.
     public static func cancel(_ flights: Flights, _ flight: FlightSelector, runNumber: Int) throws -> FlightRun {
         let request = try flights.requestCancel(flight, runNumber: runNumber)
-        if let supervisor = request.supervisorToSignal, supervisor.isAlive {
+        // On a shared store the supervisor may be on another machine; it sees the request at its
+        // next look at the store (`CancellationWatch`), wherever it runs.
+        if !flights.store.isShared, let supervisor = request.supervisorToSignal, supervisor.isAlive {
             kill(supervisor.pid, SIGUSR1)
         }
         return request.run
@@ -66,7 +68,7 @@ public enum RunCanceller {
     /// instead of at its next look at the store.
     public static func deleteFlight(_ flights: Flights, _ flight: FlightSelector) throws -> DeletedFlight {
         let deleted = try flights.delete(flight)
-        for run in deleted.activeRuns {
+        for run in deleted.activeRuns where !flights.store.isShared {
             if let supervisor = run.supervisor, supervisor.isAlive { kill(supervisor.pid, SIGUSR1) }
         }
         return deleted

@@ -127,7 +127,7 @@ extension CompletionCatalog {
 
     /// The account's flights; none when it has no control store yet (completion never makes one).
     static func flightNames(home: HangarHome) -> [FlightName] {
-        guard FileManager.default.fileExists(atPath: FlightStore.file(in: home).path),
+        guard FileManager.default.fileExists(atPath: SQLiteControlStore.file(in: home).path),
               let flights = try? Flights(home: home), let listed = try? flights.list() else { return [] }
         return listed.map { FlightName(name: $0.name, id: $0.id.uuidString.lowercased()) }
     }

@@ -85,7 +85,7 @@ struct FlightsSQLFunctions: Sendable {
     /// front of DuckDB's function, which it calls by its full name.
     private func registerSecretListing(on connection: Connection) throws {
         let platform = self.platform
-        let store = FlightStore.file(in: home)
+        let store = SQLiteControlStore.file(in: home)
         try connection.register(TableFunction(name: "hangar_flight_secrets") { _ in
             // Listing never creates a store where there is none.
             let secrets = FileManager.default.fileExists(atPath: store.path) ? try platform.flights().secrets() : []

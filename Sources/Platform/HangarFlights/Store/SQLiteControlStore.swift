@@ -10,16 +10,21 @@ import Musl
 import Darwin
 #endif
 
-/// The control plane's storage: one SQLite file, `<home>/control.sqlite`, shared by every Hangar
+/// The embedded control store, the default: one SQLite file, `<home>/control.sqlite`, shared by every Hangar
 /// process (a server, CLI commands, run supervisors). WAL mode lets readers run beside the one
 /// writer; each write is an IMMEDIATE transaction that waits up to `busyTimeout` for another
 /// process's write to end instead of failing with "database is locked". The file holds secret
 /// values, so it is created readable by its owner only (SQLite gives the `-wal` and `-shm` files
 /// the same mode).
-public final class FlightStore: Sendable {
+public final class SQLiteControlStore: ControlStore {
     public let home: HangarHome
     public let file: URL
     let pool: DatabasePool
+
+    public var dialect: ControlDialect { .sqlite }
+    public var isShared: Bool { false }
+    public var location: String { file.path }
+    public var sealing: any ControlSealing { PlainTextSealing() }
 
     public static let defaultBusyTimeout: TimeInterval = 10
 
@@ -28,7 +33,7 @@ public final class FlightStore: Sendable {
     }
 
     /// Opens (creating when missing) and migrates the store of `home`.
-    public init(home: HangarHome, busyTimeout: TimeInterval = FlightStore.defaultBusyTimeout) throws(FlightsError) {
+    public init(home: HangarHome, busyTimeout: TimeInterval = SQLiteControlStore.defaultBusyTimeout) throws(FlightsError) {
         self.home = home
         file = Self.file(in: home)
         do {
@@ -93,9 +98,9 @@ public final class FlightStore: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(FlightsError) -> T {
+    public func read<T>(_ body: (any ControlDatabase) throws -> T) throws(FlightsError) -> T {
         do {
-            return try pool.read(body)
+            return try pool.read { db in try body(SQLiteControlDatabase(db: db)) }
         } catch {
             throw Self.storageError(error, file: file)
         }
@@ -104,9 +109,9 @@ public final class FlightStore: Sendable {
     /// Runs `body` in one IMMEDIATE transaction: it holds the write lock from its first
     /// statement, so read-then-write sequences (run numbers, uniqueness checks) are race-free
     /// across processes.
-    func write<T>(_ body: (Database) throws -> T) throws(FlightsError) -> T {
+    public func write<T>(_ body: (any ControlDatabase) throws -> T) throws(FlightsError) -> T {
         do {
-            return try pool.write(body)
+            return try pool.write { db in try body(SQLiteControlDatabase(db: db)) }
         } catch {
             throw Self.storageError(error, file: file)
         }
@@ -120,5 +125,48 @@ public final class FlightStore: Sendable {
             return FlightsError(.storage, "the flights control store \(file.path) failed: \(message)")
         }
         return FlightsError(.storage, "the flights control store \(file.path) failed: \(error)")
+    }
+}
+
+/// A GRDB transaction seen through ``ControlDatabase``.
+struct SQLiteControlDatabase: ControlDatabase {
+    let db: Database
+
+    var dialect: ControlDialect { .sqlite }
+
+    func rows(_ sql: String, _ arguments: [(any ControlArgument)?]) throws -> [ControlRow] {
+        let statement = try db.cachedStatement(sql: sql)
+        let columns = statement.columnNames
+        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { row in
+            ControlRow(columns: columns, values: row.databaseValues.map(Self.value))
+        }
+    }
+
+    func execute(_ sql: String, _ arguments: [(any ControlArgument)?]) throws -> Int {
+        try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+        return db.changesCount
+    }
+
+    private static func arguments(_ arguments: [(any ControlArgument)?]) -> StatementArguments {
+        StatementArguments(arguments.map { argument -> DatabaseValue in
+            switch argument.controlValue {
+            case .null: .null
+            case .integer(let number): number.databaseValue
+            case .real(let number): number.databaseValue
+            case .text(let text): text.databaseValue
+            case .blob(let data): data.databaseValue
+            case .boolean(let flag): (flag ? 1 : 0).databaseValue
+            }
+        })
+    }
+
+    private static func value(_ value: DatabaseValue) -> ControlValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        case .blob(let data): .blob(data)
+        }
     }
 }
