@@ -100,7 +100,10 @@ let package = Package(
         .target(
             name: "HangarControlPostgres",
             dependencies: [
+                "HangarFlights", "HangarAccount",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

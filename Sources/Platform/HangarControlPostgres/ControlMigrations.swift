@@ -1,4 +1,4 @@
-import PostgresNIO
+import HangarFlights
 
 /// The PostgreSQL control store's schema, as numbered migrations. A released migration never
 /// changes; later changes are new migrations appended here. Applied versions are recorded in
@@ -23,6 +23,8 @@ enum ControlMigrations {
             """
             CREATE TABLE flights (
                 id TEXT PRIMARY KEY,
+                -- Insertion order, the tie-breaker SQLite's rowid is for the same queries.
+                rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
                 name TEXT NOT NULL,
                 schedule_cron TEXT,
                 schedule_status TEXT CHECK (schedule_status IN ('ACTIVE', 'DISABLED')),
@@ -85,6 +87,7 @@ enum ControlMigrations {
             """
             CREATE TABLE runs (
                 id TEXT PRIMARY KEY,
+                rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
                 flight_id TEXT NOT NULL REFERENCES flights(id),
                 flight_name TEXT NOT NULL,
                 flight_version INTEGER NOT NULL,
@@ -153,7 +156,7 @@ enum ControlMigrations {
             """
             CREATE TABLE secrets (
                 name TEXT PRIMARY KEY,
-                sealed_params BYTEA NOT NULL,
+                params BYTEA NOT NULL,
                 created_at BIGINT NOT NULL,
                 updated_at BIGINT NOT NULL
             )
@@ -168,7 +171,7 @@ enum ControlMigrations {
             """
             CREATE TABLE account_settings (
                 key TEXT PRIMARY KEY,
-                sealed_value BYTEA NOT NULL,
+                value BYTEA NOT NULL,
                 updated_at BIGINT NOT NULL
             )
             """,
@@ -177,38 +180,31 @@ enum ControlMigrations {
 }
 
 extension PostgresControlStore {
-    /// Applies the migrations this database lacks, each in the one transaction that holds the
-    /// migration lock, and returns the versions it applied (none when another host or an
-    /// earlier call applied them). Safe to call from any number of hosts at once.
+    /// Applies the migrations this database lacks, all in one transaction holding the migration
+    /// lock, and returns the versions it applied (none when another host or an earlier call
+    /// applied them). Safe to call from any number of hosts at once.
     @discardableResult
-    public func migrate() async throws(PostgresControlError) -> [Int] {
-        try await migrate(ControlMigrations.all)
+    public func migrate() throws(FlightsError) -> [Int] {
+        try migrate(ControlMigrations.all)
     }
 
-    func migrate(_ migrations: [ControlMigrations.Migration]) async throws(PostgresControlError) -> [Int] {
-        try await transaction { transaction in
-            try await transaction.execute("SELECT pg_advisory_xact_lock(\(ControlMigrations.lockKey))")
-            try await transaction.execute("""
+    func migrate(_ migrations: [ControlMigrations.Migration]) throws(FlightsError) -> [Int] {
+        try transaction(begin: "BEGIN", lock: ControlMigrations.lockKey) { db in
+            try db.execute("""
                 CREATE TABLE IF NOT EXISTS hangar_schema_migrations (
                     version INTEGER PRIMARY KEY,
                     name TEXT NOT NULL,
                     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
                 )
                 """)
-            var applied = Set<Int>()
-            for row in try await transaction.rows("SELECT version FROM hangar_schema_migrations") {
-                applied.insert(try row.decode(Int.self))
-            }
+            let applied = Set(try db.rows("SELECT version FROM hangar_schema_migrations").map { $0["version"] as Int })
             if let newest = applied.max(), let known = migrations.last?.version, newest > known {
-                throw PostgresControlError(.conflict, "the PostgreSQL control store is at schema version \(newest), newer than this Hangar knows (\(known)); upgrade Hangar on this host")
+                throw FlightsError.storage("the PostgreSQL control store is at schema version \(newest), newer than this Hangar knows (\(known)); upgrade Hangar on this host")
             }
             var done: [Int] = []
             for migration in migrations where !applied.contains(migration.version) {
-                for statement in migration.sql {
-                    try await transaction.execute(PostgresQuery(unsafeSQL: statement))
-                }
-                try await transaction.execute(
-                    "INSERT INTO hangar_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
+                for statement in migration.sql { try db.execute(statement) }
+                try db.execute("INSERT INTO hangar_schema_migrations (version, name) VALUES (?, ?)", [migration.version, migration.name])
                 done.append(migration.version)
             }
             return done
@@ -216,9 +212,7 @@ extension PostgresControlStore {
     }
 
     /// The versions applied to this database, in order.
-    public func appliedMigrations() async throws(PostgresControlError) -> [Int] {
-        try await transaction { transaction in
-            try await transaction.rows("SELECT version FROM hangar_schema_migrations ORDER BY version").map { try $0.decode(Int.self) }
-        }
+    public func appliedMigrations() throws(FlightsError) -> [Int] {
+        try read { db in try db.rows("SELECT version FROM hangar_schema_migrations ORDER BY version").map { $0["version"] as Int } }
     }
 }

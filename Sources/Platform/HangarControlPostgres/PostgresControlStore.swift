@@ -1,113 +1,143 @@
 import Foundation
+import HangarAccount
+import HangarFlights
 import Logging
 import PostgresNIO
 
-/// The control plane on PostgreSQL (docs/control-plane.md): the parts that let many hosts share
-/// one control database — versioned migrations, run claiming by workers (`FOR UPDATE SKIP
-/// LOCKED`), worker heartbeats and the lost-worker bound, scheduled fires recorded exactly once.
+/// The control plane on PostgreSQL (docs/control-plane.md), shared by every host of a team:
+/// `hangar serve` instances, `hangar worker`s and CLI commands on different machines. ``Flights``
+/// runs on it unchanged; this store adds what many hosts need: workers, run claiming and the
+/// lost-worker bound (``claimRuns(for:limit:)``, ``failRunsOfLostWorkers(_:)``).
 ///
-/// Conventions are the SQLite store's (`ControlSchema` in HangarFlights), so one SQL text serves
-/// both where the dialects agree: ids are lower-case UUID text, instants are BIGINT microseconds
-/// since 1970 UTC, maps and lists are JSON text with sorted keys.
-///
-/// The store does not own its `PostgresClient`'s lifetime: ``withStore(_:logger:clock:_:)`` runs the
-/// client in a task group for the duration of a body and cancels it afterwards.
-public struct PostgresControlStore: Sendable {
-    public let client: PostgresClient
+/// Writes are serialised the way SQLite's IMMEDIATE transactions are: each write transaction
+/// takes one transaction-scoped advisory lock first, so the platform's read-then-write rules
+/// (run numbers, unique names, a fire recorded once) hold across hosts exactly as on one file.
+/// Reads run in REPEATABLE READ, one snapshot per call. Control transactions are short, so one
+/// writer at a time is far from the limit (see `make bench`).
+public final class PostgresControlStore: ControlStore {
+    public let home: HangarHome
+    public let url: PostgresControlURL
+    public let sealing: any ControlSealing
+    let pool: PostgresConnectionPool
     let logger: Logger
-    /// Where instants come from. `nil` (production): the database's clock, one clock for every
-    /// host, so heartbeat ages never suffer the skew between machines. Tests inject theirs.
+    /// How long a transaction keeps trying to reach a server that is down or restarting.
+    let reconnectWindow: TimeInterval
+    /// Where the coordination's instants come from: nil (production) for the database's clock;
+    /// tests inject theirs.
     let clock: (@Sendable () -> Date)?
 
-    public init(client: PostgresClient, logger: Logger, clock: (@Sendable () -> Date)? = nil) {
-        self.client = client
-        self.logger = logger
+    public var dialect: ControlDialect { .postgres }
+    public var isShared: Bool { true }
+    public var location: String { url.description }
+
+    /// The write lock's key, apart from the migrations' lock.
+    static let writeLockKey: Int64 = 0x4841_4E47_5752 // "HANGWR"
+
+    /// Connects (waiting up to `reconnectWindow` for a server that is starting) and applies the
+    /// migrations this database lacks.
+    public init(
+        url: PostgresControlURL, home: HangarHome, sealer: SecretSealer, reconnectWindow: TimeInterval = 30,
+        clock: (@Sendable () -> Date)? = nil, logger: Logger = Logger(label: "hangar.control.postgres")
+    ) throws(FlightsError) {
+        self.home = home
         self.clock = clock
+        self.url = url
+        sealing = sealer
+        self.logger = logger
+        self.reconnectWindow = reconnectWindow
+        pool = PostgresConnectionPool(url: url, logger: logger)
+        try migrate()
     }
 
-    /// Runs a client for `location` while `body` runs (its `run()` in a child task of a task
-    /// group), migrates the schema, and ends the client when `body` returns or throws.
-    public static func withStore<Result: Sendable>(
-        _ configuration: PostgresClient.Configuration,
-        logger: Logger = Logger(label: "hangar.control.postgres"),
-        clock: (@Sendable () -> Date)? = nil,
-        migrate: Bool = true,
-        _ body: @Sendable (PostgresControlStore) async throws -> Result
-    ) async throws -> Result {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            let store = PostgresControlStore(client: client, logger: logger, clock: clock)
-            if migrate { try await store.migrate() }
-            return try await body(store)
-        }
+    deinit { pool.closeAll() }
+
+    public func read<T>(_ body: (any ControlDatabase) throws -> T) throws(FlightsError) -> T {
+        try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
-    // MARK: - Transactions
+    public func write<T>(_ body: (any ControlDatabase) throws -> T) throws(FlightsError) -> T {
+        try transaction(begin: "BEGIN", lock: Self.writeLockKey, body)
+    }
 
-    /// Runs `body` in one transaction on one connection: COMMIT when it returns, ROLLBACK when it
-    /// throws. A serialization failure or deadlock (SQLSTATE 40001, 40P01), which PostgreSQL asks
-    /// the client to retry, runs the whole body again, up to `attempts` times.
-    func transaction<Result: Sendable>(
-        _ isolation: IsolationLevel = .readCommitted,
-        attempts: Int = 5,
-        _ body: (Transaction) async throws -> Result
-    ) async throws(PostgresControlError) -> Result {
-        var attempt = 1
+    /// Runs `body` in one transaction on one borrowed connection. A transaction that fails
+    /// before its COMMIT was sent because the connection broke (a server restart) is run again
+    /// on a new connection, for up to `reconnectWindow`; after the COMMIT was sent its outcome
+    /// is unknown, so the failure is reported instead of risking doing the work twice.
+    func transaction<T>(
+        begin: String, lock: Int64? = nil, _ body: (any ControlDatabase) throws -> T
+    ) throws(FlightsError) -> T {
+        let deadline = Date().addingTimeInterval(reconnectWindow)
+        var pause: TimeInterval = 0.05
         while true {
+            var commitSent = false
+            var connection: PostgresConnection?
             do {
-                return try await client.withConnection { connection in
-                    try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)"), logger: logger)
-                    let value: Result
-                    do {
-                        let transaction = Transaction(connection: connection, logger: logger, databaseNow: clock == nil)
-                        value = try await body(transaction)
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
-                    }
-                    try await connection.query("COMMIT", logger: logger)
-                    return value
+                let borrowed = try pool.borrow()
+                connection = borrowed
+                let database = PostgresControlDatabase(connection: borrowed, logger: logger)
+                try database.execute(begin)
+                if let lock { try database.execute("SELECT pg_advisory_xact_lock(?)", [lock]) }
+                let value: T
+                do {
+                    value = try body(database)
+                } catch {
+                    _ = try? database.execute("ROLLBACK")
+                    throw error
                 }
+                commitSent = true
+                try database.execute("COMMIT")
+                pool.giveBack(borrowed, healthy: true)
+                return value
             } catch {
-                let failure = PostgresControlError(error)
-                if failure.isRetryable, attempt < attempts {
-                    attempt += 1
+                let broken = Self.isConnectionFailure(error)
+                if let connection { pool.giveBack(connection, healthy: !broken) }
+                let retry = (broken && !commitSent) || Self.isRetryableConflict(error)
+                if retry, Date() < deadline {
+                    if broken { logger.notice("the control database is unreachable (\(Self.describe(error))); retrying") }
+                    Thread.sleep(forTimeInterval: pause)
+                    pause = min(pause * 2, 1)
                     continue
                 }
-                throw failure
+                throw Self.flightsError(error, location: url.description)
             }
         }
     }
 
-    enum IsolationLevel: String {
-        case readCommitted = "READ COMMITTED"
-        case serializable = "SERIALIZABLE"
+    /// A failure of the connection rather than a refusal of a statement: the server was
+    /// unreachable, closed the connection, or is shutting down or starting (SQLSTATE classes 08
+    /// and 57).
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        if error is FlightsError { return false }
+        guard let error = error as? PSQLError else { return true }
+        if error.code == .server {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57")
+        }
+        return true
     }
 
-    /// One open transaction: statements with their arguments bound (never interpolated).
-    struct Transaction {
-        let connection: PostgresConnection
-        let logger: Logger
-        let databaseNow: Bool
-
-        @discardableResult
-        func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-            try await connection.query(query, logger: logger).collect()
-        }
-
-        func execute(_ query: PostgresQuery) async throws {
-            _ = try await connection.query(query, logger: logger).collect()
-        }
+    /// PostgreSQL's advice to run the transaction again: a serialization failure or deadlock.
+    static func isRetryableConflict(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        let state = error.serverInfo?[.sqlState]
+        return state == "40001" || state == "40P01"
     }
 
-    /// Now in the store's precision: the injected clock's, else the database's
-    /// (`clock_timestamp()`, not the transaction's start, so a long transaction does not age).
-    func now(_ transaction: Transaction) async throws -> Int64 {
-        if let clock { return Self.microseconds(clock()) }
-        let rows = try await transaction.rows("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")
-        return try rows[0].decode(Int64.self)
+    /// The server's message and SQLSTATE, or the connection's failure; never a statement's
+    /// arguments (they can be secret values) nor the server's detail (it can quote a row).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+            }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+
+    static func flightsError(_ error: any Error, location: String) -> FlightsError {
+        if let error = error as? FlightsError { return error }
+        return FlightsError.storage("the PostgreSQL control store \(location) failed: \(describe(error))")
     }
 
     static func microseconds(_ date: Date) -> Int64 {
@@ -119,58 +149,11 @@ public struct PostgresControlStore: Sendable {
     }
 
     static func id(_ uuid: UUID) -> String { uuid.uuidString.lowercased() }
-}
 
-/// A failure of the PostgreSQL control store. Its text is the server's message and SQLSTATE (or
-/// the connection's failure) and never a statement's arguments, which can be secret values.
-public struct PostgresControlError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable, Equatable {
-        /// The store could not be reached or failed.
-        case storage
-        /// A row the call names does not exist.
-        case notFound
-        /// The call conflicts with the state (a worker declared lost, a run claimed by another).
-        case conflict
+    /// Now for coordination: the injected clock's, else the database's (`clock_timestamp()`),
+    /// one clock for every host, so heartbeat ages never include the skew between machines.
+    func now(_ db: any ControlDatabase) throws -> Int64 {
+        if let clock { return Self.microseconds(clock()) }
+        return try db.value(Int64.self, "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")!
     }
-
-    public let kind: Kind
-    public let message: String
-    /// The server's SQLSTATE, when the server refused a statement.
-    public let sqlState: String?
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-        sqlState = nil
-    }
-
-    init(_ error: any Error) {
-        if let error = error as? PostgresControlError {
-            self = error
-            return
-        }
-        if error is FireAlreadyRecorded {
-            self = PostgresControlError(.conflict, Self.fireAlreadyRecorded)
-            return
-        }
-        if let error = error as? PSQLError {
-            kind = .storage
-            sqlState = error.serverInfo?[.sqlState]
-            if let server = error.serverInfo?[.message] {
-                // The message only: the detail can quote a row's values.
-                message = "the PostgreSQL control store refused a statement: \(server) (SQLSTATE \(sqlState ?? "?"))"
-            } else {
-                message = "the PostgreSQL control store failed: \(error.code)"
-            }
-            return
-        }
-        kind = .storage
-        sqlState = nil
-        message = "the PostgreSQL control store failed: \(error)"
-    }
-
-    /// PostgreSQL's advice to retry the transaction: a serialization failure or a deadlock.
-    var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
-
-    public var description: String { message }
 }

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import PostgresNIO
+import HangarFlights
 
 /// Seals secret values before they reach the control database, and opens them for a run.
 ///
@@ -11,13 +11,13 @@ import PostgresNIO
 /// under the control key, which every Hangar host holds in a file of its own (0600) and the
 /// database never sees. The secret's name is the authenticated data, so a sealed value moved to
 /// another name does not open.
-public struct SecretSealer: Sendable {
+public struct SecretSealer: ControlSealing {
     private let key: SymmetricKey
 
     /// A key of 32 bytes, e.g. read from `HANGAR_CONTROL_KEY_FILE`.
-    public init(key: Data) throws(PostgresControlError) {
+    public init(key: Data) throws(FlightsError) {
         guard key.count == 32 else {
-            throw PostgresControlError(.conflict, "the control key must be 32 bytes (got \(key.count)); make one with: head -c 32 /dev/urandom > control.key")
+            throw FlightsError.storage("the control key must be 32 bytes (got \(key.count)); make one with: head -c 32 /dev/urandom > control.key")
         }
         self.key = SymmetricKey(data: key)
     }
@@ -26,49 +26,28 @@ public struct SecretSealer: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
     }
 
-    func seal(_ params: [String: String], name: String) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let plain = try encoder.encode(params)
-        guard let combined = try AES.GCM.seal(plain, using: key, authenticating: Data(name.utf8)).combined else {
-            throw PostgresControlError(.storage, "sealing secret \"\(name)\" failed")
+    public func seal(_ text: String, context: String) throws(FlightsError) -> any ControlArgument {
+        do {
+            guard let combined = try AES.GCM.seal(Data(text.utf8), using: key, authenticating: Data(context.utf8)).combined else {
+                throw FlightsError.storage("sealing \(context) failed")
+            }
+            return combined
+        } catch let error as FlightsError {
+            throw error
+        } catch {
+            throw FlightsError.storage("sealing \(context) failed")
         }
-        return combined
     }
 
-    func open(_ sealed: Data, name: String) throws(PostgresControlError) -> [String: String] {
+    public func open(_ value: ControlValue, context: String) throws(FlightsError) -> String {
+        guard case .blob(let sealed) = value else {
+            throw FlightsError.storage("the stored value of \(context) is not sealed")
+        }
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
-            let plain = try AES.GCM.open(box, using: key, authenticating: Data(name.utf8))
-            return try JSONDecoder().decode([String: String].self, from: plain)
+            return String(decoding: try AES.GCM.open(box, using: key, authenticating: Data(context.utf8)), as: UTF8.self)
         } catch {
-            throw PostgresControlError(.conflict, "secret \"\(name)\" does not open with this host's control key: every host must hold the same key")
+            throw FlightsError.storage("\(context) does not open with this host's control key: every host must hold the same key (HANGAR_CONTROL_KEY_FILE)")
         }
-    }
-}
-
-extension PostgresControlStore {
-    /// Creates or replaces a secret; the database receives only the sealed params.
-    public func putSecret(name: String, params: [String: String], sealer: SecretSealer) async throws(PostgresControlError) {
-        let sealed: Data
-        do { sealed = try sealer.seal(params, name: name) } catch { throw PostgresControlError(error) }
-        try await transaction { transaction in
-            let now = try await now(transaction)
-            try await transaction.execute("""
-                INSERT INTO secrets (name, sealed_params, created_at, updated_at) VALUES (\(name), \(sealed), \(now), \(now))
-                ON CONFLICT (name) DO UPDATE SET sealed_params = excluded.sealed_params, updated_at = excluded.updated_at
-                """)
-        }
-    }
-
-    /// The secret's params, opened with this host's key.
-    public func revealSecret(name: String, sealer: SecretSealer) async throws(PostgresControlError) -> [String: String] {
-        let sealed: Data = try await transaction { transaction in
-            guard let row = try await transaction.rows("SELECT sealed_params FROM secrets WHERE name = \(name)").first else {
-                throw PostgresControlError(.notFound, "secret \"\(name)\" does not exist; list secrets to see which exist")
-            }
-            return try row.decode(Data.self)
-        }
-        return try sealer.open(sealed, name: name)
     }
 }

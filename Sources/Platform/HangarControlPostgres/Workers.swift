@@ -1,5 +1,5 @@
 import Foundation
-import PostgresNIO
+import HangarFlights
 
 /// A process that runs work: registered in the control database, heartbeating while it lives.
 public struct WorkerRecord: Sendable, Hashable, CustomStringConvertible {
@@ -44,43 +44,42 @@ public struct LostRun: Sendable, Hashable {
 
 extension PostgresControlStore {
     /// Registers a worker, alive as of now.
-    public func registerWorker(name: String, host: String, slots: Int) async throws(PostgresControlError) -> WorkerRecord {
-        guard slots >= 1 else { throw PostgresControlError(.conflict, "a worker needs at least one slot (got \(slots))") }
+    public func registerWorker(name: String, host: String, slots: Int) throws(FlightsError) -> WorkerRecord {
+        guard slots >= 1 else { throw FlightsError.storage("a worker needs at least one slot (got \(slots))") }
         let id = UUID()
-        return try await transaction { transaction in
-            let now = try await now(transaction)
-            try await transaction.execute("""
-                INSERT INTO workers (id, name, host, slots, started_at, heartbeat_at)
-                VALUES (\(Self.id(id)), \(name), \(host), \(slots), \(now), \(now))
-                """)
+        return try write { db in
+            let now = try now(db)
+            try db.execute("""
+                INSERT INTO workers (id, name, host, slots, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, [Self.id(id), name, host, slots, now, now])
             return WorkerRecord(id: id, name: name, host: host, slots: slots, heartbeatAt: Self.date(now))
         }
     }
 
     /// Records that the worker is alive. A worker that was declared lost gets a conflict: its
     /// runs have been failed, so it must stop their programs and register again.
-    public func heartbeat(_ worker: WorkerRecord) async throws(PostgresControlError) {
-        try await transaction { transaction in
-            let now = try await now(transaction)
-            let rows = try await transaction.rows("""
-                UPDATE workers SET heartbeat_at = GREATEST(heartbeat_at, \(now))
-                WHERE id = \(Self.id(worker.id)) AND lost_at IS NULL AND stopped_at IS NULL
-                RETURNING id
-                """)
-            guard rows.isEmpty else { return }
-            throw PostgresControlError(.conflict, "\(worker) was declared lost or stopped; its runs were failed, so it must stop them and register again")
+    public func heartbeat(_ worker: WorkerRecord) throws(FlightsError) {
+        try write { db in
+            let now = try now(db)
+            let changed = try db.execute("""
+                UPDATE workers SET heartbeat_at = GREATEST(heartbeat_at, ?)
+                WHERE id = ? AND lost_at IS NULL AND stopped_at IS NULL
+                """, [now, Self.id(worker.id)])
+            guard changed == 0 else { return }
+            throw FlightsError.conflict("\(worker) was declared lost or stopped; its runs were failed, so it must stop them and register again")
         }
     }
 
     /// A worker leaving in good order: it stops heartbeating without being declared lost. Its
     /// runs still in progress are failed as lost (a worker stops only when they ended).
-    public func stopWorker(_ worker: WorkerRecord) async throws(PostgresControlError) -> [LostRun] {
-        try await transaction { transaction in
-            let now = try await now(transaction)
-            try await transaction.execute("""
-                UPDATE workers SET stopped_at = \(now) WHERE id = \(Self.id(worker.id)) AND lost_at IS NULL AND stopped_at IS NULL
-                """)
-            return try await failRuns(transaction, of: [(worker, "stopped before its runs ended")], now: now)
+    @discardableResult
+    public func stopWorker(_ worker: WorkerRecord) throws(FlightsError) -> [LostRun] {
+        try write { db in
+            let now = try now(db)
+            try db.execute("""
+                UPDATE workers SET stopped_at = ? WHERE id = ? AND lost_at IS NULL AND stopped_at IS NULL
+                """, [now, Self.id(worker.id)])
+            return try failRuns(db, of: [(worker, "stopped before its runs ended")], now: now)
         }
     }
 
@@ -89,42 +88,40 @@ extension PostgresControlStore {
     /// worker may call this at any time, any number of them at once: a worker is declared lost
     /// once and a run fails once; the call returns only what it changed.
     @discardableResult
-    public func failRunsOfLostWorkers(_ liveness: WorkerLiveness) async throws(PostgresControlError) -> [LostRun] {
-        try await transaction { transaction in
-            let now = try await now(transaction)
+    public func failRunsOfLostWorkers(_ liveness: WorkerLiveness) throws(FlightsError) -> [LostRun] {
+        try write { db in
+            let now = try now(db)
             let deadline = now - liveness.lostAfterMicroseconds
-            // The worker's row lock orders this against its own claims (which lock it FOR SHARE):
-            // a claim either commits first, and its runs are failed here, or sees lost_at and
-            // claims nothing. SKIP LOCKED leaves a worker another sweeper is handling to it.
-            let rows = try await transaction.rows("""
+            var lost: [(WorkerRecord, String)] = []
+            for row in try db.rows("""
                 SELECT id, name, host, slots, heartbeat_at FROM workers
-                WHERE lost_at IS NULL AND stopped_at IS NULL AND heartbeat_at < \(deadline)
+                WHERE lost_at IS NULL AND stopped_at IS NULL AND heartbeat_at < ?
                 ORDER BY heartbeat_at
                 FOR UPDATE SKIP LOCKED
-                """)
-            var lost: [(WorkerRecord, String)] = []
-            for row in rows {
-                let (id, name, host, slots, heartbeat) = try row.decode((String, String, String, Int, Int64).self)
-                let worker = WorkerRecord(id: UUID(uuidString: id)!, name: name, host: host, slots: slots, heartbeatAt: Self.date(heartbeat))
+                """, [deadline]) {
+                let heartbeat: Int64 = row["heartbeat_at"]
+                let worker = WorkerRecord(
+                    id: UUID(uuidString: row["id"])!, name: row["name"], host: row["host"], slots: row["slots"],
+                    heartbeatAt: Self.date(heartbeat))
                 let silence = Double(now - heartbeat) / 1_000_000
                 let reason = "stopped heartbeating: its last heartbeat was \(Self.seconds(silence)) s ago, more than the \(Self.seconds(Double(liveness.lostAfterMicroseconds) / 1_000_000)) s allowed; the program's outcome is unknown"
-                try await transaction.execute("UPDATE workers SET lost_at = \(now) WHERE id = \(id)")
+                try db.execute("UPDATE workers SET lost_at = ? WHERE id = ?", [now, Self.id(worker.id)])
                 lost.append((worker, reason))
             }
-            return try await failRuns(transaction, of: lost, now: now)
+            return try failRuns(db, of: lost, now: now)
         }
     }
 
-    private func failRuns(_ transaction: Transaction, of workers: [(WorkerRecord, String)], now: Int64) async throws -> [LostRun] {
+    private func failRuns(_ db: any ControlDatabase, of workers: [(WorkerRecord, String)], now: Int64) throws -> [LostRun] {
         var failed: [LostRun] = []
         for (worker, reason) in workers {
             let detail = "worker lost: \(worker) \(reason)"
-            for row in try await transaction.rows("""
-                UPDATE runs SET status = 'FAILED', ended_at = \(now), failure_kind = 'worker_lost', failure_detail = \(detail)
-                WHERE worker_id = \(Self.id(worker.id)) AND status IN ('PENDING', 'RUNNING')
+            for row in try db.rows("""
+                UPDATE runs SET status = 'FAILED', ended_at = ?, failure_kind = 'worker_lost', failure_detail = ?
+                WHERE worker_id = ? AND status IN ('PENDING', 'RUNNING')
                 RETURNING id
-                """) {
-                failed.append(LostRun(runID: UUID(uuidString: try row.decode(String.self))!, worker: worker, failureDetail: detail))
+                """, [now, detail, Self.id(worker.id)]) {
+                failed.append(LostRun(runID: UUID(uuidString: row["id"])!, worker: worker, failureDetail: detail))
             }
         }
         return failed

@@ -56,6 +56,21 @@ public struct FlightsError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { message }
 
+    /// The store failed (unreachable, refused a statement); for stores outside this module.
+    public static func storage(_ message: String) -> FlightsError {
+        FlightsError(.storage, message)
+    }
+
+    /// The request clashes with the coordination state (a worker declared lost, say).
+    public static func conflict(_ message: String) -> FlightsError {
+        FlightsError(.runClaimed, message)
+    }
+
+    /// A flight, run or worker does not exist; for stores outside this module.
+    public static func runNotFound(_ message: String) -> FlightsError {
+        FlightsError(.runNotFound, message)
+    }
+
     static func invalid(_ parameter: String, _ message: String) -> FlightsError {
         FlightsError(.invalidArgument(parameter: parameter), message)
     }

@@ -1,0 +1,89 @@
+import Foundation
+import HangarFlights
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One open transaction on a PostgreSQL connection, as ``ControlDatabase``: `?` placeholders
+/// become `$1…$n`, arguments are bound with their types, and results come back as
+/// ``ControlRow``s.
+struct PostgresControlDatabase: ControlDatabase {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    var dialect: ControlDialect { .postgres }
+
+    func rows(_ sql: String, _ arguments: [(any ControlArgument)?]) throws -> [ControlRow] {
+        try run(sql, arguments).rows.map(Self.row)
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [(any ControlArgument)?]) throws -> Int {
+        try run(sql, arguments).metadata.rows ?? 0
+    }
+
+    func run(_ sql: String, _ arguments: [(any ControlArgument)?]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument.controlValue {
+            case .null: bindings.appendNull()
+            case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            case .blob(let data): bindings.append(ByteBuffer(bytes: data))
+            case .boolean(let flag): bindings.append(flag)
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: bindings)
+        return try connection.query(query, logger: logger).wait()
+    }
+
+    /// `?` outside quotes and comments becomes `$1`, `$2`, … in order.
+    static func numberedPlaceholders(_ sql: String) -> String {
+        var result = ""
+        result.reserveCapacity(sql.count + 16)
+        var number = 0
+        var quote: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "?" {
+                number += 1
+                result += "$\(number)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    static func row(_ row: PostgresRow) throws -> ControlRow {
+        var columns: [String] = []
+        var values: [ControlValue] = []
+        for cell in row {
+            columns.append(cell.columnName)
+            values.append(try value(cell))
+        }
+        return ControlRow(columns: columns, values: values)
+    }
+
+    static func value(_ cell: PostgresCell) throws -> ControlValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .bool: return .boolean(try cell.decode(Bool.self))
+        case .float4, .float8: return .real(try cell.decode(Double.self))
+        case .bytea:
+            let buffer = try cell.decode(ByteBuffer.self)
+            return .blob(Data(buffer.readableBytesView))
+        case .text, .varchar, .name, .bpchar: return .text(try cell.decode(String.self))
+        default:
+            // Types the control schema does not use (void from pg_advisory_xact_lock, say).
+            return .null
+        }
+    }
+}
