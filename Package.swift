@@ -122,6 +122,7 @@ let package = Package(
             name: "HangarRunner",
             dependencies: [
                 "DuckDB", "HangarFlights", "HangarRuntime", "HangarScheduling", "HangarAccount", "CProcessControl", "InstallLayout",
+                "HangarControlPostgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -204,6 +205,7 @@ let package = Package(
                 "HangarIngest",
                 "HangarAccount",
                 "HangarFlights",
+                "HangarControlPostgres",
                 "HangarRunner",
                 "HangarHTTP",
                 "HangarMetrics",
@@ -254,8 +256,19 @@ let package = Package(
             path: "Sources/Tools/BindingWorkload"
         ),
         // What the tests share: scratch folders, the built executables run to completion or left
-        // running (`hangar serve`, GitHubReplay), `eventually`, a manual clock. Foundation only.
-        .target(name: "HangarTestSupport", path: "Tests/Support"),
+        // running (`hangar serve`, GitHubReplay), `eventually`, a manual clock, and the throwaway
+        // PostgreSQL server the control store's tests (and the flights tests on PostgreSQL) use.
+        .target(
+            name: "HangarTestSupport",
+            dependencies: [
+                "HangarControlPostgres", "HangarFlights", "HangarAccount",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support"
+        ),
         // BindingWorkload runs in a child process for measurements other tests must not disturb.
         .testTarget(name: "DuckDBTests", dependencies: ["DuckDB", "BindingWorkload", "HangarTestSupport"], path: "Tests/DuckDBTests"),
         .testTarget(name: "HangarAccountTests", dependencies: ["HangarAccount", "HangarTestSupport"], path: "Tests/HangarAccountTests"),
@@ -264,9 +277,7 @@ let package = Package(
         .testTarget(
             name: "HangarControlPostgresTests",
             dependencies: [
-                "HangarControlPostgres", "HangarTestSupport",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "HangarControlPostgres", "HangarFlights", "HangarAccount", "HangarTestSupport",
             ],
             path: "Tests/HangarControlPostgresTests"
         ),

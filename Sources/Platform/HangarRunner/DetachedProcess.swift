@@ -6,8 +6,11 @@ import Glibc
 /// A process started in a session of its own, not waited for: it outlives its parent, a
 /// terminal's hang-up and a Ctrl-C sent to the parent's process group.
 enum DetachedProcess {
+    /// - onExit: called with the exit status when it ends (from the thread that reaps it).
+    @discardableResult
     static func spawn(executable: URL, arguments: [String], output: URL,
-                      environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+                      environment: [String: String] = ProcessInfo.processInfo.environment,
+                      onExit: (@Sendable (Int32) -> Void)? = nil) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -38,7 +41,12 @@ enum DetachedProcess {
         }
         // Reap it whenever it ends, so a long-lived parent (the server) collects no zombies.
         let child = pid
-        Thread.detachNewThread { var code: Int32 = 0; waitpid(child, &code, 0) }
+        Thread.detachNewThread {
+            var code: Int32 = 0
+            while waitpid(child, &code, 0) < 0 && errno == EINTR {}
+            onExit?(code)
+        }
+        return pid
     }
 
     private typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32

@@ -13,16 +13,22 @@ public struct RunLauncher: Sendable {
     /// The `hangar` binary whose `supervise` command supervises runs.
     public let hangarExecutable: URL
 
-    public init(home: HangarHome, hangarExecutable: URL) {
+    /// True when the control store is shared by many hosts (PostgreSQL): workers start runs.
+    public let flightsAreShared: Bool
+
+    public init(home: HangarHome, hangarExecutable: URL, sharedStore: Bool = false) {
         self.home = home
         self.hangarExecutable = hangarExecutable
+        flightsAreShared = sharedStore
     }
 
     /// Triggers a run of `flight` (config override for this run only) and starts its supervisor.
-    /// Returns the run as recorded, PENDING, at once.
+    /// Returns the run as recorded, PENDING, at once. On a shared store the run waits for a
+    /// worker (`hangar worker`, or a `hangar serve` that runs work) to claim it instead.
     public func start(_ flights: Flights, _ flight: FlightSelector, config: [String: String] = [:],
                       scheduledAt: Date? = nil) throws -> FlightRun {
         let run = try flights.triggerRun(flight, config: config, scheduledAt: scheduledAt)
+        if flights.store.isShared { return run }
         do {
             try launchSupervisor(for: run)
         } catch {
@@ -33,8 +39,10 @@ public struct RunLauncher: Sendable {
         return run
     }
 
-    /// Starts the supervisor of an already recorded PENDING run.
+    /// Starts the supervisor of an already recorded PENDING run; on a shared store, workers
+    /// claim runs and start their supervisors, so nothing starts here.
     public func launchSupervisor(for run: FlightRun) throws {
+        if flightsAreShared { return }
         let log = try supervisorLogFile(for: run.id)
         try DetachedProcess.spawn(executable: hangarExecutable,
                                   arguments: ["supervise", run.id.uuidString.lowercased(), "--home", home.root.path],

@@ -24,6 +24,10 @@ public struct RunSupervisor: Sendable {
     /// True when this process exists for the run alone (`hangar supervise`): it then adopts the
     /// run's orphans, and every child it has left when the program ends is the run's.
     public var ownsTheProcess = false
+    /// The worker that started this supervisor (`--worker-pid`): should it die (kill -9, its
+    /// machine's OOM killer), this supervisor ends the run's processes and exits without
+    /// recording anything; the lost-worker sweep records the run as FAILED, naming the worker.
+    public var worker: pid_t?
 
     public init(flights: Flights, home: HangarHome, swiftSDK: @escaping @Sendable (_ log: @escaping LogSink) throws -> SwiftSDK) {
         self.flights = flights
@@ -35,6 +39,7 @@ public struct RunSupervisor: Sendable {
     @discardableResult
     public func supervise(runID: UUID) throws -> FlightRun {
         if ownsTheProcess { RunDescendants.adoptOrphans() }
+        if let worker { Self.dieWith(worker: worker, runID: runID.uuidString.lowercased()) }
         let claimed = try flights.claimRun(runID, supervisor: SupervisorIdentity.current())
         let version = try flights.version(FlightSelector(claimed.flightID.uuidString), number: claimed.flightVersion)
         let runFolder = home.root.appendingPathComponent("runs/\(claimed.flightID.uuidString.lowercased())", isDirectory: true)
@@ -193,6 +198,16 @@ public struct RunSupervisor: Sendable {
         } catch where error.kind == .conflict {
             // Finished meanwhile (cancelled while still unclaimed, say): the record stands.
             return try flights.run(id: runID)
+        }
+    }
+
+    /// Watches the parent: once it is no longer `worker`, the worker died.
+    private static func dieWith(worker: pid_t, runID: String) {
+        if getppid() != worker { _exit(137) }
+        Thread.detachNewThread {
+            while getppid() == worker { usleep(100_000) }
+            _ = RunDescendants.endLeftovers(runID: runID, includingChildren: true)
+            _exit(137)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 import InstallLayout
 import HangarRunner
@@ -83,7 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("== \(HangarCommand.configuration.version)")
         say("== home: \(account.root.path)")
 
-        let flights = try Flights(home: account)
+        let flights = try ControlStoreSelection.flights(home: account)
         var replay: ReplayServer?
         defer { replay?.stop() }
         var config = ["GITHUB_API_URL": "https://api.github.com"]

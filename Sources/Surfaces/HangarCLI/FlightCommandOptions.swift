@@ -1,5 +1,6 @@
 import ArgumentParser
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 
 /// The options every flights command takes.
@@ -13,6 +14,6 @@ struct FlightCommandOptions: ParsableArguments {
     var hangarHome: HangarHome { HangarHome.resolve(explicit: home) }
 
     func openFlights() throws -> Flights {
-        try Flights(home: hangarHome)
+        try ControlStoreSelection.flights(home: hangarHome)
     }
 }

@@ -15,6 +15,10 @@ public struct HangarCommand: AsyncParsableCommand {
             Flights are named by name or id everywhere. Every flights command takes --home (default \
             $HANGAR_HOME, else ~/.hangar) and --json.
 
+            The control store is the home's SQLite file unless --control postgres://… (or \
+            $HANGAR_CONTROL) names a PostgreSQL database that several machines share; runs are \
+            then started by `hangar worker`s (see the README's "Scaling out").
+
             \(ExitStatus.help)
             """,
             version: "hangar \(HangarVersion.current) (DuckDB \(Database.libraryVersion))",
@@ -22,7 +26,7 @@ public struct HangarCommand: AsyncParsableCommand {
                 CreateFlightCommand.self, UpdateFlightCommand.self, DeleteFlightCommand.self, ListFlightsCommand.self,
                 ShowFlightCommand.self, ListVersionsCommand.self, ShowVersionCommand.self, RunFlightCommand.self,
                 ListRunsCommand.self, ShowRunCommand.self, LogsCommand.self, CancelRunCommand.self, SecretCommand.self,
-                ServeCommand.self, TokenCommand.self, MotherDuckCommand.self, SQLCommand.self, IngestCommand.self, DemoCommand.self, SuperviseCommand.self,
+                ServeCommand.self, WorkerCommand.self, TokenCommand.self, MotherDuckCommand.self, SQLCommand.self, IngestCommand.self, DemoCommand.self, SuperviseCommand.self,
             ]
         )
     }

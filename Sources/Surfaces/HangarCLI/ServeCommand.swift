@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 import HangarHTTP
 import HangarMetrics
@@ -35,12 +36,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-interval"), help: "Seconds between looks at the schedules (changes take effect within this).")
     var pollInterval: Double = 5
 
+    @Flag(inversion: .prefixedNo, help: "On a shared control store (--control postgres://…), also run work here as a worker would; --no-work only serves and schedules.")
+    var work = true
+
+    @Option(help: "With a shared control store and --work: how many runs this server runs at once.")
+    var slots = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     @Flag(name: .customLong("cancel-runs-on-exit"), help: "On SIGTERM or Ctrl-C, cancel the runs in progress (by default they go on under their supervisors).")
     var cancelRunsOnExit = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be more than 0 seconds.") }
+        guard slots >= 1 else { throw ValidationError("--slots must be at least 1, not \(slots).") }
     }
 
     func run() async throws {
@@ -52,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "hangar.serve")
-        let flights = try Flights(home: hangarHome)
+        let flights = try ControlStoreSelection.flights(home: hangarHome)
 
         // The token is made on the first start and never printed or logged.
         let tokenFile = ServerToken.file(in: hangarHome).path
@@ -82,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         metrics.bootstrap()
         let runMetrics = RunMetricsCollector(flights: flights, logger: Logger(label: "hangar.metrics"))
 
-        let launcher = RunLauncher(home: hangarHome, hangarExecutable: HangarExecutable.url)
+        let launcher = RunLauncher(home: hangarHome, hangarExecutable: HangarExecutable.url, sharedStore: flights.store.isShared)
         let scheduler = FlightScheduler(flights: flights, pollInterval: pollInterval, logger: Logger(label: "hangar.scheduler")) { run in
             try launcher.launchSupervisor(for: run)
         }
@@ -121,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: deferredScheduler, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: runMetrics),
-            ],
+            ] + workerServices(flights),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Requests in flight get this long to finish; then the group is cancelled.
         configuration.maximumGracefulShutdownDuration = .seconds(10)
@@ -132,7 +140,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
 
-        guard cancelRunsOnExit else {
+        guard cancelRunsOnExit, !flights.store.isShared else {
             logger.info("stopped; running flights continue under their supervisors")
             return
         }
@@ -146,5 +154,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         logger.info("stopped; cancelled \(cancelled) run\(cancelled == 1 ? "" : "s") in progress")
+    }
+
+    /// On a shared store, the worker this server runs unless --no-work; on the embedded store
+    /// runs are started by whoever triggers them, as always.
+    private func workerServices(_ flights: Flights) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        guard work, let store = flights.store as? PostgresControlStore else { return [] }
+        let worker = RunWorker(store: store, name: "\(ProcessInfo.processInfo.hostName)-serve-\(getpid())", slots: slots,
+                               hangarExecutable: HangarExecutable.url)
+        return [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 import HangarRunner
 import InstallLayout
@@ -20,15 +21,19 @@ struct SuperviseCommand: ParsableCommand {
     @Option(help: "The Hangar home (default $HANGAR_HOME, else ~/.hangar).")
     var home: String?
 
+    @Option(name: .customLong("worker-pid"), help: "The worker that started this supervisor; the run dies with it.")
+    var workerPID: Int32?
+
     func run() throws {
         guard let id = UUID(uuidString: runID) else { throw ValidationError("\(runID) is not a run id") }
         let hangarHome = HangarHome.resolve(explicit: home)
-        let flights = try Flights(home: hangarHome)
+        let flights = try ControlStoreSelection.flights(home: hangarHome)
         let executable = HangarExecutable.url
         var supervisor = RunSupervisor(flights: flights, home: hangarHome) { log in
             try FlightKitSDK.locate(home: hangarHome, executable: executable, log: log)
         }
         supervisor.ownsTheProcess = true
+        supervisor.worker = workerPID
         do {
             let run = try supervisor.supervise(runID: id)
             print("run \(run.runNumber) of \(run.flightName): \(run.status.rawValue)")

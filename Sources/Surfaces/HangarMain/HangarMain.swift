@@ -3,7 +3,8 @@ import HangarCLI
 @main
 enum HangarMain {
     static func main() async {
-        if VersionReport.handle(Array(CommandLine.arguments.dropFirst())) { return }
-        await HangarCommand.main()
+        let arguments = ControlOption.apply(Array(CommandLine.arguments.dropFirst()))
+        if VersionReport.handle(arguments) { return }
+        await HangarCommand.main(arguments)
     }
 }

@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 
 /// The names Tab completes from: the session's own catalog (read on its connection, with the
@@ -127,8 +128,8 @@ extension CompletionCatalog {
 
     /// The account's flights; none when it has no control store yet (completion never makes one).
     static func flightNames(home: HangarHome) -> [FlightName] {
-        guard FileManager.default.fileExists(atPath: SQLiteControlStore.file(in: home).path),
-              let flights = try? Flights(home: home), let listed = try? flights.list() else { return [] }
+        guard ControlStoreSelection.storeExists(home: home),
+              let flights = try? ControlStoreSelection.flights(home: home), let listed = try? flights.list() else { return [] }
         return listed.map { FlightName(name: $0.name, id: $0.id.uuidString.lowercased()) }
     }
 }

@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 
 /// Carries out the ``AccountStatement``s of a `hangar sql` session: the account's databases are
@@ -230,7 +231,7 @@ struct AccountStatements {
     private func dropSecret(_ name: String, ifExists: Bool, fromMotherDuck: Bool) throws -> Outcome {
         // Without FROM MOTHERDUCK the name may be DuckDB's own secret; the account is asked first
         // only if it has a store at all.
-        let hasStore = FileManager.default.fileExists(atPath: SQLiteControlStore.file(in: home).path)
+        let hasStore = ControlStoreSelection.storeExists(home: home)
         guard fromMotherDuck || hasStore else { return .notMine }
         let flights = try platform.flights()
         let exists = try flights.secrets().contains { $0.name == name.lowercased() }

@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HangarAccount
+import HangarControlPostgres
 import HangarFlights
 import HangarRunner
 import HangarViews
@@ -85,10 +86,9 @@ struct FlightsSQLFunctions: Sendable {
     /// front of DuckDB's function, which it calls by its full name.
     private func registerSecretListing(on connection: Connection) throws {
         let platform = self.platform
-        let store = SQLiteControlStore.file(in: home)
         try connection.register(TableFunction(name: "hangar_flight_secrets") { _ in
             // Listing never creates a store where there is none.
-            let secrets = FileManager.default.fileExists(atPath: store.path) ? try platform.flights().secrets() : []
+            let secrets = ControlStoreSelection.storeExists(home: home) ? try platform.flights().secrets() : []
             return TableFunctionResult(columns: Self.secretColumns, rows: secrets.map(Self.secretRow))
         })
         try connection.execute("""
@@ -239,7 +239,7 @@ final class LazyFlights: @unchecked Sendable {
     func flights() throws -> Flights {
         try lock.withLock {
             if let opened { return opened }
-            let flights = try Flights(home: home)
+            let flights = try ControlStoreSelection.flights(home: home)
             opened = flights
             return flights
         }
