@@ -27,8 +27,57 @@ public enum ControlStoreSelection {
             throw FlightsError.storage("\(variable) is neither empty (the home's SQLite file) nor a postgres:// URL; set it to postgres://user@host:port/database, or unset it")
         }
         let url = try PostgresControlURL(setting, environment: environment)
-        let sealer = try SecretSealer(key: try controlKey(home: home, environment: environment))
-        return try PostgresControlStore(url: url, home: home, sealer: sealer)
+        let keyFile = environment[keyFileVariable].map { URL(fileURLWithPath: $0) } ?? home.root.appendingPathComponent("control.key")
+        let existingKey = FileManager.default.contents(atPath: keyFile.path)
+        let key = existingKey ?? SecretSealer.newKey()
+        let store = try PostgresControlStore(url: url, home: home, sealer: try SecretSealer(key: key))
+        try checkKey(store, keyFile: keyFile, isNew: existingKey == nil, key: key)
+        return store
+    }
+
+    static let keyCheckName = "control_key_check"
+
+    /// Every host must seal with the same key, or secrets set on one host would not open on
+    /// another. The first host records a value sealed with its key; the others must open it.
+    /// A host without a key file gets a new key only for a database that has none yet.
+    static func checkKey(_ store: PostgresControlStore, keyFile: URL, isNew: Bool, key: Data) throws(FlightsError) {
+        let recorded = try store.read { db in try db.row("SELECT value FROM account_settings WHERE key = ?", [keyCheckName]) }
+        if let recorded {
+            let opened = try? store.sealing.open(recorded.value("value"), context: keyCheckName)
+            guard opened == keyCheckName else {
+                throw FlightsError.storage(isNew
+                    ? "this host has no control key (\(keyFile.path)) and the control database \(store.location) already has one: copy control.key from a host that uses this database to \(keyFile.path) (or point \(keyFileVariable) at it), owner-only"
+                    : "the control key \(keyFile.path) is not the key the control database \(store.location) was set up with, so its secrets would not open here: copy control.key from a host that uses this database")
+            }
+            return
+        }
+        if isNew { try writeKey(key, to: keyFile) }
+        let sealed = try store.sealing.seal(keyCheckName, context: keyCheckName)
+        try store.write { db in
+            try db.execute("""
+                INSERT INTO account_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING
+                """, [keyCheckName, sealed, PostgresControlStore.microseconds(Date())])
+        }
+        // Two first hosts at once: the one whose check was recorded wins; the other must match.
+        try checkKey(store, keyFile: keyFile, isNew: false, key: key)
+    }
+
+    /// Writes a new key, owner-only; a key another process wrote meanwhile is kept instead.
+    static func writeKey(_ key: Data, to file: URL) throws(FlightsError) {
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw FlightsError.storage("cannot create the folder of the control key \(file.path): \(error)")
+        }
+        let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw FlightsError.storage("cannot create the control key \(file.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let written = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == key.count else {
+            throw FlightsError.storage("cannot write the control key \(file.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Whether the selected store holds anything yet: a shared store always may; the embedded
@@ -45,29 +94,5 @@ public enum ControlStoreSelection {
         home: HangarHome, owner: String = Flights.defaultOwner(), environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(FlightsError) -> Flights {
         Flights(store: try open(home: home, environment: environment), owner: owner)
-    }
-
-    /// The control key: `HANGAR_CONTROL_KEY_FILE`, else `<home>/control.key`, made (owner-only)
-    /// when missing. Copy it to every host that shares the control database.
-    static func controlKey(home: HangarHome, environment: [String: String]) throws(FlightsError) -> Data {
-        let file = environment[keyFileVariable].map { URL(fileURLWithPath: $0) } ?? home.root.appendingPathComponent("control.key")
-        if let key = FileManager.default.contents(atPath: file.path) { return key }
-        do {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if descriptor < 0 {
-                // Another process made it meanwhile.
-                if let key = FileManager.default.contents(atPath: file.path) { return key }
-                throw FlightsError.storage("cannot create the control key \(file.path): \(String(cString: strerror(errno)))")
-            }
-            let key = SecretSealer.newKey()
-            _ = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            close(descriptor)
-            return key
-        } catch let error as FlightsError {
-            throw error
-        } catch {
-            throw FlightsError.storage("cannot create the control key \(file.path): \(error)")
-        }
     }
 }
