@@ -1,83 +1,91 @@
 import Foundation
 import HangarControlPostgres
+import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// Workers on many hosts claim from one table: every pending run is claimed by exactly one.
 struct ClaimTests {
     static let runsPerFlight = 60
-    static let flights = 3
+    static let flightCount = 3
 
-    /// Creates the flights and their pending runs, triggered from several clients at once.
-    static func pendingRuns(_ store: PostgresControlStore, database: String) async throws -> Set<UUID> {
+    static func store(_ database: String) throws -> PostgresControlStore {
+        try PostgresTestServer.store(database: database, home: PostgresTestServer.home)
+    }
+
+    /// Creates the flights and their pending runs, triggered from several stores (hosts) at once.
+    static func pendingRuns(database: String) throws -> Set<UUID> {
+        let flights = Flights(store: try store(database))
         var flightIDs: [UUID] = []
-        for index in 0..<flights {
-            flightIDs.append(try await store.createFlight(name: "flight_\(index)", sourceCode: "print(\(index))"))
+        for index in 0..<flightCount {
+            flightIDs.append(try flights.create(NewFlight(name: "flight_\(index)", sourceCode: "print(\(index))")).id)
         }
-        let ids = try await withThrowingTaskGroup(of: [UUID].self, returning: [UUID].self) { group in
-            for flightID in flightIDs {
-                for _ in 0..<2 {
-                    group.addTask {
-                        try await PostgresTestServer.withStore(database: database) { other in
-                            var ids: [UUID] = []
-                            for _ in 0..<(runsPerFlight / 2) { ids.append(try await other.triggerRun(flightID: flightID).id) }
-                            return ids
-                        }
-                    }
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
+        let triggered = try onThreads(flightIDs.count * 2) { [flightIDs] index in
+            let other = Flights(store: try store(database))
+            let flightID = flightIDs[index / 2]
+            return try (0..<(runsPerFlight / 2)).map { _ in try other.triggerRun(.id(flightID)).id }
         }
         // Concurrent triggers get consecutive, distinct numbers per flight.
         for flightID in flightIDs {
-            #expect(try await store.runs(flightID: flightID).map(\.runNumber) == Array(1...runsPerFlight))
+            #expect(try flights.runs(.id(flightID)).map(\.runNumber) == Array((1...runsPerFlight).reversed()))
         }
+        let ids = triggered.flatMap { $0 }
+        #expect(ids.count == runsPerFlight * flightCount)
         return Set(ids)
     }
 
-    /// Claims until nothing is left, a few runs at a time; returns every run it was handed.
-    static func claimAll(_ store: PostgresControlStore, name: String, slots: Int) async throws -> [UUID] {
-        let worker = try await store.registerWorker(name: name, host: "test-host", slots: slots)
+    /// Claims until nothing is left, a few runs at a time, running and finishing each; returns
+    /// every run it was handed.
+    static func claimAll(database: String, name: String, slots: Int) throws -> [UUID] {
+        let store = try store(database)
+        let flights = Flights(store: store)
+        let worker = try store.registerWorker(name: name, host: "test-host", slots: slots)
         var claimed: [UUID] = []
         while true {
-            let batch = try await store.claimRuns(for: worker, limit: slots)
+            let batch = try store.claimRuns(for: worker, limit: slots)
             if batch.isEmpty { return claimed }
-            claimed += batch.map(\.id)
-            for run in batch {
-                _ = try await store.markRunning(run.id, by: worker)
-                _ = try await store.markFinished(run.id, by: worker, succeeded: true, exitCode: 0)
+            #expect(batch.count <= slots)
+            claimed += batch
+            for id in batch {
+                _ = try flights.markRunning(id)
+                _ = try flights.markFinished(id, .succeeded)
             }
         }
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func concurrentClaimersTakeEveryRunExactlyOnce() async throws {
-        try await PostgresTestServer.withFreshStore { store, database in
-            let pending = try await Self.pendingRuns(store, database: database)
-            let claimers = 8
-            let claims = try await withThrowingTaskGroup(of: [UUID].self, returning: [[UUID]].self) { group in
-                for index in 0..<claimers {
-                    group.addTask {
-                        try await PostgresTestServer.withStore(database: database) { other in
-                            try await Self.claimAll(other, name: "worker-\(index)", slots: 1 + index % 4)
-                        }
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            let all = claims.flatMap { $0 }
-            #expect(all.count == pending.count, "a run was claimed twice or not at all")
-            #expect(Set(all) == pending)
-            #expect(claims.filter { !$0.isEmpty }.count > 1, "only one claimer ever got work: the test did not race")
-            let statuses = Set(try await store.runs(flightID: try #require(try await Self.flightID(store))).map(\.status))
-            #expect(statuses == ["SUCCEEDED"])
+    func concurrentClaimersTakeEveryRunExactlyOnce() throws {
+        let database = try PostgresTestServer.freshDatabase()
+        let pending = try Self.pendingRuns(database: database)
+        let claims = try onThreads(8) { index in
+            try Self.claimAll(database: database, name: "worker-\(index)", slots: 1 + index % 4)
         }
+        let all = claims.flatMap { $0 }
+        #expect(all.count == pending.count, "a run was claimed twice or not at all")
+        #expect(Set(all) == pending)
+        #expect(claims.filter { !$0.isEmpty }.count > 1, "only one claimer ever got work: the test did not race")
+        let statuses = try Self.store(database).read { db in
+            try db.rows("SELECT DISTINCT status FROM runs").map { $0["status"] as String }
+        }
+        #expect(statuses == ["SUCCEEDED"])
     }
 
-    static func flightID(_ store: PostgresControlStore) async throws -> UUID? {
-        for try await id in try await store.client.query("SELECT id FROM flights ORDER BY name LIMIT 1").decode(String.self) {
-            return UUID(uuidString: id)
-        }
-        return nil
+    @Test func claimsAreOldestFirstAndAClaimedRunIsHeldByOneWorker() throws {
+        let database = try PostgresTestServer.freshDatabase()
+        let store = try Self.store(database)
+        let flights = Flights(store: store)
+        let flight = try flights.create(NewFlight(name: "f", sourceCode: "print(1)"))
+        let runs = try (0..<3).map { _ in try flights.triggerRun(.id(flight.id)).id }
+        let one = try store.registerWorker(name: "one", host: "a", slots: 2)
+        let two = try store.registerWorker(name: "two", host: "b", slots: 2)
+        #expect(try store.claimRuns(for: one, limit: 2) == Array(runs[0..<2]))
+        #expect(try store.claimRuns(for: two, limit: 2) == [runs[2]])
+        #expect(try store.claimRuns(for: two, limit: 2).isEmpty)
+        #expect(try store.claimRuns(for: one, limit: 0).isEmpty)
+        #expect(try store.holders(of: runs) == [runs[0]: one.id, runs[1]: one.id, runs[2]: two.id])
+        // A finished run is no one's any more.
+        _ = try flights.markFinished(runs[0], .succeeded)
+        #expect(try store.holders(of: runs) == [runs[1]: one.id, runs[2]: two.id])
     }
 
     // MARK: - Claimers in separate processes
@@ -85,62 +93,43 @@ struct ClaimTests {
     static let databaseVariable = "HANGAR_POSTGRES_TEST_CLAIM_DATABASE"
 
     @Test(.timeLimit(.minutes(5)))
-    func claimersInSeparateProcessesTakeEveryRunExactlyOnce() async throws {
-        try await PostgresTestServer.withFreshStore { store, database in
-            let pending = try await Self.pendingRuns(store, database: database)
-            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            var children: [(Process, Pipe)] = []
-            for _ in 0..<4 {
-                let process = Process()
-                process.executableURL = executable
-                process.arguments = ["--testing-library", "swift-testing", "--filter", "claimAsAChildProcess"]
-                var environment = ProcessInfo.processInfo.environment
-                environment[Self.databaseVariable] = database
-                environment[PostgresTestServer.socketVariable] = try PostgresTestServer.socketFolder()
-                process.environment = environment
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                try process.run()
-                children.append((process, output))
-            }
-            var all: [UUID] = []
-            for (process, output) in children {
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "claimer failed:\n\(text)")
-                #expect(text.contains("claimAsAChildProcess() passed"), "claimer did not run:\n\(text)")
-                all += text.split(separator: "\n").compactMap { line in
-                    line.hasPrefix("claimed ") ? UUID(uuidString: String(line.dropFirst("claimed ".count))) : nil
-                }
-            }
-            #expect(all.count == pending.count, "a run was claimed twice or not at all")
-            #expect(Set(all) == pending)
+    func claimersInSeparateProcessesTakeEveryRunExactlyOnce() throws {
+        let database = try PostgresTestServer.freshDatabase()
+        let pending = try Self.pendingRuns(database: database)
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var children: [(Process, Pipe)] = []
+        for _ in 0..<4 {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["--testing-library", "swift-testing", "--filter", "claimAsAChildProcess"]
+            var environment = ProcessInfo.processInfo.environment
+            environment[Self.databaseVariable] = database
+            environment[PostgresTestServer.socketVariable] = try PostgresTestServer.socketFolder()
+            process.environment = environment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            children.append((process, output))
         }
+        var all: [UUID] = []
+        for (process, output) in children {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "claimer failed:\n\(text)")
+            #expect(text.contains("claimAsAChildProcess() passed"), "claimer did not run:\n\(text)")
+            all += text.split(separator: "\n").compactMap { line in
+                line.hasPrefix("claimed ") ? UUID(uuidString: String(line.dropFirst("claimed ".count))) : nil
+            }
+        }
+        #expect(all.count == pending.count, "a run was claimed twice or not at all")
+        #expect(Set(all) == pending)
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment[databaseVariable] != nil, "runs only as a child of the test above"))
-    func claimAsAChildProcess() async throws {
+    func claimAsAChildProcess() throws {
         let database = try #require(ProcessInfo.processInfo.environment[Self.databaseVariable])
-        let claimed = try await PostgresTestServer.withStore(database: database) { store in
-            try await Self.claimAll(store, name: "process-\(getpid())", slots: 3)
-        }
+        let claimed = try Self.claimAll(database: database, name: "process-\(getpid())", slots: 3)
         for id in claimed { print("claimed \(id.uuidString)") }
-    }
-
-    // MARK: - Rules
-
-    @Test func aWorkerOnlyMovesRunsItHolds() async throws {
-        try await PostgresTestServer.withFreshStore { store, _ in
-            let flight = try await store.createFlight(name: "f", sourceCode: "print(1)")
-            let run = try await store.triggerRun(flightID: flight)
-            let one = try await store.registerWorker(name: "one", host: "a", slots: 1)
-            let two = try await store.registerWorker(name: "two", host: "b", slots: 1)
-            #expect(try await store.claimRuns(for: one, limit: 5).map(\.id) == [run.id])
-            #expect(try await store.claimRuns(for: two, limit: 5).isEmpty)
-            let error = await #expect(throws: PostgresControlError.self) { _ = try await store.markRunning(run.id, by: two) }
-            #expect(error?.kind == .conflict)
-            #expect(try await store.markRunning(run.id, by: one).status == "RUNNING")
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HangarControlPostgres
+import HangarFlights
 import HangarTestSupport
 import Testing
 
@@ -8,84 +9,118 @@ import Testing
 struct LostWorkerTests {
     let liveness = WorkerLiveness(heartbeatInterval: .seconds(10), lostAfter: .seconds(30))
 
-    @Test func aSilentWorkersRunsFailNamingItWithinTheBoundAndOnlyOnce() async throws {
+    static func store(_ database: String, _ clock: ManualClock?) throws -> PostgresControlStore {
+        var now: (@Sendable () -> Date)?
+        if let clock { now = { clock.now } }
+        return try PostgresTestServer.store(database: database, home: PostgresTestServer.home, clock: now)
+    }
+
+    /// A run's failure as the store holds it.
+    static func failure(_ store: PostgresControlStore, _ runID: UUID) throws -> (kind: String?, detail: String?) {
+        try store.read { db in
+            let row = try db.row("SELECT failure_kind, failure_detail FROM runs WHERE id = ?", [runID.uuidString.lowercased()])!
+            return (row["failure_kind"] as String?, row["failure_detail"] as String?)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aSilentWorkersRunsFailNamingItWithinTheBoundAndOnlyOnce() throws {
         let clock = ManualClock()
         let liveness = liveness
-        try await PostgresTestServer.withFreshStore(clock: { clock.now }) { store, database in
-            let flight = try await store.createFlight(name: "f", sourceCode: "print(1)")
-            let silent = try await store.registerWorker(name: "silent", host: "host-a", slots: 2)
-            let alive = try await store.registerWorker(name: "alive", host: "host-b", slots: 2)
-            for _ in 0..<4 { _ = try await store.triggerRun(flightID: flight) }
-            let silentRuns = try await store.claimRuns(for: silent, limit: 2)
-            let aliveRuns = try await store.claimRuns(for: alive, limit: 2)
-            #expect(silentRuns.count == 2 && aliveRuns.count == 2)
-            _ = try await store.markRunning(silentRuns[0].id, by: silent) // one RUNNING, one claimed and PENDING
+        let database = try PostgresTestServer.freshDatabase()
+        let store = try Self.store(database, clock)
+        let flights = Flights(store: store, clock: { clock.now })
+        let flight = try flights.create(NewFlight(name: "f", sourceCode: "print(1)"))
+        let silent = try store.registerWorker(name: "silent", host: "host-a", slots: 2)
+        let alive = try store.registerWorker(name: "alive", host: "host-b", slots: 2)
+        for _ in 0..<4 { _ = try flights.triggerRun(.id(flight.id)) }
+        let silentRuns = try store.claimRuns(for: silent, limit: 2)
+        let aliveRuns = try store.claimRuns(for: alive, limit: 2)
+        #expect(silentRuns.count == 2 && aliveRuns.count == 2)
+        _ = try flights.markRunning(silentRuns[0]) // one RUNNING, one claimed and PENDING
 
-            // `alive` heartbeats every interval; `silent` never again. Up to the bound nothing fails.
-            var elapsed = Duration.zero
-            while elapsed + liveness.heartbeatInterval <= liveness.lostAfter {
-                clock.advance(Double(liveness.heartbeatInterval.components.seconds))
-                elapsed += liveness.heartbeatInterval
-                try await store.heartbeat(alive)
-                #expect(try await store.failRunsOfLostWorkers(liveness).isEmpty, "declared lost after only \(elapsed)")
-            }
-            // Past lostAfter: the next sweep (at most one heartbeat interval later) fails its runs.
+        // `alive` heartbeats every interval; `silent` never again. Up to the bound nothing fails.
+        var elapsed = Duration.zero
+        while elapsed + liveness.heartbeatInterval <= liveness.lostAfter {
             clock.advance(Double(liveness.heartbeatInterval.components.seconds))
-            try await store.heartbeat(alive)
-            // Sweepers on several hosts at once: each run fails once, whoever sweeps.
-            let swept = try await withThrowingTaskGroup(of: [LostRun].self, returning: [LostRun].self) { group in
-                for _ in 0..<4 {
-                    group.addTask {
-                        try await PostgresTestServer.withStore(database: database, clock: { clock.now }) {
-                            try await $0.failRunsOfLostWorkers(liveness)
-                        }
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
-            #expect(Set(swept.map(\.runID)) == Set(silentRuns.map(\.id)))
-            #expect(swept.count == silentRuns.count, "a run was failed twice")
-            for run in silentRuns {
-                let state = try await store.run(run.id)
-                #expect(state.status == "FAILED")
-                #expect(state.failureKind == "worker_lost")
-                let detail = try #require(state.failureDetail)
-                #expect(detail.contains("worker lost"))
-                #expect(detail.contains("\"silent\""))
-                #expect(detail.contains(silent.id.uuidString.lowercased()))
-                #expect(detail.contains("host-a"))
-            }
-            for run in aliveRuns { #expect(try await store.run(run.id).status == "PENDING") }
-            #expect(try await store.failRunsOfLostWorkers(liveness).isEmpty)
-
-            // The lost worker, should it come back, learns it was declared lost and changes nothing.
-            let heartbeat = await #expect(throws: PostgresControlError.self) { try await store.heartbeat(silent) }
-            #expect(heartbeat?.kind == .conflict)
-            await #expect(throws: PostgresControlError.self) {
-                _ = try await store.markFinished(silentRuns[0].id, by: silent, succeeded: true, exitCode: 0)
-            }
-            await #expect(throws: PostgresControlError.self) { _ = try await store.claimRuns(for: silent, limit: 1) }
-            #expect(try await store.run(silentRuns[0].id).status == "FAILED")
+            elapsed += liveness.heartbeatInterval
+            try store.heartbeat(alive)
+            #expect(try store.failRunsOfLostWorkers(liveness).isEmpty, "declared lost after only \(elapsed)")
         }
+        // Past lostAfter: the next sweep (at most one heartbeat interval later) fails its runs.
+        clock.advance(Double(liveness.heartbeatInterval.components.seconds))
+        elapsed += liveness.heartbeatInterval
+        #expect(elapsed <= liveness.bound)
+        try store.heartbeat(alive)
+        // Sweepers on several hosts at once: each run fails once, whoever sweeps.
+        let swept = try onThreads(4) { _ in try Self.store(database, clock).failRunsOfLostWorkers(liveness) }.flatMap { $0 }
+        #expect(Set(swept.map(\.runID)) == Set(silentRuns))
+        #expect(swept.count == silentRuns.count, "a run was failed twice")
+        #expect(Set(swept.map(\.worker.id)) == [silent.id])
+        for run in silentRuns {
+            #expect(try flights.run(id: run).status == .failed)
+            #expect(try flights.run(id: run).endedAt == clock.now)
+            let failure = try Self.failure(store, run)
+            #expect(failure.kind == "worker_lost")
+            let detail = try #require(failure.detail)
+            #expect(detail.contains("worker lost"))
+            #expect(detail.contains("\"silent\""))
+            #expect(detail.contains(silent.id.uuidString.lowercased()))
+            #expect(detail.contains("host-a"))
+            #expect(swept.first { $0.runID == run }?.failureDetail == detail)
+        }
+        for run in aliveRuns { #expect(try flights.run(id: run).status == .pending) }
+        #expect(try store.failRunsOfLostWorkers(liveness).isEmpty)
+
+        // The lost worker, should it come back, learns it was declared lost and changes nothing.
+        let heartbeat = #expect(throws: FlightsError.self) { try store.heartbeat(silent) }
+        #expect(heartbeat?.kind == .conflict)
+        let claim = #expect(throws: FlightsError.self) { _ = try store.claimRuns(for: silent, limit: 1) }
+        #expect(claim?.kind == .conflict)
+        let finish = #expect(throws: FlightsError.self) { _ = try flights.markFinished(silentRuns[0], .succeeded) }
+        #expect(finish?.kind == .conflict)
+        #expect(try flights.run(id: silentRuns[0]).status == .failed)
     }
 
-    @Test func aWorkerThatStoppedIsNotDeclaredLost() async throws {
+    @Test func aWorkerThatStoppedIsNotDeclaredLostAndClaimsNothing() throws {
         let clock = ManualClock()
         let liveness = liveness
-        try await PostgresTestServer.withFreshStore(clock: { clock.now }) { store, _ in
-            let worker = try await store.registerWorker(name: "leaving", host: "h", slots: 1)
-            #expect(try await store.stopWorker(worker).isEmpty)
-            clock.advance(3600)
-            #expect(try await store.failRunsOfLostWorkers(liveness).isEmpty)
-        }
+        let database = try PostgresTestServer.freshDatabase()
+        let store = try Self.store(database, clock)
+        let flights = Flights(store: store, clock: { clock.now })
+        let flight = try flights.create(NewFlight(name: "f", sourceCode: "print(1)"))
+        let worker = try store.registerWorker(name: "leaving", host: "h", slots: 1)
+        #expect(try store.stopWorker(worker).isEmpty)
+        clock.advance(3600)
+        #expect(try store.failRunsOfLostWorkers(liveness).isEmpty)
+        let run = try flights.triggerRun(.id(flight.id))
+        let claim = #expect(throws: FlightsError.self) { _ = try store.claimRuns(for: worker, limit: 1) }
+        #expect(claim?.kind == .conflict)
+        #expect(try flights.run(id: run.id).status == .pending)
+        #expect(throws: FlightsError.self) { try store.heartbeat(worker) }
     }
 
-    @Test func withoutAnInjectedClockTheDatabasesClockIsUsed() async throws {
-        try await PostgresTestServer.withFreshStore { store, _ in
-            let worker = try await store.registerWorker(name: "w", host: "h", slots: 1)
-            #expect(abs(worker.heartbeatAt.timeIntervalSinceNow) < 60)
-            try await store.heartbeat(worker)
-            #expect(try await store.failRunsOfLostWorkers(liveness).isEmpty)
-        }
+    @Test func aWorkerThatStopsWithRunsInProgressFailsThem() throws {
+        let clock = ManualClock()
+        let database = try PostgresTestServer.freshDatabase()
+        let store = try Self.store(database, clock)
+        let flights = Flights(store: store, clock: { clock.now })
+        let flight = try flights.create(NewFlight(name: "f", sourceCode: "print(1)"))
+        let run = try flights.triggerRun(.id(flight.id))
+        let worker = try store.registerWorker(name: "hasty", host: "h", slots: 1)
+        #expect(try store.claimRuns(for: worker, limit: 1) == [run.id])
+        let failed = try store.stopWorker(worker)
+        #expect(failed.map(\.runID) == [run.id])
+        #expect(try flights.run(id: run.id).status == .failed)
+        #expect(try Self.failure(store, run.id).detail?.contains("stopped before its runs ended") == true)
+    }
+
+    @Test func withoutAnInjectedClockTheDatabasesClockIsUsed() throws {
+        let database = try PostgresTestServer.freshDatabase()
+        let store = try Self.store(database, nil)
+        let worker = try store.registerWorker(name: "w", host: "h", slots: 1)
+        #expect(abs(worker.heartbeatAt.timeIntervalSinceNow) < 60)
+        try store.heartbeat(worker)
+        #expect(try store.failRunsOfLostWorkers(liveness).isEmpty)
     }
 }

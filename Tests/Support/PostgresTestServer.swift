@@ -1,9 +1,13 @@
 import Foundation
-import HangarTestSupport
+import HangarAccount
 import HangarControlPostgres
+import HangarFlights
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
+import Testing
 
 /// One throwaway PostgreSQL server for this test process, started on first use by
 /// `scripts/postgres-server` (socket only, no TCP), and a fresh database for every test.
@@ -12,8 +16,10 @@ import Synchronization
 /// killed instead, the script's watcher sees the pipe this process holds close and stops it then.
 /// A child test process (the process claimers) reuses its parent's server through
 /// ``socketVariable``.
-enum PostgresTestServer {
-    static let socketVariable = "HANGAR_POSTGRES_TEST_SOCKET_FOLDER"
+///
+/// Everything here is synchronous, like the control store: tests call it from plain threads.
+public enum PostgresTestServer {
+    public static let socketVariable = "HANGAR_POSTGRES_TEST_SOCKET_FOLDER"
 
     private struct Started: @unchecked Sendable {
         let socketFolder: String
@@ -66,65 +72,81 @@ enum PostgresTestServer {
         return Started(socketFolder: folder, watcherInput: input.fileHandleForWriting)
     }
 
-    static func socketFolder() throws -> String {
+    /// The folder holding the server's socket (`.s.PGSQL.5432`), starting the server on first use.
+    public static func socketFolder() throws -> String {
         try started.get().socketFolder
-    }
-
-    static func configuration(database: String) throws -> PostgresClient.Configuration {
-        var configuration = PostgresClient.Configuration(
-            unixSocketPath: try socketFolder() + "/.s.PGSQL.5432", username: "postgres", password: nil, database: database)
-        configuration.options.maximumConnections = 8
-        return configuration
     }
 
     private static let counter = Mutex(0)
 
-    /// A new empty database on the shared server, for one test.
-    static func freshDatabase() async throws -> String {
+    /// A new empty database on the shared server, for one test. CREATE DATABASE cannot run in a
+    /// transaction, so it goes over a plain connection of its own rather than through a store.
+    public static func freshDatabase() throws -> String {
         let name = "hangar_test_\(getpid())_\(counter.withLock { $0 += 1; return $0 })"
-        _ = try await withClient(database: "postgres") { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-        }
+        let configuration = PostgresConnection.Configuration(
+            unixSocketPath: try socketFolder() + "/.s.PGSQL.5432", username: "postgres", password: nil, database: "postgres")
+        let connection = try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger
+        ).wait()
+        defer { try? connection.close().wait() }
+        _ = try connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger).wait()
         return name
     }
 
-    /// Runs `body` with a client whose `run()` goes on in a task group beside it, then ends it.
-    static func withClient<Result: Sendable>(
-        database: String, _ body: @Sendable (PostgresClient) async throws -> Result
-    ) async throws -> Result {
-        let client = PostgresClient(configuration: try configuration(database: database), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+    /// The control store URL of `database` on the test server, as `--control` takes it.
+    public static func controlURL(database: String) throws -> String {
+        "postgres://postgres@/\(database)?host=\(try socketFolder())"
     }
 
-    /// A store on a fresh, migrated database.
-    static func withFreshStore<Result: Sendable>(
-        clock: (@Sendable () -> Date)? = nil, _ body: @Sendable (PostgresControlStore, String) async throws -> Result
-    ) async throws -> Result {
-        let database = try await freshDatabase()
-        return try await PostgresControlStore.withStore(try configuration(database: database), logger: logger, clock: clock) { store in
-            try await body(store, database)
-        }
+    /// The key every store of a test process seals secrets with (fixed, so child processes of a
+    /// test share it too).
+    public static let sealer: SecretSealer = try! SecretSealer(key: Data((0..<32).map { UInt8($0) }))
+
+    /// A store on `database` as another host would have it: its own connections, migrating on
+    /// open, sealing with ``sealer`` unless told otherwise.
+    public static func store(
+        database: String, home: HangarHome, clock: (@Sendable () -> Date)? = nil, sealer: SecretSealer? = nil
+    ) throws -> PostgresControlStore {
+        try PostgresControlStore(
+            url: PostgresControlURL(try controlURL(database: database)), home: home, sealer: sealer ?? Self.sealer,
+            clock: clock, logger: logger)
     }
 
-    /// Another store (its own client and connections, like another host) on `database`.
-    static func withStore<Result: Sendable>(
-        database: String, clock: (@Sendable () -> Date)? = nil, _ body: @Sendable (PostgresControlStore) async throws -> Result
-    ) async throws -> Result {
-        try await PostgresControlStore.withStore(try configuration(database: database), logger: logger, clock: clock, migrate: false, body)
-    }
+    /// A home for stores that need one but keep nothing in it (coordination tests): a scratch
+    /// folder removed with the process.
+    public static let home: HangarHome = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hangar-postgres-home-\(getpid())")
+        return HangarHome(folder)
+    }()
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "hangar.tests.postgres")
         logger.logLevel = .critical
         return logger
     }()
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// Which control store the flights tests run against: SQLite by default, PostgreSQL with
+/// `HANGAR_TEST_CONTROL=postgres` (`make test` runs HangarFlightsTests both ways).
+public enum TestControlStore {
+    public static let variable = "HANGAR_TEST_CONTROL"
+
+    public static var isPostgres: Bool { ProcessInfo.processInfo.environment[variable] == "postgres" }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// The test is about the SQLite store (its file, WAL, GRDB's migrator, processes sharing the
+    /// file, local process ids): it is skipped when the flights tests run on PostgreSQL.
+    public static func sqliteStoreOnly(
+        _ reason: Comment = "about the SQLite store; skipped on PostgreSQL (HANGAR_TEST_CONTROL=postgres)"
+    ) -> Self {
+        .enabled(if: !TestControlStore.isPostgres, reason)
+    }
+
+    /// The test is about the PostgreSQL store: it runs only when the flights tests do.
+    public static func postgresStoreOnly(
+        _ reason: Comment = "runs when the flights tests run on PostgreSQL (HANGAR_TEST_CONTROL=postgres)"
+    ) -> Self {
+        .enabled(if: TestControlStore.isPostgres, reason)
+    }
 }
