@@ -53,7 +53,15 @@ public final class RunWorker: Service, Sendable {
         var lastBeat = ContinuousClock.now
         var draining = false
         while true {
-            if Task.isShuttingDownGracefully || Task.isCancelled { draining = true }
+            // Cancelled (the group's grace period is over): the runs end with this process.
+            if Task.isCancelled {
+                stopAllRuns()
+                break
+            }
+            if Task.isShuttingDownGracefully, !draining {
+                draining = true
+                logger.info("stopping: no new claims; waiting for \(runningCount) run\(runningCount == 1 ? "" : "s") to end")
+            }
             if ContinuousClock.now - lastBeat >= liveness.heartbeatInterval {
                 lastBeat = ContinuousClock.now
                 worker = await beat(worker)

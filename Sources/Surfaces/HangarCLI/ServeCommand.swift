@@ -129,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: deferredScheduler, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: runMetrics),
-            ] + workerServices(flights),
+            ] + workerServices(flights, readiness: readiness),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Requests in flight get this long to finish; then the group is cancelled.
         configuration.maximumGracefulShutdownDuration = .seconds(10)
@@ -158,10 +158,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// On a shared store, the worker this server runs unless --no-work; on the embedded store
     /// runs are started by whoever triggers them, as always.
-    private func workerServices(_ flights: Flights) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    private func workerServices(_ flights: Flights, readiness: ServerReadiness) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         guard work, let store = flights.store as? PostgresControlStore else { return [] }
         let worker = RunWorker(store: store, name: "\(ProcessInfo.processInfo.hostName)-serve-\(getpid())", slots: slots,
                                hangarExecutable: HangarExecutable.url)
-        return [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
+        // After listening, like the scheduler: the first line printed stays `listening on …`.
+        return [.init(service: StartsAfterListening(worker, readiness: readiness), successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
     }
 }
