@@ -1,10 +1,12 @@
 import Foundation
 @testable import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// Runs whose supervisor is gone are found and failed, and nothing else is touched.
 struct OrphanTests {
-    @Test func runsOfDeadOrMissingSupervisorsFailAsSupervisorLost() throws {
+    @Test(.sqliteStoreOnly("local supervisor processes; a shared store leaves liveness to worker heartbeats"))
+    func runsOfDeadOrMissingSupervisorsFailAsSupervisorLost() throws {
         let test = try TestHome()
         let flights = try test.flights()
         let flight = try flights.create(.sample())
@@ -36,7 +38,8 @@ struct OrphanTests {
     }
 
     /// A run that finishes while reconciliation checks its supervisor keeps its real outcome.
-    @Test func aRunThatFinishesDuringTheCheckIsLeftAlone() throws {
+    @Test(.sqliteStoreOnly("local supervisor processes; a shared store leaves liveness to worker heartbeats"))
+    func aRunThatFinishesDuringTheCheckIsLeftAlone() throws {
         let test = try TestHome()
         let flights = try test.flights()
         let supervisorSide = try test.flights()
@@ -51,7 +54,7 @@ struct OrphanTests {
     }
 
     /// The default liveness check against a real process killed with SIGKILL.
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.sqliteStoreOnly("local supervisor processes; a shared store leaves liveness to worker heartbeats"), .timeLimit(.minutes(5)))
     func aKilledSupervisorProcessIsFoundByTheDefaultCheck() throws {
         let test = try TestHome()
         let flights = try test.flights()
@@ -70,6 +73,25 @@ struct OrphanTests {
         #expect(!identity.isAlive)
         #expect(try flights.reconcileOrphans().map(\.id) == [run.id])
         #expect(try flights.run(id: run.id).failure?.kind == .supervisorLost)
+    }
+
+    /// On a store other hosts share, a process id may be another machine's: nothing is probed or
+    /// killed here, and runs are failed by the lost-worker sweep instead.
+    @Test(.postgresStoreOnly())
+    func aSharedStoreNeverProbesOrKillsSupervisors() throws {
+        let test = try TestHome()
+        let flights = try test.flights()
+        #expect(flights.store.isShared)
+        let flight = try flights.create(.sample())
+        let run = try flights.markRunning(try flights.triggerRun(.id(flight.id)).id, supervisor: SupervisorIdentity(pid: 100, startToken: "1"))
+        let unclaimed = try flights.triggerRun(.id(flight.id))
+        test.clock.advance(3600)
+        let probed = Collected<SupervisorIdentity>()
+        let marked = try flights.reconcileOrphans(unclaimedGrace: 300) { probed.append($0); return false } stopProgram: { probed.append($0) }
+        #expect(marked.isEmpty)
+        #expect(probed.values.isEmpty)
+        #expect(try flights.run(id: run.id).status == .running)
+        #expect(try flights.run(id: unclaimed.id).status == .pending)
     }
 
     @Test func aReusedPidIsNotMistakenForTheSupervisor() {

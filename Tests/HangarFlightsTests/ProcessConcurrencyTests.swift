@@ -1,6 +1,7 @@
 import Foundation
 import HangarAccount
 @testable import HangarFlights
+import HangarTestSupport
 import Testing
 
 /// Several real processes writing one store at once, as a server, CLI commands and supervisors
@@ -11,7 +12,7 @@ struct ProcessConcurrencyTests {
     static let flightVariable = "HANGAR_FLIGHTS_TEST_WORKER_FLIGHT"
     static let triggersPerWorker = 10
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.sqliteStoreOnly("processes sharing the SQLite file; HangarControlPostgresTests runs processes on PostgreSQL"), .timeLimit(.minutes(5)))
     func runNumbersStayUniqueWhenProcessesTriggerAtOnce() throws {
         let test = try TestHome()
         let flight = try test.flights().create(.sample())

@@ -78,10 +78,9 @@ struct RunTests {
     func runNumbersStayUniqueWhenManyStoresTriggerAtOnce() throws {
         let test = try TestHome()
         let flight = try test.flights().create(.sample())
-        let home = test.home
         let numbers = Collected<Int>()
         let errors = concurrently(8) { _ in
-            let flights = try Flights(home: home)
+            let flights = try test.flights()
             for _ in 0..<5 { numbers.append(try flights.triggerRun(.id(flight.id)).runNumber) }
         }
         #expect(errors.isEmpty, "\(errors)")

@@ -95,11 +95,10 @@ struct ScheduleTests {
     func twoSchedulersNeverRecordOneFireTwice() throws {
         let test = try TestHome()
         let flight = try test.flights().create(NewFlight(name: "f", sourceCode: "x", scheduleCron: "* * * * *"))
-        let home = test.home
         let fires = (0..<10).map { utc("2026-06-01T10:00:00Z") + Double($0) * 60 }
         let started = Collected<Date>()
         let errors = concurrently(4) { _ in
-            let scheduler = try Flights(home: home)
+            let scheduler = try test.flights()
             for fire in fires {
                 if case .started(let run) = try scheduler.recordScheduledFire(flightID: flight.id, at: fire) {
                     started.append(run.scheduledAt!)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HangarAccount
+import HangarTestSupport
 @testable import HangarFlights
 import Testing
 
@@ -11,7 +12,7 @@ struct StoreTests {
         return (attributes[.posixPermissions] as! NSNumber).intValue
     }
 
-    @Test func theStoreIsOwnerOnlyInWALModeWithABusyTimeout() throws {
+    @Test(.sqliteStoreOnly()) func theStoreIsOwnerOnlyInWALModeWithABusyTimeout() throws {
         let test = try TestHome()
         let flights = try test.flights()
         _ = try flights.create(.sample())
@@ -28,7 +29,7 @@ struct StoreTests {
         #expect(timeout == 10_000)
     }
 
-    @Test func anExistingFileOthersCanReadIsNarrowedToTheOwner() throws {
+    @Test(.sqliteStoreOnly()) func anExistingFileOthersCanReadIsNarrowedToTheOwner() throws {
         let test = try TestHome()
         try FileManager.default.createDirectory(at: test.home.root, withIntermediateDirectories: true)
         let file = SQLiteControlStore.file(in: test.home)
@@ -38,7 +39,7 @@ struct StoreTests {
         #expect(try mode(file.path) == 0o600)
     }
 
-    @Test func migrationsAreRecordedAndASecondOpenAppliesNothing() throws {
+    @Test(.sqliteStoreOnly()) func migrationsAreRecordedAndASecondOpenAppliesNothing() throws {
         let test = try TestHome()
         let first = try test.flights()
         _ = try first.create(.sample())
@@ -50,7 +51,7 @@ struct StoreTests {
 
     /// Many stores opening a brand-new file at once: each migrates or sees it migrated, none
     /// fails with "table already exists" or "database is locked".
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.sqliteStoreOnly(), .timeLimit(.minutes(5)))
     func manyStoresOpeningANewFileAtOnceAllSucceed() throws {
         let test = try TestHome()
         let home = test.home
@@ -62,7 +63,7 @@ struct StoreTests {
         #expect(try test.flights().list().count == 8)
     }
 
-    @Test func aStoreThatCannotBeCreatedIsAStorageErrorNamingTheFile() throws {
+    @Test(.sqliteStoreOnly()) func aStoreThatCannotBeCreatedIsAStorageErrorNamingTheFile() throws {
         let test = try TestHome()
         // A file where the home folder should be.
         try FileManager.default.createDirectory(at: test.home.root.deletingLastPathComponent(), withIntermediateDirectories: true)
