@@ -281,7 +281,7 @@ let package = Package(
             ],
             path: "Tests/HangarControlPostgresTests"
         ),
-        .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner", "HangarTestSupport"], path: "Tests/HangarRunnerTests"),
+        .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner", "HangarControlPostgres", "HangarTestSupport"], path: "Tests/HangarRunnerTests"),
         .testTarget(name: "HangarRuntimeTests", dependencies: ["HangarRuntime", "HangarTestSupport"], path: "Tests/HangarRuntimeTests"),
         .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling"], path: "Tests/HangarSchedulingTests"),
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
