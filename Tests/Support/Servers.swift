@@ -20,6 +20,12 @@ public final class ServeProcess: Sendable {
         return ServeProcess(home: home, program: program, firstLine: "listening on " + url, url: url)
     }
 
+    /// A `hangar serve` the caller started (with its own options and environment).
+    public static func attach(home: String, program: RunningProgram) async throws -> ServeProcess {
+        let url = try await listeningAddress(of: program, timeout: .seconds(60))
+        return ServeProcess(home: home, program: program, firstLine: "listening on " + url, url: url)
+    }
+
     private init(home: String, program: RunningProgram, firstLine: String, url: String) {
         self.home = home
         self.program = program

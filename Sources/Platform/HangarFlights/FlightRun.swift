@@ -33,6 +33,8 @@ public enum RunFailureKind: String, Sendable, Hashable, CaseIterable, Codable {
     case launchFailure = "launch_failure"
     /// The process supervising the run disappeared (machine restart, `kill -9`).
     case supervisorLost = "supervisor_lost"
+    /// The worker holding the run stopped heartbeating (a shared control store only).
+    case workerLost = "worker_lost"
 }
 
 /// A failure reason: a kind plus words for people ("exit code 3", "killed by SIGSEGV").

@@ -56,7 +56,7 @@ extension OpenAPIDocument {
                     ("scheduled_at", O.time(nullable: true)), ("cancelled_at", O.time(nullable: true)),
                     ("exit_code", O.integer(nullable: true)), ("cancel_requested_at", O.time(nullable: true)),
                     ("failure_reason", O.enumeration(["exit_code", "signal", "timeout", "cancelled", "build_failure",
-                                                       "install_failure", "launch_failure", "supervisor_lost"], nullable: true)),
+                                                       "install_failure", "launch_failure", "supervisor_lost", "worker_lost"], nullable: true)),
                     ("failure_detail", O.string(nullable: true)),
                     ("rows_loaded", O.integer("Rows the run loaded through the ingest engine; null when it reported none.", nullable: true)),
                     ("loaded_tables", .object([
