@@ -21,11 +21,15 @@ test: setup
 	$(SWIFT) build --product FlightKit
 	@# The dlt conformance tests load dlt's test cases with dlt 1.27.2 from this venv (made once, cached).
 	@scripts/dlt-venv >/dev/null
-	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	@# The scale-out acceptance (several hangar processes sharing one PostgreSQL) runs on its own
+	@# afterwards, so its load never starves the time-limited tests beside it.
+	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build --skip ScaleOutTests 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
 	@# The flights suite again with PostgreSQL as the control store (a throwaway server the tests start).
 	@set -o pipefail; HANGAR_TEST_CONTROL=postgres $(SWIFT) test --skip-build --filter HangarFlightsTests 2>&1 | tee .build/test-postgres-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; echo "HangarFlightsTests on PostgreSQL: $$(scripts/test-summary .build/test-postgres-output.txt)"; exit $$status
+	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build --filter ScaleOutTests 2>&1 | tee .build/test-scale-out-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	  status=$$?; echo "Scale-out on PostgreSQL: $$(scripts/test-summary .build/test-scale-out-output.txt)"; exit $$status
 	@$(MAKE) --no-print-directory leak-check
 	@# The dashboard in real headless Chromium against a real hangar serve; screenshots in .build/artifacts/browser/.
 	@scripts/browser-test .build/debug/hangar
@@ -40,12 +44,13 @@ test-fast: setup
 	@set -o pipefail; HANGAR_TESTS=fast $(SWIFT) test --skip-build --filter '$(FAST_TESTS)' 2>&1 | tee .build/test-fast-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-fast-output.txt; exit $$status
 
-## test-postgres: only the PostgreSQL control store's tests, then the flights suite on PostgreSQL
-## (HANGAR_TEST_CONTROL=postgres); they start and stop a throwaway server
+## test-postgres: only the PostgreSQL control store's tests, the flights suite on PostgreSQL
+## (HANGAR_TEST_CONTROL=postgres), and the scale-out acceptance; they start and stop throwaway servers
 test-postgres: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter HangarControlPostgresTests
 	HANGAR_TEST_CONTROL=postgres $(SWIFT) test --skip-build --filter HangarFlightsTests
+	HANGAR_TESTS=all $(SWIFT) test --skip-build --filter 'ScaleOutTests|SharedStoreSchedulerTests'
 
 ## browser-test: only the dashboard's browser test (Debian's chromium, Playwright from PyPI, both installed when missing)
 browser-test: setup

@@ -51,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // The PostgreSQL control store (issue 22): several hosts sharing one control plane.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // TLS to a control database on another machine (libpq's sslmode).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Secret values are sealed (AES-GCM) before they reach a shared control database.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
@@ -102,6 +104,7 @@ let package = Package(
             dependencies: [
                 "HangarFlights", "HangarAccount",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -233,7 +236,7 @@ let package = Package(
         // Benchmarks and tooling executables, built in release by `make bench`.
         .executableTarget(
             name: "HangarBench",
-            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarRunner", "InstallLayout",
+            dependencies: ["DuckDB", "HangarIngest", "HangarScheduling", "HangarAccount", "HangarFlights", "HangarControlPostgres", "HangarRunner", "InstallLayout",
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Sources/Tools/HangarBench",
             linkerSettings: fastAllocator

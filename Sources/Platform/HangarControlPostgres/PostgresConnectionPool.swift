@@ -30,7 +30,7 @@ final class PostgresConnectionPool: Sendable {
         }
         let id = nextID.add(1, ordering: .relaxed).oldValue
         return try PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: url.connectionConfiguration, id: id, logger: logger
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try url.connectionConfiguration(), id: id, logger: logger
         ).wait()
     }
 

@@ -35,7 +35,33 @@ struct PostgresControlDatabase: ControlDatabase {
             }
         }
         let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: bindings)
-        return try connection.query(query, logger: logger).wait()
+        return try Self.wait(for: connection.query(query, logger: logger), on: connection)
+    }
+
+    /// How long a statement's answer may take before its connection counts as broken: longer
+    /// than the server's own `statement_timeout`, so a slow statement fails on the server first.
+    static let answerDeadline = TimeAmount.seconds(40)
+
+    /// Waits for `future`, but not forever: a connection whose server vanished without closing
+    /// it (a restart racing a query, a network partition) would never answer. Past the
+    /// deadline the connection is closed and the wait fails as a broken connection.
+    static func wait<Value: Sendable>(for future: EventLoopFuture<Value>, on connection: PostgresConnection) throws -> Value {
+        let promise = future.eventLoop.makePromise(of: Value.self)
+        let deadline = future.eventLoop.scheduleTask(in: answerDeadline) {
+            promise.fail(NoAnswer())
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        future.whenComplete { result in
+            deadline.cancel()
+            promise.completeWith(result)
+        }
+        return try promise.futureResult.wait()
+    }
+
+    /// The server did not answer within ``answerDeadline``.
+    struct NoAnswer: Error, CustomStringConvertible {
+        var description: String { "no answer from the server within \(answerDeadline.nanoseconds / 1_000_000_000) s" }
     }
 
     /// `?` outside quotes and comments becomes `$1`, `$2`, … in order.

@@ -1,5 +1,6 @@
 import Foundation
 import HangarFlights
+import NIOSSL
 import PostgresNIO
 
 /// Where a PostgreSQL control store is: `postgres://user:password@host:port/database`, or a Unix
@@ -13,6 +14,10 @@ public struct PostgresControlURL: Sendable, CustomStringConvertible {
     public let port: Int
     /// The socket folder, when connecting through a Unix socket.
     public let socketFolder: String?
+    /// libpq's `sslmode`: `disable`, `prefer` (the default, as libpq's) or `require`;
+    /// `verify-ca` and `verify-full` also check the server's certificate against the system's
+    /// trust roots (and its name).
+    public let sslMode: String
 
     /// Whether `text` selects PostgreSQL (`postgres://` or `postgresql://`).
     public static func isPostgres(_ text: String) -> Bool {
@@ -31,18 +36,39 @@ public struct PostgresControlURL: Sendable, CustomStringConvertible {
         host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
         port = components.port ?? 5432
         socketFolder = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        sslMode = query["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer"
+        guard ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].contains(sslMode) else {
+            throw FlightsError.storage("sslmode=\(sslMode) is not one of disable, prefer, require, verify-ca, verify-full")
+        }
     }
 
-    var connectionConfiguration: PostgresConnection.Configuration {
+    func tls() throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case "disable": return .disable
+        case "verify-full": configuration.certificateVerification = .fullVerification
+        case "verify-ca": configuration.certificateVerification = .noHostnameVerification
+        default: configuration.certificateVerification = .none
+        }
+        let context = try NIOSSLContext(configuration: configuration)
+        return sslMode == "allow" || sslMode == "prefer" ? .prefer(context) : .require(context)
+    }
+
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketFolder {
             configuration = PostgresConnection.Configuration(
                 unixSocketPath: socketFolder + "/.s.PGSQL.\(port)", username: username, password: password, database: database)
         } else {
             configuration = PostgresConnection.Configuration(
-                host: host, port: port, username: username, password: password, database: database, tls: .disable)
+                host: host, port: port, username: username, password: password, database: database, tls: try tls())
         }
         configuration.options.connectTimeout = .seconds(5)
+        // A client that vanished mid-transaction must not hold the write lock: the server ends
+        // a session idle inside a transaction, and a statement that runs too long.
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", "20000"), ("statement_timeout", "30000"),
+        ]
         return configuration
     }
 

@@ -116,7 +116,7 @@ func appenderBenchmark() throws {
     }
 }
 
-// HangarBench [all | appender | ingest | schedules | flights | guide | serve | dlt]; `flights` and `serve` need the `hangar` binary and the
+// HangarBench [all | appender | ingest | schedules | flights | control | guide | serve | dlt]; `flights`, `control` and `serve` need the `hangar` binary and the
 // FlightKit SDK beside HangarBench (HANGAR_BENCH_FLIGHT_RUNS, default 20); `guide` needs `hangar` and GitHubReplay beside it
 // (HANGAR_BENCH_GUIDE_RUNS, default 5); `dlt` compares with dlt 1.27.2 (see DltComparison.swift
 // for its knobs: HANGAR_BENCH_RECORDS, HANGAR_BENCH_BIG_RECORDS, HANGAR_BENCH_DLT_WORKLOADS).
@@ -127,8 +127,8 @@ do {
         try HangarIncrementalWorkload.main(Array(CommandLine.arguments.dropFirst(2)))
         exit(0)
     }
-    guard ["all", "appender", "ingest", "schedules", "flights", "guide", "serve", "dlt"].contains(selected) else {
-        throw BenchFailure("unknown benchmark \(selected); choose all, appender, ingest, schedules, flights, guide, serve or dlt")
+    guard ["all", "appender", "ingest", "schedules", "flights", "control", "guide", "serve", "dlt"].contains(selected) else {
+        throw BenchFailure("unknown benchmark \(selected); choose all, appender, ingest, schedules, flights, control, guide, serve or dlt")
     }
     print("Hangar benchmarks — DuckDB \(Database.libraryVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     print("")
@@ -139,6 +139,8 @@ do {
     if selected == "all" || selected == "schedules" { try ScheduleBenchmark().run() }
     if selected == "all" { print("") }
     if selected == "all" || selected == "flights" { try FlightsBenchmark().run() }
+    if selected == "all" { print("") }
+    if selected == "all" || selected == "control" { try ControlPlaneBenchmark().run() }
     if selected == "all" { print("") }
     if selected == "all" || selected == "guide" { try GuideFlightBenchmark().run() }
     if selected == "all" { print("") }
