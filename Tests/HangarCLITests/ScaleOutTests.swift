@@ -48,9 +48,9 @@ struct ScaleOutTests {
 
         let runs = try await eventually("300 runs to end", timeout: .seconds(900), every: .seconds(1)) { () -> [[String: Any]]? in
             let runs = try cluster.runs("ledger")
-            return runs.count == 300 && runs.allSatisfy { ["SUCCEEDED", "FAILED", "CANCELLED"].contains($0["status"] as? String) } ? runs : nil
+            return runs.count == 300 && runs.allSatisfy { ["RUN_STATUS_SUCCEEDED", "RUN_STATUS_FAILED", "RUN_STATUS_CANCELLED"].contains($0["status"] as? String) } ? runs : nil
         }
-        let failed = runs.filter { $0["status"] as? String != "SUCCEEDED" }
+        let failed = runs.filter { $0["status"] as? String != "RUN_STATUS_SUCCEEDED" }
         #expect(failed.isEmpty, "runs that did not succeed: \(failed.prefix(3))")
         #expect(Set(runs.compactMap { $0["run_number"] as? Int }) == Set(1...300))
         let executed = try FileManager.default.contentsOfDirectory(atPath: ledger.path)
@@ -82,7 +82,7 @@ struct ScaleOutTests {
         try cluster.hangar(["run", "slow"], home: "cli")
         let runID = try await eventually("the slow run to start on the doomed worker", timeout: .seconds(180)) { () -> String? in
             let run = try cluster.runs("slow").first
-            return run?["status"] as? String == "RUNNING" && FileManager.default.fileExists(atPath: marks.appendingPathComponent(run?["run_id"] as? String ?? "-").path)
+            return run?["status"] as? String == "RUN_STATUS_RUNNING" && FileManager.default.fileExists(atPath: marks.appendingPathComponent(run?["run_id"] as? String ?? "-").path)
                 ? run?["run_id"] as? String : nil
         }
         let survivor = try await cluster.worker("survivor", slots: 2, fast: true)
@@ -92,7 +92,7 @@ struct ScaleOutTests {
 
         let failed = try await eventually("the run to fail as worker lost", timeout: .seconds(60)) { () -> [String: Any]? in
             let run = try cluster.runs("slow").first
-            return run?["status"] as? String == "FAILED" ? run : nil
+            return run?["status"] as? String == "RUN_STATUS_FAILED" ? run : nil
         }
         #expect(failed["failure_reason"] as? String == "worker_lost", "\(failed)")
         let detail = failed["failure_detail"] as? String ?? ""
@@ -109,7 +109,7 @@ struct ScaleOutTests {
         for _ in 0..<5 { try cluster.hangar(["run", "ledger"], home: "cli") }
         let done = try await eventually("the survivor to run 5 runs", timeout: .seconds(180)) { () -> [[String: Any]]? in
             let runs = try cluster.runs("ledger")
-            return runs.count == 5 && runs.allSatisfy { $0["status"] as? String == "SUCCEEDED" } ? runs : nil
+            return runs.count == 5 && runs.allSatisfy { $0["status"] as? String == "RUN_STATUS_SUCCEEDED" } ? runs : nil
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: ledger.path).count == done.count)
         #expect(await survivor.stop(SIGTERM) == 0)
