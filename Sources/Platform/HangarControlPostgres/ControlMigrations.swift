@@ -122,6 +122,19 @@ enum ControlMigrations {
                 FOREIGN KEY (flight_id, flight_version) REFERENCES flight_versions(flight_id, number)
             )
             """,
+            // Workers LISTEN on hangar_runs and claim at once instead of at their next look.
+            // Identical notifications of one transaction are merged: one wake-up per commit.
+            """
+            CREATE FUNCTION hangar_notify_runs() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('hangar_runs', '');
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER runs_notify AFTER INSERT ON runs
+            FOR EACH ROW EXECUTE FUNCTION hangar_notify_runs()
+            """,
             // What workers poll: unclaimed pending runs, oldest first.
             "CREATE INDEX runs_waiting ON runs (created_at, id) WHERE status = 'PENDING' AND worker_id IS NULL",
             "CREATE INDEX runs_in_progress ON runs (worker_id) WHERE status IN ('PENDING', 'RUNNING')",

@@ -17,7 +17,8 @@ import Glibc
 /// Every heartbeat also sweeps: a worker silent past `liveness.lostAfter` is declared lost by
 /// any live worker or server, and its runs fail naming it. A worker that finds itself declared
 /// lost (a long pause, a network partition) stops its runs, which already ended as FAILED, and
-/// registers anew. A graceful shutdown stops claiming and waits for the runs it holds.
+/// registers anew. A graceful shutdown stops claiming and waits for the runs it holds. New runs
+/// wake it through PostgreSQL's LISTEN/NOTIFY; it also looks every `pollInterval`.
 public final class RunWorker: Service, Sendable {
     public let store: PostgresControlStore
     public let flights: Flights
@@ -29,11 +30,13 @@ public final class RunWorker: Service, Sendable {
     let logger: Logger
     /// The supervisors running now, by run id.
     private let running = Mutex<[UUID: pid_t]>([:])
+    /// Set by a new run's notification or a freed slot: claim now rather than at the next look.
+    private let wake = WakeSignal()
     /// Called on every registration (the first, and again after being declared lost).
     let onRegistered: @Sendable (WorkerRecord) -> Void
 
     public init(store: PostgresControlStore, name: String, slots: Int, liveness: WorkerLiveness = WorkerLiveness(),
-                hangarExecutable: URL, pollInterval: Duration = .milliseconds(200),
+                hangarExecutable: URL, pollInterval: Duration = .seconds(1),
                 logger: Logger = Logger(label: "hangar.worker"), onRegistered: @escaping @Sendable (WorkerRecord) -> Void = { _ in }) {
         self.onRegistered = onRegistered
         self.store = store
@@ -49,6 +52,10 @@ public final class RunWorker: Service, Sendable {
     public var runningCount: Int { running.withLock { $0.count } }
 
     public func run() async throws {
+        // New runs are announced (LISTEN hangar_runs); the loop still looks every pollInterval,
+        // so a missed notification only delays a claim.
+        let listener = Task { [store, wake] in await store.listen(PostgresControlStore.runsChannel) { wake.signal() } }
+        defer { listener.cancel() }
         var worker = try await register()
         var lastBeat = ContinuousClock.now
         var draining = false
@@ -71,7 +78,8 @@ public final class RunWorker: Service, Sendable {
             } else {
                 claim(worker)
             }
-            try? await Task.sleep(for: pollInterval)
+            let untilHeartbeat = liveness.heartbeatInterval - (ContinuousClock.now - lastBeat)
+            await wake.wait(upTo: max(.milliseconds(10), min(draining ? .milliseconds(200) : pollInterval, untilHeartbeat)))
         }
         _ = try? store.stopWorker(worker)
         logger.info("worker stopped", metadata: ["worker": "\(worker.name)"])
@@ -152,7 +160,10 @@ public final class RunWorker: Service, Sendable {
     /// A supervisor records its run's end itself; one that died first leaves the run in
     /// progress, which is recorded here as lost.
     private func supervisorEnded(_ runID: UUID, status: Int32) {
-        defer { running.withLock { _ = $0.removeValue(forKey: runID) } }
+        defer {
+            running.withLock { _ = $0.removeValue(forKey: runID) }
+            wake.signal()
+        }
         guard let run = try? flights.run(id: runID), !run.status.isFinished else { return }
         let how = (status & 0x7f) == 0 ? "exited with code \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
         _ = try? flights.markFinished(runID, .failed(RunFailure(.supervisorLost, "the run's supervisor on worker \"\(name)\" \(how) before recording the outcome"), exitCode: nil))

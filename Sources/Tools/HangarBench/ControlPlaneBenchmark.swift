@@ -63,7 +63,7 @@ struct ControlPlaneBenchmark {
 
         print(pad("trigger → started", 44) + pad("p50", 10, right: true) + pad("p99", 10, right: true))
         for (label, samples) in [("SQLite (supervisor started by the trigger)", sqliteLatency),
-                                 ("PostgreSQL (claimed by a worker)", postgresLatency)] {
+                                 ("PostgreSQL (claimed by a woken worker)", postgresLatency)] {
             print(pad(label, 44) + pad(FlightsBenchmark.ms(FlightsBenchmark.percentile(samples, 0.5)), 10, right: true)
                   + pad(FlightsBenchmark.ms(FlightsBenchmark.percentile(samples, 0.99)), 10, right: true))
         }
@@ -72,7 +72,7 @@ struct ControlPlaneBenchmark {
                                ("PostgreSQL, 3 workers × 4 slots", threeWorkers)] {
             print(pad(label, 44) + pad(String(format: "%.1f", value), 10, right: true))
         }
-        print("runs/s: first trigger to last run finished. Workers poll every 200 ms; on \(ProcessInfo.processInfo.activeProcessorCount) cores the workers share the CPU the runs need.")
+        print("runs/s: first trigger to last run finished. Workers wake on PostgreSQL's NOTIFY of a new run; on \(ProcessInfo.processInfo.activeProcessorCount) cores the workers share the CPU the runs need.")
     }
 
     private func toStarted(_ run: FlightRun) throws -> Double {
