@@ -122,13 +122,16 @@ struct DuckLakeDestinationTests {
         _ = try await plain.run(Resource.rows("dims", [row(["id": .int(1), "name": .string("v2")]), row(["id": .int(2), "name": .string("v1")])], hints: dims))
     }
 
-    @Test(.timeLimit(.minutes(5)))
-    func theSameLoadsGiveTheSameTablesAsOnADuckDBFile() async throws {
+    /// Small loads are inlined into the catalog by default, larger ones written as Parquet files:
+    /// both ways, with inlining off for every load in the second case.
+    @Test(.timeLimit(.minutes(5)), arguments: [true, false])
+    func theSameLoadsGiveTheSameTablesAsOnADuckDBFile(inlined: Bool) async throws {
         let file = try IngestSandbox()
         try await loads { name, options in try file.pipeline(name, options: options) }
         let expected = try DatasetChecksum.tables(try Database(path: file.databasePath).connect(), dataset: "github")
 
         let lake = try LakeSandbox(scratch: try ScratchDirectory())
+        if !inlined { try lake.connect().execute("CALL lake.set_option('data_inlining_row_limit', 0)") }
         try await loads { name, options in try lake.pipeline(name, options: options) }
         let connection = try lake.connect()
         let loaded = try DatasetChecksum.tables(connection, dataset: "github")
@@ -139,10 +142,10 @@ struct DuckLakeDestinationTests {
         let loads = try connection.scalar("SELECT count(*) FROM github._dlt_loads WHERE status = 0", as: Int.self)
         let fileLoads = try Database(path: file.databasePath).connect().scalar("SELECT count(*) FROM github._dlt_loads WHERE status = 0", as: Int.self)
         #expect(loads == fileLoads)
-        // The data went to the folder as Parquet, the catalog to PostgreSQL.
+        // Without inlining the rows went to the folder as Parquet files.
         let parquet = FileManager.default.enumerator(atPath: lake.location.dataPath)?.allObjects.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".parquet") } ?? []
-        #expect(!parquet.isEmpty)
+        #expect(parquet.isEmpty == inlined, "\(parquet.count) Parquet files")
     }
 
     /// A load is one DuckLake snapshot: its tables, rows and `_dlt_loads` row appear together.
