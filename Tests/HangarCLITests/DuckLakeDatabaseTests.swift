@@ -86,7 +86,7 @@ struct DuckLakeDatabaseTests {
         let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
         let created = try sql(home, ["CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(home.scratch.path("lake"))', CATALOG '\(catalog)')"])
         #expect(created.status == 0, "\(created.stderr)")
-        let writers = 3, rounds = 4
+        let writers = 3, rounds = 6
         // Each writer merges its own keys (overlapping from round to round), with child rows.
         func file(writer: Int, round: Int) throws -> String {
             let lines = (0..<20).map { index -> String in
@@ -112,6 +112,7 @@ struct DuckLakeDatabaseTests {
         // At once into the lake: each writer's rounds in order, the writers side by side (threads
         // of their own: the cooperative pool has only as many as there are cores).
         let failures = Mutex<[String]>([])
+        let retried = Mutex(0)
         let done = DispatchSemaphore(value: 0)
         let paths = try (0..<writers).map { writer in try (0..<rounds).map { try file(writer: writer, round: $0) } }
         for writer in 0..<writers {
@@ -120,6 +121,8 @@ struct DuckLakeDatabaseTests {
                     do {
                         let result = try ingest(path, writer: writer, database: "lake")
                         if result.status != 0 { failures.withLock { $0.append(result.stderr) } }
+                        let retries = result.stdout.components(separatedBy: "lost to a concurrent writer").count - 1
+                        retried.withLock { $0 += retries }
                     } catch {
                         failures.withLock { $0.append("\(error)") }
                     }
@@ -129,6 +132,8 @@ struct DuckLakeDatabaseTests {
         }
         for _ in 0..<writers { done.wait() }
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        // How often a commit lost and started over depends on timing; it is printed, not checked.
+        print("DuckLake concurrent merges: \(writers) writers × \(rounds) rounds, \(retried.withLock { $0 }) commits tried again")
         let descriptor = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.home + "/databases/lake.ducklake"))) as? [String: String]
         let lake = try DuckLake.connect(DuckLakeLocation(catalog: descriptor?["catalog"] ?? "", metadataSchema: descriptor?["metadata_schema"] ?? "",
                                                          dataPath: descriptor?["data_path"] ?? ""))

@@ -109,6 +109,8 @@ final class PackageLoader {
                 }
                 if lakeConflicts < options.lakeCommitRetries {
                     lakeConflicts += 1
+                    // Said in the run's result: how contended the lake is shows there.
+                    warnings.append("package \(loadID): its commit lost to a concurrent writer of the DuckLake database and was tried again (\(lakeConflicts) of at most \(options.lakeCommitRetries))")
                     Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.25) * Double(lakeConflicts))
                     continue
                 }
