@@ -148,4 +148,45 @@ struct DuckLakeDatabaseTests {
         #expect(try lake.scalar(checksum, as: String.self) == expected)
         #expect(try lake.scalar("SELECT count(*) FROM shared._dlt_loads", as: Int.self) == writers * rounds)
     }
+
+    /// A writer killed (SIGKILL) inside its load's transaction, or right after the commit: no
+    /// partial snapshot is ever visible, and the next run leaves exactly one row per key.
+    @Test(.timeLimit(.minutes(5)), arguments: ["load-transaction", "after-commit"])
+    func aKilledMergeLeavesNoPartialSnapshot(_ point: String) throws {
+        let home = try FlightsTestHome()
+        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
+        let created = try sql(home, ["CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(home.scratch.path("lake"))', CATALOG '\(catalog)')"])
+        #expect(created.status == 0, "\(created.stderr)")
+        func rows(_ name: String, _ ids: Range<Int>, _ version: String) throws -> String {
+            try home.file(name, ids.map { "{\"id\": \($0), \"name\": \"repo \($0) \(version)\", \"topics\": [\"a\", \"b\"]}" }.joined(separator: "\n"))
+        }
+        func ingest(_ file: String, crashAt: String? = nil) throws -> ProgramOutput {
+            try HangarProcess.run(["ingest", file, "--table", "repos", "--database", "lake", "--dataset", "crash", "--pipeline", "crashy",
+                                   "--write-disposition", "merge", "--primary-key", "id", "--home", home.home],
+                                  environment: Self.withoutControl.merging(["HANGAR_CRASH_AT": crashAt ?? ""]) { $1 })
+        }
+        let descriptor = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.home + "/databases/lake.ducklake"))) as? [String: String]
+        let location = DuckLakeLocation(catalog: descriptor?["catalog"] ?? "", metadataSchema: descriptor?["metadata_schema"] ?? "",
+                                        dataPath: descriptor?["data_path"] ?? "")
+        func snapshot() throws -> Int { try DuckLake.connect(location).scalar("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')", as: Int.self) ?? -1 }
+
+        #expect(try ingest(try rows("a.jsonl", 0..<100, "v1")).status == 0)
+        let before = try snapshot()
+        let crashed = try ingest(try rows("b.jsonl", 50..<150, "v2"), crashAt: point)
+        #expect(crashed.status != 0, "the merge was meant to die at \(point)")
+        let committed = point == "after-commit"
+        #expect(try snapshot() == before + (committed ? 1 : 0), "a killed load adds no snapshot, a committed one exactly one")
+        #expect(try ingest(try rows("c.jsonl", 140..<175, "v3")).status == 0)
+
+        var expected: [Int: String] = [:]
+        for id in 0..<100 { expected[id] = "repo \(id) v1" }
+        for id in 50..<150 { expected[id] = "repo \(id) v2" }  // the package stayed pending and the next run loaded it
+        for id in 140..<175 { expected[id] = "repo \(id) v3" }
+        let connection = try DuckLake.connect(location)
+        let loaded = try connection.query("SELECT id, name FROM crash.repos ORDER BY id").all()
+        #expect(loaded.map { try! $0.get(0, as: Int.self) } == expected.keys.sorted())
+        #expect(loaded.map { try! $0.get(1, as: String.self) } == expected.keys.sorted().map { expected[$0]! })
+        #expect(try connection.scalar("SELECT count(*) FROM crash.repos__topics", as: Int.self) == expected.count * 2)
+        #expect(try connection.scalar("SELECT count(*) FROM crash._dlt_loads", as: Int.self) == 3)
+    }
 }
