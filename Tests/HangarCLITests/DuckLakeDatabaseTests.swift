@@ -38,6 +38,12 @@ struct DuckLakeDatabaseTests {
         #expect(created.stdout.contains("lake"), "\(created.stdout)")
         #expect(FileManager.default.fileExists(atPath: home.home + "/databases/lake.ducklake"))
         #expect(!FileManager.default.fileExists(atPath: home.home + "/databases/lake.duckdb"))
+        // A file database of that name is refused, unless asked to replace it; a lake is not copied.
+        let again = try sql(home, ["CREATE DATABASE lake"])
+        #expect(again.stderr.contains("already exists (a DuckLake database"), "\(again.stderr)")
+        #expect(try sql(home, ["CREATE DATABASE IF NOT EXISTS lake"]).status == 0)
+        let copy = try sql(home, ["CREATE DATABASE copied FROM lake"])
+        #expect(copy.stderr.contains("cannot copy a DuckLake database"), "\(copy.stderr)")
 
         // As the session's own database, through USE, and by name from another database.
         let own = try sql(home, ["SELECT count(*) AS n FROM s.t"], database: "lake")

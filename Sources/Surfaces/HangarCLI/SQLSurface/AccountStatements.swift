@@ -65,7 +65,7 @@ struct AccountStatements {
     }
 
     private func accountDatabaseNames() -> [String] {
-        home.accountDatabases().map(\.alias).sorted()
+        home.accountDatabases().map(\.name).sorted()
     }
 
     /// `CREATE DATABASE name (TYPE ducklake, DATA_PATH '…'[, CATALOG 'postgres://…'])`: a
@@ -109,7 +109,16 @@ struct AccountStatements {
     }
 
     private func createDatabase(_ name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?) throws {
-        let target = try file(of: name)
+        var target = try file(of: name)
+        // A DuckLake database of that name: replaced by a file only when asked to (its data stays).
+        if DuckLakeDescriptor.isDescriptor(target) {
+            if ifNotExists, !orReplace { return }
+            guard orReplace else {
+                throw InputError(message: "Catalog Error: database \"\(name)\" already exists (a DuckLake database, \(target.path)); use CREATE DATABASE IF NOT EXISTS, CREATE OR REPLACE DATABASE, or DROP DATABASE \(name) first")
+            }
+            try FileManager.default.removeItem(at: target)
+            target = home.databases.appendingPathComponent("\(name).duckdb")
+        }
         let exists = FileManager.default.fileExists(atPath: target.path)
         if exists, !orReplace {
             if ifNotExists { return }
@@ -118,6 +127,9 @@ struct AccountStatements {
         let source: URL?
         if let copyFrom {
             let sourceFile = try file(of: copyFrom)
+            if DuckLakeDescriptor.isDescriptor(sourceFile) {
+                throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) FROM \(copyFrom) cannot copy a DuckLake database; create \(name), then CREATE TABLE \(name).main.t AS SELECT * FROM \(copyFrom).main.t for each table")
+            }
             guard FileManager.default.fileExists(atPath: sourceFile.path) else {
                 throw InputError(message: "Catalog Error: database \"\(copyFrom)\" does not exist; SHOW DATABASES lists the account's databases")
             }
