@@ -111,7 +111,12 @@ final class PackageLoader {
                     lakeConflicts += 1
                     // Said in the run's result: how contended the lake is shows there.
                     warnings.append("package \(loadID): its commit lost to a concurrent writer of the DuckLake database and was tried again (\(lakeConflicts) of at most \(options.lakeCommitRetries))")
-                    Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.25) * Double(lakeConflicts))
+                    // Every merge into a table deletes from it, and DuckLake refuses to commit an insert
+                    // into a table another commit deleted from meanwhile: concurrent merges of one
+                    // table conflict for real, and only one wins a round. Backing off (exponentially,
+                    // with jitter) lets the winners finish instead of the same writer losing again.
+                    let backoff = min(0.1 * pow(2, Double(lakeConflicts - 1)), 3.0)
+                    Thread.sleep(forTimeInterval: backoff * Double.random(in: 0.5...1.5))
                     continue
                 }
                 throw IngestError(.loadFailed, message: "committing package \(loadID) into \(dataset) lost to concurrent writers \(lakeConflicts + 1) times (\(failure.error.message)); nothing of it was written, the package stays pending and the next run tries again")

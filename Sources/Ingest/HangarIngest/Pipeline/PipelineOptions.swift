@@ -16,8 +16,9 @@ public struct PipelineOptions: Sendable {
     public var transientRetries: Int = 3
     /// How often a load into a DuckLake database whose commit lost to concurrent writers (after
     /// DuckLake's own `ducklake_max_retry_count` retries) starts over before the run fails,
-    /// leaving the package pending and the lake unchanged.
-    public var lakeCommitRetries: Int = 5
+    /// leaving the package pending and the lake unchanged. Each try waits longer first (0.1 s,
+    /// doubling to 3 s, with jitter), so a writer that keeps losing lets the others finish.
+    public var lakeCommitRetries: Int = 10
     /// Runs inside a load's transaction just before its COMMIT: tests make a concurrent writer's
     /// change there.
     var beforeLoadCommit: (@Sendable () throws -> Void)?
