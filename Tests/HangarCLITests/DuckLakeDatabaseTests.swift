@@ -196,4 +196,32 @@ struct DuckLakeDatabaseTests {
         #expect(try connection.scalar("SELECT count(*) FROM crash.repos__topics", as: Int.self) == expected.count * 2)
         #expect(try connection.scalar("SELECT count(*) FROM crash._dlt_loads", as: Int.self) == 3)
     }
+
+    /// A Python flight's `md:` connection reaches a lake by name, as it does a file (duckdb 1.5.3
+    /// from dlt's venv, the SDK patching it as in a run, the extensions from the provisioned folder).
+    @Test(.timeLimit(.minutes(5)))
+    func pythonMDConnectionsAttachALakeByName() throws {
+        let home = try FlightsTestHome()
+        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
+        let created = try sql(home, ["CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(home.scratch.path("lake"))', CATALOG '\(catalog)')",
+                                     "CREATE TABLE lake.main.t AS SELECT 41 AS answer"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let script = """
+            import hangar.motherduck
+            hangar.motherduck.install()
+            import duckdb
+            con = duckdb.connect("md:lake")
+            con.execute("INSERT INTO t VALUES (42)")
+            print("answers", con.execute("SELECT list(answer ORDER BY answer) FROM lake.main.t").fetchone()[0])
+            print("databases", sorted(r[0] for r in con.execute("SHOW DATABASES").fetchall()))
+            """
+        let result = try Program.run(try DltConformanceTests.dltPython(), ["-c", script], environment: [
+            "PYTHONPATH": PythonSDKTests.folder.path, "PYTHONDONTWRITEBYTECODE": "1", "HANGAR_LOCAL_ACCOUNT": "1",
+            "HANGAR_HOME": home.home, "HANGAR_DUCKDB_EXTENSIONS": try ProvisionedExtensions.file("ducklake").deletingLastPathComponent().path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("answers [41, 42]"), "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("'lake'"), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: home.home + "/databases/lake.duckdb"))
+    }
 }
