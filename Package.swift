@@ -286,7 +286,7 @@ let package = Package(
         ),
         .testTarget(name: "HangarRunnerTests", dependencies: ["HangarRunner", "HangarControlPostgres", "HangarTestSupport"], path: "Tests/HangarRunnerTests"),
         .testTarget(name: "HangarRuntimeTests", dependencies: ["HangarRuntime", "HangarTestSupport"], path: "Tests/HangarRuntimeTests"),
-        .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling"], path: "Tests/HangarSchedulingTests"),
+        .testTarget(name: "HangarSchedulingTests", dependencies: ["HangarScheduling", "HangarTestSupport"], path: "Tests/HangarSchedulingTests"),
         // The crash tests kill real `hangar ingest` processes; depending on the CLI builds it first.
         .testTarget(name: "HangarIngestTests", dependencies: ["HangarIngest", "HangarCLI", "HangarTestSupport"], path: "Tests/HangarIngestTests"),
         // Runs the built `hangar` binary; depending on its target makes `swift test` build it first.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// One of the account's DuckDB files, `<home>/databases/<name>.duckdb`, and the catalog it is
-/// attached as.
+/// One of the account's databases, and the catalog it is attached as: a DuckDB file,
+/// `<home>/databases/<name>.duckdb`, or a DuckLake database recorded by its descriptor,
+/// `<home>/databases/<name>.ducklake` (``DuckLakeDescriptor``).
 public struct AccountDatabaseFile: Sendable, Equatable {
     public let name: String
     public let url: URL
@@ -17,6 +18,9 @@ public struct AccountDatabaseFile: Sendable, Equatable {
     /// (memory, system, temp) can't be taken, so those files get `_file` after it.
     public var alias: String { Self.alias(forName: name) }
 
+    /// Whether this is a DuckLake database (attached without a lease) rather than a DuckDB file.
+    public var isLake: Bool { DuckLakeDescriptor.isDescriptor(url) }
+
     public static func alias(forName name: String) -> String {
         ["memory", "system", "temp"].contains(name.lowercased()) ? name + "_file" : name
     }
@@ -26,10 +30,12 @@ extension HangarHome {
     /// The account's databases by name.
     public func accountDatabases() -> [AccountDatabaseFile] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: databases.path)) ?? []
-        return names.filter { $0.hasSuffix(".duckdb") && !$0.hasPrefix(".") }.sorted().map { fileName in
+        let kinds = [".duckdb", "." + DuckLakeDescriptor.fileExtension]
+        return names.filter { name in !name.hasPrefix(".") && kinds.contains { name.hasSuffix($0) } }.sorted().map { fileName in
             let url = databases.appendingPathComponent(fileName)
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
-            return AccountDatabaseFile(name: String(fileName.dropLast(".duckdb".count)), url: url, sizeBytes: size)
+            // A lake's size is its data's, elsewhere; the descriptor's few bytes would mislead.
+            let size = DuckLakeDescriptor.isDescriptor(url) ? 0 : (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
+            return AccountDatabaseFile(name: url.deletingPathExtension().lastPathComponent, url: url, sizeBytes: size)
         }
     }
 

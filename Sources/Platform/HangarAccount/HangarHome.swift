@@ -22,15 +22,24 @@ public struct HangarHome: Sendable, Equatable {
     public var databases: URL { root.appendingPathComponent("databases", isDirectory: true) }
     public var pipelines: URL { root.appendingPathComponent("pipelines", isDirectory: true) }
 
-    /// The file of an account database, created on first use by whoever opens it. A value
-    /// ending in `.duckdb` is taken as a path instead of a name.
+    /// The file of an account database, created on first use by whoever opens it; for a
+    /// DuckLake database (`CREATE DATABASE … (TYPE ducklake …)`), its descriptor
+    /// `<name>.ducklake`, which callers attach with ``DuckLakeDescriptor`` instead of opening. A
+    /// value ending in `.duckdb` is taken as a path instead of a name.
     public func database(_ nameOrPath: String) throws -> URL {
         if nameOrPath.hasSuffix(".duckdb") { return URL(fileURLWithPath: nameOrPath).standardizedFileURL }
         guard Self.isValidDatabaseName(nameOrPath) else {
             throw AccountError("\"\(nameOrPath)\" is not a database name: use letters, digits and underscores (or give a path ending in .duckdb)")
         }
         try FileManager.default.createDirectory(at: databases, withIntermediateDirectories: true)
+        let lake = lakeDescriptor(nameOrPath)
+        if FileManager.default.fileExists(atPath: lake.path) { return lake }
         return databases.appendingPathComponent("\(nameOrPath).duckdb")
+    }
+
+    /// Where the descriptor of a DuckLake database named `name` goes.
+    public func lakeDescriptor(_ name: String) -> URL {
+        databases.appendingPathComponent("\(name).\(DuckLakeDescriptor.fileExtension)")
     }
 
     static func isValidDatabaseName(_ name: String) -> Bool {

@@ -4,24 +4,40 @@ import Foundation
 /// A database file attached to a connection under an alias while its lease is held: how every
 /// surface reaches an account database (`hangar sql` per statement, the API per request), so a
 /// file is open only for the work at hand and other processes write it in between.
+///
+/// A DuckLake database (its descriptor, `<name>.ducklake`) is attached the same way but without a
+/// lease: DuckLake's snapshots let many processes write it at once, so nobody waits for a turn.
 public final class LeasedAttachment {
     public let file: URL
     public let alias: String
     private var lease: DatabaseLease?
+    private var lakeAttached = false
 
     public init(file: URL, alias: String) {
         self.file = file.standardizedFileURL
         self.alias = alias
     }
 
-    public var isAttached: Bool { lease != nil }
+    public var isAttached: Bool { lease != nil || lakeAttached }
+
+    public var isLake: Bool { DuckLakeDescriptor.isDescriptor(file) }
 
     /// Takes the lease (waiting up to `leaseTimeout` seconds; `waiting` is told once who holds
     /// it, and `stopWaiting` true gives up) and attaches the file; nothing stays held when the
     /// attach fails.
     public func attach(_ connection: Connection, readOnly: Bool, holder: LeaseHolder, leaseTimeout: Double,
                        waiting: (LeaseHolder?) -> Void = { _ in }, stopWaiting: () -> Bool = { false }) throws {
-        guard lease == nil else { return }
+        guard !isAttached else { return }
+        if isLake {
+            let descriptor = try DuckLakeDescriptor.read(from: file)
+            do {
+                try DuckLake.attach(descriptor.location, as: alias, to: connection, readOnly: readOnly)
+            } catch let error as DuckDBError {
+                throw AccountError(error.message)
+            }
+            lakeAttached = true
+            return
+        }
         lease = try DatabaseLease.acquire(file, as: holder, timeout: leaseTimeout, waiting: waiting, stopWaiting: stopWaiting)
         do {
             try connection.execute("ATTACH \(quoteLiteral(file.path)) AS \(quoteIdentifier(alias))\(readOnly ? " (READ_ONLY)" : "")")
@@ -36,12 +52,13 @@ public final class LeasedAttachment {
     /// it stays attached (inside an open transaction, say).
     @discardableResult
     public func detach(_ connection: Connection) -> Bool {
-        guard lease != nil else { return true }
+        guard isAttached else { return true }
         do {
             try connection.execute("DETACH \(quoteIdentifier(alias))")
         } catch {
             return false
         }
+        lakeAttached = false
         lease?.release()
         lease = nil
         return true

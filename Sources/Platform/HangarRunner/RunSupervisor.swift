@@ -132,6 +132,11 @@ public struct RunSupervisor: Sendable {
             var variables = variables
             let sdk = try PythonSDK.install(in: home)
             variables["PYTHONPATH"] = [sdk.path, variables["PYTHONPATH"]].compactMap { $0 }.joined(separator: ":")
+            // md: connections attach the account's DuckLake databases with the provisioned
+            // ducklake and postgres_scanner extensions, from where this process found them.
+            if let file = try? ProvisionedExtensions.file("ducklake"), variables["HANGAR_DUCKDB_EXTENSIONS"] == nil {
+                variables["HANGAR_DUCKDB_EXTENSIONS"] = file.deletingLastPathComponent().path
+            }
             // Without a MotherDuck token, md: connections and dlt's motherduck destination use
             // the local account; with one they go to MotherDuck untouched.
             if variables["MOTHERDUCK_TOKEN"] == nil {

@@ -4,6 +4,8 @@ import HangarAccount
 
 /// One of the account's DuckDB databases, opened only while its lease is held, so a flight never
 /// fails on DuckDB's one-writer lock and never blocks a SQL session for longer than its work.
+/// A DuckLake database (`CREATE DATABASE … (TYPE ducklake …)`) is attached instead, without a
+/// lease: DuckLake commits each transaction as a snapshot, many writers at once.
 ///
 ///     try flight.database("docs_playground").write { connection in
 ///         try connection.execute("INSERT INTO flights_demo.dlt_ingest_runs VALUES (now(), ?, ?, ?)", [...])
@@ -18,22 +20,32 @@ public struct AccountDatabase: Sendable {
     /// throws), closes the file and releases the lease.
     public func write<T>(_ work: (Connection) throws -> T) throws -> T {
         try withLease {
-            let database = try Database(path: url.path)
-            let connection = try database.connect()
-            return try connection.transaction(work)
+            return try connect().transaction(work)
         }
     }
 
     /// Opens the database under its lease for work that manages its own transactions.
     public func use<T>(_ work: (Connection) throws -> T) throws -> T {
         try withLease {
-            let database = try Database(path: url.path)
-            return try work(try database.connect())
+            return try work(try connect())
         }
     }
 
-    /// Holds the lease while `work` runs, saying on stderr (so in the run's log) who it waits for.
+    /// The lake's descriptor when this is a DuckLake database, else nil.
+    public var lake: DuckLakeDescriptor? {
+        get throws { DuckLakeDescriptor.isDescriptor(url) ? try DuckLakeDescriptor.read(from: url) : nil }
+    }
+
+    /// A connection whose default database is this one: the file, or the lake attached by name.
+    private func connect() throws -> Connection {
+        if let lake = try lake { return try DuckLake.connect(lake.location, alias: AccountDatabaseFile.alias(forName: name)) }
+        return try Database(path: url.path).connect()
+    }
+
+    /// Holds the lease while `work` runs, saying on stderr (so in the run's log) who it waits for;
+    /// a DuckLake database has none to hold.
     public func withLease<T>(_ work: () throws -> T) throws -> T {
+        if DuckLakeDescriptor.isDescriptor(url) { return try work() }
         let file = url
         return try DatabaseLease.with(file, as: holder, timeout: leaseTimeout, waiting: { current in
             let who = current.map(\.description) ?? "another process"

@@ -22,10 +22,15 @@ extension FlightContext {
             destination = .motherDuck(database: motherDuckName, token: MotherDuckToken(motherDuckToken!))
         case let named:
             let account = try self.database(named ?? database)
-            if options.destinationAccess == nil {
-                options.destinationAccess = { work in try account.withLease(work) }
+            if let lake = try account.lake {
+                // DuckLake takes concurrent writers itself: no lease, each load one snapshot.
+                destination = .duckLake(name: account.name, location: lake.location)
+            } else {
+                if options.destinationAccess == nil {
+                    options.destinationAccess = { work in try account.withLease(work) }
+                }
+                destination = .duckdb(path: account.url.path)
             }
-            destination = .duckdb(path: account.url.path)
         }
         // What each run loaded goes to the platform, which records it with the flight's run.
         if let reportFile = environment["HANGAR_LOAD_INFO_FILE"], !reportFile.isEmpty {

@@ -121,18 +121,21 @@ struct IngestCommand: AsyncParsableCommand {
             options.failedPackagesKept = max(0, keepFailedPackages)
             options.collidingKeysFail = collidingKeysFail
             let holder = LeaseHolder(purpose: "hangar ingest into \(table) (pipeline \(pipelineName))"), timeout = leaseTimeout
+            // A DuckLake database takes concurrent writers itself: no lease, each load one snapshot.
+            let lake = DuckLakeDescriptor.isDescriptor(databaseURL) ? try DuckLakeDescriptor.read(from: databaseURL) : nil
             // Other processes (flights, SQL sessions) take turns on the file: hold its lease per package load.
-            options.destinationAccess = { work in
+            if lake == nil { options.destinationAccess = { work in
                 try DatabaseLease.with(databaseURL, as: holder, timeout: timeout, waiting: { current in
                     let who = current.map(\.description) ?? "another process"
                     FileHandle.standardError.write(Data("waiting for \(databaseURL.lastPathComponent): held by \(who)\n".utf8))
                 }, work)
-            }
+            } }
             // People at a terminal see the stages go by; pipes and scripts get only the result.
             if isatty(STDERR_FILENO) == 1 {
                 options.progress = { step in FileHandle.standardError.write(Data("\(step)\n".utf8)) }
             }
-            let pipeline = try Pipeline(name: pipelineName, destination: .duckdb(path: databasePath), dataset: dataset,
+            let destination: Destination = lake.map { .duckLake(name: database, location: $0.location) } ?? .duckdb(path: databasePath)
+            let pipeline = try Pipeline(name: pipelineName, destination: destination, dataset: dataset,
                                         pipelinesDirectory: hangarHome.pipelines, options: options)
             let info = try await pipeline.run(resource, loaderFileFormat: loaderFileFormat)
             print(json ? String(decoding: try info.jsonData(), as: UTF8.self) : info.description)

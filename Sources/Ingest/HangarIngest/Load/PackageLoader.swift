@@ -4,6 +4,16 @@ import Foundation
 /// Loads normalized packages into a DuckDB dataset. A package applies atomically: the table
 /// migrations, every job, the replaced tables, the `_dlt_version` row, the state row and the
 /// `_dlt_loads` row commit in one transaction, or none of them does.
+///
+/// On a DuckLake destination that transaction is one DuckLake snapshot. DuckLake has no primary
+/// keys or indexes, which the loads never rely on: merges are deletes and inserts by key (never
+/// `MERGE INTO`, which allows DuckLake one UPDATE/DELETE action). What differs there: staging
+/// tables are the session's temporary tables (a lake table would write Parquet files and a
+/// snapshot for scratch rows, and two writers replacing the same staging table conflict), new
+/// tables get no `USING COMPRESSION` (DuckLake refuses it), and DuckDB's row-group compaction
+/// does not apply. A commit that loses to a concurrent writer (DuckLake retries those itself
+/// first) is tried again from the start, up to `lakeCommitRetries` times, then fails with the
+/// lake unchanged.
 final class PackageLoader {
     private let destination: Destination
     private let dataset: String
@@ -51,7 +61,13 @@ final class PackageLoader {
     private var schemaName: String { SystemTables.quote(dataset) }
 
     private func qualified(_ table: String, staging: Bool = false) -> String {
-        SystemTables.quote(staging ? dataset + "_staging" : dataset) + "." + SystemTables.quote(table)
+        if staging, destination.isLake { return "temp.main." + SystemTables.quote(stagingTableName(table)) }
+        return SystemTables.quote(staging ? dataset + "_staging" : dataset) + "." + SystemTables.quote(table)
+    }
+
+    /// A staging table's name among the session's temporary tables (DuckLake destinations).
+    private func stagingTableName(_ table: String) -> String {
+        dataset + "_staging__" + table
     }
 
     // MARK: - Loading a package
@@ -75,6 +91,7 @@ final class PackageLoader {
             return LoadInfo.Package(loadID: loadID, state: "loaded before", jobs: jobs)
         }
         var attempt = 0
+        var lakeConflicts = 0
         var combineJobs = true
         while true {
             do {
@@ -84,6 +101,25 @@ final class PackageLoader {
                 try folders.publish(folder, as: loadID, in: folders.loaded)
                 if options.deleteCompletedJobs { deleteCompletedJobs(of: loadID) }
                 return LoadInfo.Package(loadID: loadID, state: "loaded", jobs: jobs)
+            } catch let failure as CommitFailed where destination.isLake && DuckLake.isCommitConflict(failure.error) {
+                // Another writer's snapshot won (after DuckLake's own retries): the transaction rolled
+                // back whole, so the load starts over against the new snapshot, a bounded number of times.
+                if try alreadyLoaded(loadID) {
+                    throw IngestError(.loadFailed, message: "committing package \(loadID) into \(dataset) reported an error (\(failure.error.message)), yet it is recorded as loaded; the next run finds it loaded")
+                }
+                if lakeConflicts < options.lakeCommitRetries {
+                    lakeConflicts += 1
+                    // Said in the run's result: how contended the lake is shows there.
+                    warnings.append("package \(loadID): its commit lost to a concurrent writer of the DuckLake database and was tried again (\(lakeConflicts) of at most \(options.lakeCommitRetries))")
+                    // Every merge into a table deletes from it, and DuckLake refuses to commit an insert
+                    // into a table another commit deleted from meanwhile: concurrent merges of one
+                    // table conflict for real, and only one wins a round. Backing off (exponentially,
+                    // with jitter) lets the winners finish instead of the same writer losing again.
+                    let backoff = min(0.1 * pow(2, Double(lakeConflicts - 1)), 3.0)
+                    Thread.sleep(forTimeInterval: backoff * Double.random(in: 0.5...1.5))
+                    continue
+                }
+                throw IngestError(.loadFailed, message: "committing package \(loadID) into \(dataset) lost to concurrent writers \(lakeConflicts + 1) times (\(failure.error.message)); nothing of it was written, the package stays pending and the next run tries again")
             } catch let failure as CommitFailed {
                 // The commit checkpoints (see `checkpoint_threshold` below), so it could fail after
                 // DuckDB applied the transaction. Applied, it must not load twice: whether it is on
@@ -156,7 +192,7 @@ final class PackageLoader {
         try connection.transaction { c in
             for statement in SystemTables.createStatements(dataset: dataset) { try c.execute(statement) }
             let before = try existingColumns(c)
-            let storedBefore = try storedRows(of: plan, existing: before, on: c)
+            let storedBefore = destination.isLake ? [] : try storedRows(of: plan, existing: before, on: c)
             try migrate(plan.schema.tables.filter { plan.written.contains($0.name) }, existing: before, connection: c)
             let existing = try existingColumns(c)
             let merges = try planMerges(plan, existing: existing, on: c)
@@ -165,12 +201,16 @@ final class PackageLoader {
             try loadJobs(plan, staged: staged, on: c)
             try replaceFromStaging(plan, existing: existing, on: c)
             try applyMerges(merges, plan: plan, on: c)
-            let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
-            try compaction.apply(due: compaction.isDue(storedBefore), on: c)
+            // DuckLake compacts its files by its own maintenance, not at DuckDB's checkpoints.
+            if !destination.isLake {
+                let compaction = DeletedRowsCompaction(threshold: options.compactDeletedRowsShare)
+                try compaction.apply(due: compaction.isDue(storedBefore), on: c)
+            }
             try record(plan, on: c)
             CrashPoint.insideLoadTransaction.reached()
             // The statements' freed memory goes back before the commit's checkpoint takes its own.
             MemoryRelease.returnFreedMemory()
+            try options.beforeLoadCommit?()
             bodyDone()
         }
     }
@@ -234,7 +274,11 @@ final class PackageLoader {
         } else {
             for table in plan.replaced where existing[table] != nil { try c.execute("DELETE FROM \(qualified(table))") }
         }
-        if !staged.isEmpty {
+        if !staged.isEmpty, destination.isLake {
+            for table in staged.sorted() {
+                try c.execute("CREATE OR REPLACE TEMP TABLE \(SystemTables.quote(stagingTableName(table))) AS SELECT * FROM \(qualified(table)) LIMIT 0")
+            }
+        } else if !staged.isEmpty {
             try c.execute("CREATE SCHEMA IF NOT EXISTS \(SystemTables.quote(dataset + "_staging"))")
             for table in staged.sorted() {
                 try c.execute("CREATE OR REPLACE TABLE \(qualified(table, staging: true)) AS SELECT * FROM \(qualified(table)) LIMIT 0")
@@ -342,7 +386,7 @@ final class PackageLoader {
 
     private func existingColumns(_ c: Connection) throws -> [String: [String: String]] {
         var tables: [String: [String: String]] = [:]
-        try c.query("SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ?", [dataset])
+        try c.query("SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND database_name = current_database()", [dataset])
             .forEach { row in
                 tables[try row.get(0, as: String.self), default: [:]][try row.get(1, as: String.self)] = try row.get(2, as: String.self)
             }
@@ -354,7 +398,8 @@ final class PackageLoader {
         for table in tables {
             guard let columns = existing[table.name] else {
                 let definitions = table.columns.map { column in
-                    SystemTables.quote(column.name) + " " + column.dataType.duckDBType + SystemColumnCompression.clause(for: column)
+                    SystemTables.quote(column.name) + " " + column.dataType.duckDBType
+                        + (destination.isLake ? "" : SystemColumnCompression.clause(for: column))
                         + (column.nullable ? "" : " NOT NULL")
                 }
                 try c.execute("CREATE TABLE \(qualified(table.name)) (\(definitions.joined(separator: ", ")))")
@@ -383,7 +428,8 @@ final class PackageLoader {
 
     private func alreadyLoaded(_ loadID: String) throws -> Bool {
         let exists = try connection.scalar(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [dataset, SystemTables.loads], as: Int.self) ?? 0
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? AND database_name = current_database()",
+            [dataset, SystemTables.loads], as: Int.self) ?? 0
         guard exists > 0 else { return false }
         return (try connection.scalar("SELECT count(*) FROM \(qualified(SystemTables.loads)) WHERE load_id = ? AND status = 0",
                                       [loadID], as: Int.self) ?? 0) > 0
@@ -452,6 +498,7 @@ final class PackageLoader {
             let q = SystemTables.quote(dataset)
             let tables = try c.scalar("""
                 SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name IN ('_dlt_pipeline_state', '_dlt_loads')
+                  AND database_name = current_database()
                 """, [dataset], as: Int.self) ?? 0
             guard tables == 2 else { return nil }
             guard let json = try c.scalar("""
@@ -466,7 +513,7 @@ final class PackageLoader {
     static func restoreSchema(destination: Destination, dataset: String, schemaName: String,
                               access: DestinationAccess?) throws -> Schema? {
         try readDestination(destination, access: access) { c in
-            let exists = try c.scalar("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = '_dlt_version'",
+            let exists = try c.scalar("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = '_dlt_version' AND database_name = current_database()",
                                       [dataset], as: Int.self) ?? 0
             guard exists > 0 else { return nil }
             guard let json = try c.scalar("""
@@ -481,6 +528,8 @@ final class PackageLoader {
         switch destination {
         case .duckdb(let path):
             return try Database(path: path, configuration: configuration).connect()
+        case .duckLake(let name, let location):
+            return try DuckLake.connect(location, alias: name, configuration: configuration)
         case .motherDuck(let database, let token):
             return try MotherDuck.connect(database: database, token: token.value, configuration: configuration)
         }

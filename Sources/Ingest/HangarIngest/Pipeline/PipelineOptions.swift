@@ -14,6 +14,14 @@ public struct PipelineOptions: Sendable {
     /// How often a package whose load failed for a passing reason (I/O, a lock, a transaction
     /// conflict) is tried again before the run gives up, leaving it pending.
     public var transientRetries: Int = 3
+    /// How often a load into a DuckLake database whose commit lost to concurrent writers (after
+    /// DuckLake's own `ducklake_max_retry_count` retries) starts over before the run fails,
+    /// leaving the package pending and the lake unchanged. Each try waits longer first (0.1 s,
+    /// doubling to 3 s, with jitter), so a writer that keeps losing lets the others finish.
+    public var lakeCommitRetries: Int = 10
+    /// Runs inside a load's transaction just before its COMMIT: tests make a concurrent writer's
+    /// change there.
+    var beforeLoadCommit: (@Sendable () throws -> Void)?
     /// Threads that normalize a large package side by side, each a contiguous share of its
     /// extracted parts (at most one worker per part); 1 normalizes in the calling thread. Workers
     /// that disagree on a column's type start over as one, so the result never depends on it.

@@ -6,7 +6,8 @@ import Foundation
 /// such databases and no `flights` secret type, so `hangar sql` recognises these before DuckDB
 /// sees them; everything else goes to DuckDB unchanged.
 enum AccountStatement: Equatable {
-    case createDatabase(name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?)
+    /// `options` are `(TYPE ducklake, DATA_PATH '…', CATALOG '…')`, upper-cased keys; empty for a DuckDB file.
+    case createDatabase(name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?, options: [SecretOption] = [])
     case dropDatabase(name: String, ifExists: Bool)
     case showDatabases
     /// `options` are the raw `KEY value` pairs between the parentheses, in order.
@@ -75,7 +76,9 @@ enum AccountStatement: Equatable {
             guard let source = words.identifier() else { return nil }
             copyFrom = source
         }
-        return words.atEnd ? .createDatabase(name: name, orReplace: orReplace, ifNotExists: ifNotExists, copyFrom: copyFrom) : nil
+        // MotherDuck's form for a lake: CREATE DATABASE name (TYPE ducklake, DATA_PATH '…').
+        let options = words.parenthesizedOptions() ?? []
+        return words.atEnd ? .createDatabase(name: name, orReplace: orReplace, ifNotExists: ifNotExists, copyFrom: copyFrom, options: options) : nil
     }
 
     /// `name [IN storage] (KEY value, …)`. Only a flights secret or one stored `IN MOTHERDUCK`

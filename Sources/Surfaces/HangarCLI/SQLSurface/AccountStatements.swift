@@ -28,8 +28,12 @@ struct AccountStatements {
         switch statement {
         case .showDatabases:
             return .handled(resultSQL: try databaseList(connection))
-        case let .createDatabase(name, orReplace, ifNotExists, copyFrom):
+        case let .createDatabase(name, orReplace, ifNotExists, copyFrom, options):
             try refuseInsideTransaction(connection, "CREATE DATABASE")
+            if !options.isEmpty {
+                try createLake(name, orReplace: orReplace, ifNotExists: ifNotExists, copyFrom: copyFrom, options: options)
+                return .handled(resultSQL: nil)
+            }
             try createDatabase(name, orReplace: orReplace, ifNotExists: ifNotExists, copyFrom: copyFrom)
             return .handled(resultSQL: nil)
         case let .dropDatabase(name, ifExists):
@@ -61,8 +65,39 @@ struct AccountStatements {
     }
 
     private func accountDatabaseNames() -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: home.databases.path)) ?? []
-        return files.filter { $0.hasSuffix(".duckdb") && !$0.hasPrefix(".") }.map { String($0.dropLast(".duckdb".count)) }.sorted()
+        home.accountDatabases().map(\.name).sorted()
+    }
+
+    /// `CREATE DATABASE name (TYPE ducklake, DATA_PATH '…'[, CATALOG 'postgres://…'])`: a
+    /// DuckLake database, recorded by a descriptor beside the account's files (``DuckLakeCreation``).
+    private func createLake(_ name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?,
+                            options: [AccountStatement.SecretOption]) throws {
+        var type: String?, dataPath: String?, catalog: String?
+        for option in options {
+            let value = AccountStatement.unquoted(option.value)
+            switch option.key {
+            case "TYPE": type = value.lowercased()
+            case "DATA_PATH": dataPath = value
+            case "CATALOG", "METADATA_PATH": catalog = value
+            default:
+                throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) does not know the option \(option.key); a DuckLake database takes TYPE ducklake, DATA_PATH '/shared/folder' and, unless the control store is on PostgreSQL, CATALOG 'postgres://user@host/database'")
+            }
+        }
+        guard type == "ducklake" else {
+            throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) (…) creates a DuckLake database: give TYPE ducklake (a DuckDB file database takes no options)")
+        }
+        guard copyFrom == nil else {
+            throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) (TYPE ducklake) cannot copy FROM another database; create it, then INSERT INTO \(name).schema.table SELECT …")
+        }
+        if ifNotExists, !orReplace, home.accountDatabase(named: name) != nil { return }
+        do {
+            try DuckLakeCreation(home: home).create(name: name, dataPath: dataPath ?? "", catalog: catalog, replace: orReplace)
+        } catch let error as DuckLakeError {
+            let prefix = [.exists: "Catalog Error", .catalogUnreachable: "IO Error"][error.kind] ?? "Invalid Input Error"
+            throw InputError(message: "\(prefix): \(error.message)")
+        } catch let error as AccountError {
+            throw InputError(message: "IO Error: \(error.message)")
+        }
     }
 
     private func file(of name: String) throws -> URL {
@@ -74,7 +109,16 @@ struct AccountStatements {
     }
 
     private func createDatabase(_ name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?) throws {
-        let target = try file(of: name)
+        var target = try file(of: name)
+        // A DuckLake database of that name: replaced by a file only when asked to (its data stays).
+        if DuckLakeDescriptor.isDescriptor(target) {
+            if ifNotExists, !orReplace { return }
+            guard orReplace else {
+                throw InputError(message: "Catalog Error: database \"\(name)\" already exists (a DuckLake database, \(target.path)); use CREATE DATABASE IF NOT EXISTS, CREATE OR REPLACE DATABASE, or DROP DATABASE \(name) first")
+            }
+            try FileManager.default.removeItem(at: target)
+            target = home.databases.appendingPathComponent("\(name).duckdb")
+        }
         let exists = FileManager.default.fileExists(atPath: target.path)
         if exists, !orReplace {
             if ifNotExists { return }
@@ -83,6 +127,9 @@ struct AccountStatements {
         let source: URL?
         if let copyFrom {
             let sourceFile = try file(of: copyFrom)
+            if DuckLakeDescriptor.isDescriptor(sourceFile) {
+                throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) FROM \(copyFrom) cannot copy a DuckLake database; create \(name), then CREATE TABLE \(name).main.t AS SELECT * FROM \(copyFrom).main.t for each table")
+            }
             guard FileManager.default.fileExists(atPath: sourceFile.path) else {
                 throw InputError(message: "Catalog Error: database \"\(copyFrom)\" does not exist; SHOW DATABASES lists the account's databases")
             }
@@ -121,6 +168,22 @@ struct AccountStatements {
 
     private func dropDatabase(_ name: String, ifExists: Bool, session: SessionDatabases?) throws {
         let target = try file(of: name)
+        if DuckLakeDescriptor.isDescriptor(target) {
+            if let session, session.uses(target) {
+                throw InputError(message: "Invalid Input Error: cannot drop \(name): this session uses it; USE another database (or start hangar sql without it) first")
+            }
+            do {
+                let dropped = try DuckLakeCreation(home: home).drop(name: name)
+                // The lake's rows live in its catalog and data path, which other hosts may share.
+                errors.write("dropped the DuckLake database \(name) from the account; its data (\(dropped.dataPath)) and its catalog "
+                             + "(schema \(dropped.metadataSchema)) are kept: CREATE DATABASE \(name) (TYPE ducklake, DATA_PATH '\(dropped.dataPath)', "
+                             + "CATALOG '…') finds them again\n")
+                errors.flush()
+            } catch let error as AccountError {
+                throw InputError(message: "IO Error: \(error.message)")
+            }
+            return
+        }
         guard FileManager.default.fileExists(atPath: target.path) else {
             if ifExists { return }
             throw InputError(message: "Catalog Error: database \"\(name)\" does not exist; SHOW DATABASES lists the account's databases")

@@ -105,7 +105,7 @@ extension OpenAPIDocument {
                     ("next", O.array(O.time(), "The next fire times, UTC.")),
                 ])),
                 ("Column", O.object([("name", O.string()), ("type", O.string("DuckDB's type name."))])),
-                ("Database", O.object([("name", O.string()), ("path", O.string()), ("size_bytes", O.integer())])),
+                ("Database", O.object([("name", O.string()), ("path", O.string()), ("size_bytes", O.integer()), ("type", O.string())])),
                 ("DatabaseList", O.object([("items", O.array(O.ref("Database")))])),
                 ("Table", O.object(tableFields)),
                 ("TableList", O.object([("items", O.array(O.ref("Table")))])),

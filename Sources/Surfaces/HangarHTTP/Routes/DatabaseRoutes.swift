@@ -31,7 +31,8 @@ enum DatabaseRoutes {
         routes.get("/api/v1/databases") { _, _ in
             let files = try await api.blocking { databases.list() }
             return APIResponse.json(.object([("items", .array(files.map { file in
-                .object([("name", .string(file.name)), ("path", .string(file.url.path)), ("size_bytes", .int(file.sizeBytes))])
+                .object([("name", .string(file.name)), ("path", .string(file.url.path)), ("size_bytes", .int(file.sizeBytes)),
+                         ("type", .string(file.isLake ? "ducklake" : "duckdb"))])
             }))]))
         }
 

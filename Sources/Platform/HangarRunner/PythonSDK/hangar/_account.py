@@ -1,8 +1,11 @@
-"""The local account: its databases are ``<home>/databases/<name>.duckdb``."""
+"""The local account: its databases are ``<home>/databases/<name>.duckdb``, and DuckLake databases
+recorded as ``<home>/databases/<name>.ducklake`` (a JSON descriptor: catalog, metadata_schema,
+data_path; see the README's "DuckLake account databases")."""
+import json
 import os
 import re
 
-__all__ = ["home", "databases_folder", "database_path", "database_names", "find_database",
+__all__ = ["home", "databases_folder", "database_path", "database_names", "find_database", "lake",
            "is_valid_name", "STORAGE_VERSION", "RESERVED_NAMES"]
 
 # The storage format Hangar's DuckDB (1.5) reads and writes. A newer duckdb module would create
@@ -44,8 +47,24 @@ def database_names():
         entries = os.listdir(databases_folder())
     except FileNotFoundError:
         return []
-    return sorted(e[: -len(".duckdb")] for e in entries
-                  if e.endswith(".duckdb") and not e.startswith(".") and is_valid_name(e[: -len(".duckdb")]))
+    names = set()
+    for entry in entries:
+        for suffix in (".duckdb", ".ducklake"):
+            if entry.endswith(suffix) and not entry.startswith(".") and is_valid_name(entry[: -len(suffix)]):
+                names.add(entry[: -len(suffix)])
+    return sorted(names)
+
+
+def lake(name):
+    """The descriptor of DuckLake database ``name`` (a dict), or None when it is no lake."""
+    try:
+        with open(os.path.join(databases_folder(), name + ".ducklake")) as file:
+            descriptor = json.load(file)
+    except FileNotFoundError:
+        return None
+    except ValueError as error:
+        raise ValueError("cannot read the DuckLake database descriptor of %s: %s" % (name, error))
+    return descriptor if descriptor.get("type") == "ducklake" else None
 
 
 def find_database(name):
@@ -53,7 +72,7 @@ def find_database(name):
     case-insensitive, file names are not), or None."""
     if not name or not is_valid_name(name):
         return None
-    if os.path.exists(os.path.join(databases_folder(), name + ".duckdb")):
+    if any(os.path.exists(os.path.join(databases_folder(), name + suffix)) for suffix in (".duckdb", ".ducklake")):
         return name
     lowered = name.lower()
     for existing in database_names():

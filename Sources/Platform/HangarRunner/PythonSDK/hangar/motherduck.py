@@ -250,6 +250,10 @@ class LocalAccount:
                 self._detach(name)
 
     def _attach(self, name, create):
+        descriptor = _account.lake(name)
+        if descriptor is not None:
+            self._attach_lake(name, descriptor)
+            return
         path = _account.database_path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if name not in self._lingering:
@@ -285,7 +289,32 @@ class LocalAccount:
                 _leases.release(path)
             raise
 
+    def _attach_lake(self, name, descriptor):
+        """A DuckLake database: attached without a lease (DuckLake takes concurrent writers), its
+        extensions loaded from Hangar's provisioned folder rather than downloaded."""
+        folder = os.environ.get("HANGAR_DUCKDB_EXTENSIONS") or ""
+        self._on_hub("SET autoinstall_known_extensions = false")
+        loaded = set(row[0] for row in self._on_hub("SELECT extension_name FROM duckdb_extensions() WHERE loaded"))
+        for extension in ("ducklake", "postgres_scanner"):
+            if extension in loaded:
+                continue
+            path = os.path.join(folder, extension + ".duckdb_extension")
+            if not folder or not os.path.exists(path):
+                raise self.duckdb.IOException(
+                    "DuckLake database %s needs DuckDB's %s extension, which is not provisioned (looked in %s); run make setup"
+                    % (name, extension, folder or "HANGAR_DUCKDB_EXTENSIONS, unset"))
+            self._on_hub("LOAD %s" % _quote_literal(path))
+        self._on_hub("ATTACH %s AS %s (DATA_PATH %s, METADATA_SCHEMA %s)" % (
+            _quote_literal("ducklake:postgres:" + descriptor["catalog"]), _quote_identifier(name),
+            _quote_literal(descriptor["data_path"]), _quote_literal(descriptor["metadata_schema"])))
+
     def _detach(self, name):
+        if _account.lake(name) is not None:
+            try:
+                self._on_hub("DETACH %s" % _quote_identifier(name))
+            except self.duckdb.Error as error:
+                _log("keeping %s attached until this process ends: %s" % (name, error))
+            return
         path = _account.database_path(name)
         try:
             self._on_hub("DETACH %s" % _quote_identifier(name))
