@@ -51,7 +51,7 @@ struct ScaleOutTests {
             return runs.count == 300 && runs.allSatisfy { ["RUN_STATUS_SUCCEEDED", "RUN_STATUS_FAILED", "RUN_STATUS_CANCELLED"].contains($0["status"] as? String) } ? runs : nil
         }
         let failed = runs.filter { $0["status"] as? String != "RUN_STATUS_SUCCEEDED" }
-        #expect(failed.isEmpty, "runs that did not succeed: \(failed.prefix(3))")
+        #expect(failed.isEmpty, "runs that did not succeed: \(failed.prefix(3)); their supervisors said: \(failed.prefix(3).map { cluster.supervisorLog(of: $0["run_id"] as? String ?? "") })")
         #expect(Set(runs.compactMap { $0["run_number"] as? Int }) == Set(1...300))
         let executed = try FileManager.default.contentsOfDirectory(atPath: ledger.path)
         #expect(executed.count == 300)
@@ -113,6 +113,45 @@ struct ScaleOutTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: ledger.path).count == done.count)
         #expect(await survivor.stop(SIGTERM) == 0)
+    }
+}
+
+extension ScaleOutTests {
+    /// A supervisor that dies before its run's program started (here: stopped, then killed,
+    /// while it prepares the Python environment) leaves nothing executed, so the worker starts
+    /// another for the same run, which then succeeds, once.
+    @Test(.timeLimit(.minutes(10)))
+    func aSupervisorThatDiesBeforeTheProgramStartsIsReplacedAndTheRunRunsOnce() async throws {
+        let cluster = try ScaleOutCluster()
+        defer { cluster.stop() }
+        let ledger = cluster.scratch.url.appendingPathComponent("ledger")
+        try FileManager.default.createDirectory(at: ledger, withIntermediateDirectories: true)
+        let source = try cluster.scratch.file("ledger.py", Self.ledgerFlight)
+        // A requirement makes the preparation (installing it) long enough to catch the supervisor in it.
+        let requirements = try cluster.scratch.file("requirements.txt", "six\n")
+        try cluster.hangar(["create", "ledger", "--source", source, "--requirements", requirements, "--config", "ledger=\(ledger.path)"], home: "cli")
+        let worker = try await cluster.worker("worker", slots: 1)
+        try cluster.hangar(["run", "ledger"], home: "cli")
+        let runID = try #require(try cluster.runs("ledger").first?["run_id"] as? String)
+
+        // Freeze the supervisor, check its run has not started, then kill it.
+        let supervisor = try await eventually("the run's supervisor to start") { () -> pid_t? in
+            ScaleOutCluster.process(withArguments: ["supervise", runID])
+        }
+        kill(supervisor, SIGSTOP)
+        let run = try #require(try cluster.runs("ledger").first)
+        try #require(run["status"] as? String == "RUN_STATUS_PENDING" && run["started_at"] is NSNull,
+                     "the supervisor was caught after starting the program: \(run)")
+        kill(supervisor, SIGKILL)
+
+        let finished = try await eventually("the run to end", timeout: .seconds(300)) { () -> [String: Any]? in
+            let run = try cluster.runs("ledger").first
+            return ["RUN_STATUS_SUCCEEDED", "RUN_STATUS_FAILED"].contains(run?["status"] as? String) ? run : nil
+        }
+        #expect(finished["status"] as? String == "RUN_STATUS_SUCCEEDED", "\(finished)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ledger.path) == [runID])
+        try await worker.waitForOutput("before starting its program; starting another")
+        #expect(await worker.stop(SIGTERM) == 0)
     }
 }
 
@@ -192,6 +231,17 @@ final class ScaleOutCluster: @unchecked Sendable {
         return program
     }
 
+    /// What a run's supervisor wrote outside the run's log (a crash's message, say), on whichever
+    /// worker ran it.
+    func supervisorLog(of runID: String) -> String {
+        let homes = scratch.url.appendingPathComponent("homes")
+        for home in (try? FileManager.default.contentsOfDirectory(atPath: homes.path)) ?? [] {
+            let file = homes.appendingPathComponent("\(home)/runs/\(runID).supervisor.log")
+            if let text = try? String(contentsOf: file, encoding: .utf8) { return "\(home): \(text)" }
+        }
+        return "(no supervisor log)"
+    }
+
     func triggerOverHTTP(_ server: ServeProcess, flight: String) async throws {
         var request = URLRequest(url: URL(string: "\(server.url)/api/v1/flights/\(flight)/runs")!)
         request.httpMethod = "POST"
@@ -235,6 +285,19 @@ final class ScaleOutCluster: @unchecked Sendable {
         guard bound == 0 else { throw TestFailure("no free port") }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A process whose command line holds `arguments` in order, if any.
+    static func process(withArguments arguments: [String]) -> pid_t? {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if words.count >= arguments.count,
+               (0...(words.count - arguments.count)).contains(where: { Array(words[$0..<($0 + arguments.count)]) == arguments }) {
+                return pid
+            }
+        }
+        return nil
     }
 
     /// Whether any process carries `marker` (e.g. `HANGAR_RUN_ID=…`) in its environment.

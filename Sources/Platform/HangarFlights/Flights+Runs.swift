@@ -69,6 +69,21 @@ extension Flights {
         }
     }
 
+    /// Frees a run whose supervisor died before starting its program, so that another supervisor
+    /// can take it: nothing of the run has executed yet (it is PENDING, never started). Returns
+    /// false when the run moved on meanwhile (started, finished, or held by someone else).
+    public func releaseUnstartedRun(_ runID: UUID, from supervisor: SupervisorIdentity?) throws(FlightsError) -> Bool {
+        try store.write { db in
+            let held = supervisor == nil ? "supervisor_pid IS NULL" : "supervisor_pid = ? AND supervisor_start_token = ?"
+            return try db.execute(
+                """
+                    UPDATE runs SET supervisor_pid = NULL, supervisor_start_token = NULL
+                    WHERE id = ? AND status = 'PENDING' AND started_at IS NULL AND cancel_requested_at IS NULL AND \(held)
+                    """,
+                [Stored.id(runID)] + (supervisor.map { [$0.pid, $0.startToken] } ?? [])) == 1
+        }
+    }
+
     /// PENDING → RUNNING, when the program starts; claims the run for `supervisor` when given.
     public func markRunning(_ runID: UUID, supervisor: SupervisorIdentity? = nil) throws(FlightsError) -> FlightRun {
         let now = now()

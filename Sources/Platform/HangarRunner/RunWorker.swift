@@ -32,6 +32,9 @@ public final class RunWorker: Service, Sendable {
     private let running = Mutex<[UUID: pid_t]>([:])
     /// Set by a new run's notification or a freed slot: claim now rather than at the next look.
     private let wake = WakeSignal()
+    /// Supervisors started again for a run whose supervisor died before starting its program.
+    private let restartCounts = Mutex<[UUID: Int]>([:])
+    static let supervisorRestarts = 2
     /// Called on every registration (the first, and again after being declared lost).
     let onRegistered: @Sendable (WorkerRecord) -> Void
 
@@ -158,15 +161,28 @@ public final class RunWorker: Service, Sendable {
     }
 
     /// A supervisor records its run's end itself; one that died first leaves the run in
-    /// progress, which is recorded here as lost.
+    /// progress. Died before the program started (a crash while preparing, say), nothing of the
+    /// run has executed, so a new supervisor takes it, up to `supervisorRestarts` times; after
+    /// that, or once the program may have run, the run is recorded as FAILED, supervisor lost.
     private func supervisorEnded(_ runID: UUID, status: Int32) {
-        defer {
-            running.withLock { _ = $0.removeValue(forKey: runID) }
-            wake.signal()
-        }
-        guard let run = try? flights.run(id: runID), !run.status.isFinished else { return }
         let how = (status & 0x7f) == 0 ? "exited with code \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
-        _ = try? flights.markFinished(runID, .failed(RunFailure(.supervisorLost, "the run's supervisor on worker \"\(name)\" \(how) before recording the outcome"), exitCode: nil))
+        if let run = try? flights.run(id: runID), !run.status.isFinished {
+            let restarts = restartCounts.withLock { counts in
+                defer { counts[runID, default: 0] += 1 }
+                return counts[runID, default: 0]
+            }
+            if run.status == .pending, run.startedAt == nil, restarts < Self.supervisorRestarts,
+               (try? flights.releaseUnstartedRun(runID, from: run.supervisor)) == true {
+                logger.warning("the supervisor of run \(runID.uuidString.lowercased()) \(how) before starting its program; starting another")
+                running.withLock { _ = $0.removeValue(forKey: runID) }
+                start(runID)
+                return
+            }
+            _ = try? flights.markFinished(runID, .failed(RunFailure(.supervisorLost, "the run's supervisor on worker \"\(name)\" \(how) before recording the outcome"), exitCode: nil))
+        }
+        restartCounts.withLock { _ = $0.removeValue(forKey: runID) }
+        running.withLock { _ = $0.removeValue(forKey: runID) }
+        wake.signal()
     }
 
     /// Ends every supervisor this worker started (each kills its run's processes as it goes).
