@@ -275,7 +275,10 @@ struct RESTClientTests {
         #expect(error?.description.contains("timed out after 2 attempts: no response within 0.30 s") == true, "\(String(describing: error))")
         // Without the timeout the two attempts would take the server's 60 s each; the bound is loose for a loaded machine.
         #expect(elapsed < .seconds(30), "two attempts of 0.3 s, not the server's 60 s: \(elapsed)")
-        #expect(hits.value == 2 && clock.sleeps == [.seconds(1)])
+        #expect(clock.sleeps == [.seconds(1)])
+        // Each attempt reached the server at most once; on a loaded machine an attempt can time
+        // out before its request reaches the handler, so the server may have seen only one.
+        #expect((1...2).contains(hits.value), "\(hits.value) requests reached the server")
         finished.update { $0 = true }
         await server.stop()
     }
