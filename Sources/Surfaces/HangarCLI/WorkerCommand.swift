@@ -4,6 +4,7 @@ import HangarAccount
 import HangarControlPostgres
 import HangarFlights
 import HangarRunner
+import HangarViews
 import Logging
 import ServiceLifecycle
 
@@ -77,8 +78,11 @@ struct WorkerCommand: AsyncParsableCommand {
         let worker = RunWorker(store: store, name: workerName, slots: slots, liveness: liveness,
                                hangarExecutable: HangarExecutable.url) { record in
             if json {
-                let line = #"{"worker_id":"\#(record.id.uuidString.lowercased())","name":\#(JSONString(record.name)),"slots":\#(record.slots),"control":\#(JSONString(store.location))}"#
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                let registration: JSONValue = .object([
+                    ("worker_id", .string(record.id.uuidString.lowercased())), ("name", .string(record.name)),
+                    ("slots", .int(record.slots)), ("control", .string(store.location)),
+                ])
+                Console.out(registration.text + "\n")
             } else {
                 FileHandle.standardOutput.write(Data("worker \(record.name) registered (\(record.id.uuidString.lowercased())), \(record.slots) slot\(record.slots == 1 ? "" : "s"), control \(store.location)\n".utf8))
             }
@@ -90,9 +94,4 @@ struct WorkerCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
-}
-
-/// A JSON string literal.
-private func JSONString(_ text: String) -> String {
-    String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
 }
