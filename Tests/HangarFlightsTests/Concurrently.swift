@@ -1,32 +1,11 @@
 import Foundation
+import HangarTestSupport
 
-/// Runs `body` on `count` threads at once and returns the errors they threw. Real threads (not
-/// tasks, which the cooperative pool would cap at the core count) so that every worker blocks in
-/// SQLite's busy handler beside the others; a gate releases them together.
+/// Runs `body` on `count` threads at once and returns the errors they threw.
 func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) -> [any Error] {
-    let gate = Gate()
-    let results = ResultBox()
-    let done = DispatchGroup()
-    for index in 0..<count {
-        done.enter()
-        let thread = Thread {
-            gate.waitUntilOpen()
-            do { try body(index) } catch { results.append(error) }
-            done.leave()
-        }
-        thread.start()
+    outcomesOnThreads(count, body).compactMap { outcome in
+        if case .failure(let error) = outcome { error } else { nil }
     }
-    gate.open()
-    done.wait()
-    return results.errors
-}
-
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [any Error] = []
-
-    func append(_ error: any Error) { lock.withLock { stored.append(error) } }
-    var errors: [any Error] { lock.withLock { stored } }
 }
 
 /// Collects values from several threads.
@@ -36,23 +15,4 @@ final class Collected<Value>: @unchecked Sendable {
 
     func append(_ value: Value) { lock.withLock { stored.append(value) } }
     var values: [Value] { lock.withLock { stored } }
-}
-
-/// Holds threads until it opens.
-final class Gate: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var isOpen = false
-
-    func waitUntilOpen() {
-        condition.lock()
-        while !isOpen { condition.wait() }
-        condition.unlock()
-    }
-
-    func open() {
-        condition.lock()
-        isOpen = true
-        condition.broadcast()
-        condition.unlock()
-    }
 }

@@ -25,7 +25,8 @@ struct SharedStoreSchedulerTests {
         for _ in 0..<30 {
             clock.advance(60)
             // Both passes at the same instant, on two threads, as two servers would run them.
-            let passes = ConcurrentPasses(schedulers: schedulers, at: clock.now).run()
+            let now = clock.now
+            let passes = try onThreads(schedulers.count) { index in schedulers[index].pass(at: now) }
             started += passes.map(\.started.count).reduce(0, +)
         }
         let runs = try flights[1].runs(.id(flight.id))
@@ -34,32 +35,4 @@ struct SharedStoreSchedulerTests {
         #expect(Set(runs.compactMap(\.scheduledAt)).count == 30)
         #expect(runs.map(\.runNumber).sorted() == Array(1...30), "a run number was burnt or doubled")
     }
-}
-
-/// Runs one pass of each scheduler at once, each on a thread of its own.
-private struct ConcurrentPasses {
-    let schedulers: [FlightScheduler]
-    let at: Date
-
-    func run() -> [FlightScheduler.Pass] {
-        let results = ResultBox(count: schedulers.count)
-        let group = DispatchGroup()
-        for (index, scheduler) in schedulers.enumerated() {
-            group.enter()
-            Thread.detachNewThread {
-                results.set(index, scheduler.pass(at: at))
-                group.leave()
-            }
-        }
-        group.wait()
-        return results.values
-    }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [FlightScheduler.Pass?]
-    init(count: Int) { stored = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ pass: FlightScheduler.Pass) { lock.withLock { stored[index] = pass } }
-    var values: [FlightScheduler.Pass] { lock.withLock { stored.compactMap { $0 } } }
 }

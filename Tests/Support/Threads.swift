@@ -1,8 +1,15 @@
 import Foundation
 
 /// Runs `body` on `count` threads at once (released together) and returns each result in index
-/// order, or the first error. Real threads, like hosts: the store's calls block.
-func onThreads<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Value) throws -> [Value] {
+/// order, or the first error. Real threads, not tasks (which the cooperative pool caps at the
+/// core count), so that every caller blocks in the store beside the others, as processes and
+/// hosts do.
+public func onThreads<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Value) throws -> [Value] {
+    try outcomesOnThreads(count, body).map { try $0.get() }
+}
+
+/// As ``onThreads(_:_:)``, with every thread's outcome, failures included.
+public func outcomesOnThreads<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Value) -> [Result<Value, any Error>] {
     let results = Results<Value>(count)
     let gate = StartGate()
     let done = DispatchGroup()
@@ -16,7 +23,7 @@ func onThreads<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) 
     }
     gate.open()
     done.wait()
-    return try results.values()
+    return results.values()
 }
 
 private final class Results<Value>: @unchecked Sendable {
@@ -27,7 +34,7 @@ private final class Results<Value>: @unchecked Sendable {
 
     func set(_ index: Int, _ result: Result<Value, any Error>) { lock.withLock { stored[index] = result } }
 
-    func values() throws -> [Value] { try lock.withLock { try stored.map { try $0!.get() } } }
+    func values() -> [Result<Value, any Error>] { lock.withLock { stored.map { $0! } } }
 }
 
 private final class StartGate: @unchecked Sendable {
