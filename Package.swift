@@ -210,6 +210,7 @@ let package = Package(
                 "HangarFlights",
                 "HangarControlPostgres",
                 "HangarRunner",
+                "HangarScheduling",
                 "HangarHTTP",
                 "HangarMetrics",
                 "HangarViews",

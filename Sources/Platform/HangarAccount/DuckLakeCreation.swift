@@ -1,7 +1,7 @@
 import DuckDB
 import Foundation
 
-/// Creates and drops the account's DuckLake databases (`CREATE DATABASE name (TYPE ducklake,
+/// Creates, configures and drops the account's DuckLake databases (`CREATE DATABASE name (TYPE ducklake,
 /// DATA_PATH '/shared/folder'[, CATALOG 'postgres://…'])`).
 ///
 /// The catalog is a PostgreSQL database: by default the control database's own server and
@@ -38,7 +38,8 @@ public struct DuckLakeCreation {
     /// Records lake `name` (its catalog created or found, its data folder made) and returns its
     /// descriptor file. `replace` overwrites a descriptor of that name (never a DuckDB file).
     @discardableResult
-    public func create(name: String, dataPath: String, catalog: String?, replace: Bool = false) throws -> URL {
+    public func create(name: String, dataPath: String, catalog: String?, objectStore: DuckLakeObjectStore? = nil,
+                       maintenance: LakeMaintenanceSettings? = nil, replace: Bool = false) throws -> URL {
         guard HangarHome.isValidDatabaseName(name) else {
             throw DuckLakeError(.invalid, "\"\(name)\" is not a database name: use letters, digits and underscores")
         }
@@ -62,17 +63,49 @@ public struct DuckLakeCreation {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             if !path.hasSuffix("/") { path += "/" }
         }
+        if !isLocal, !path.hasSuffix("/") { path += "/" }
         let location = DuckLakeLocation(catalog: try catalog ?? defaultCatalog(), metadataSchema: Self.metadataSchema(forName: name),
-                                        dataPath: path)
+                                        dataPath: path, objectStore: objectStore)
+        guard isLocal || location.isObjectStorage else {
+            throw DuckLakeError(.invalid, "DATA_PATH \(path) is neither a folder nor an s3:// URL; Hangar's lakes keep their Parquet files in one of those")
+        }
+        if let maintenance { try LakeMaintenance.validate(maintenance) }
+        let connection = try Database(.inMemory).connect()
         do {
-            let connection = try Database(.inMemory).connect()
+            try DuckLake.checkObjectStore(location, alias: name, using: connection)
+        } catch let error as DuckDBError {
+            throw DuckLakeError(.storageUnreachable, error.message + " (check S3_ENDPOINT, S3_REGION, S3_URL_STYLE and the credentials, "
+                                + "or AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL)")
+        }
+        do {
             try DuckLake.attach(location, as: name, to: connection)
-            try connection.execute("DETACH \(quoteIdentifier(name))")
         } catch let error as DuckDBError {
             throw DuckLakeError(.catalogUnreachable, error.message)
         }
-        try DuckLakeDescriptor(location: location).write(to: descriptorFile)
+        try? connection.execute("DETACH \(quoteIdentifier(name))")
+        try DuckLakeDescriptor(location: location, maintenance: maintenance).write(to: descriptorFile)
         return descriptorFile
+    }
+
+    /// Sets lake `name`'s maintenance (schedule and retention); nil leaves it to be run by hand
+    /// with the default retention. Returns the descriptor as written.
+    @discardableResult
+    public func setMaintenance(name: String, _ settings: LakeMaintenanceSettings?) throws -> DuckLakeDescriptor {
+        let file = home.lakeDescriptor(name)
+        var descriptor = try self.descriptor(name: name)
+        if let settings { try LakeMaintenance.validate(settings) }
+        descriptor.maintenance = settings
+        try descriptor.write(to: file)
+        return descriptor
+    }
+
+    /// Lake `name`'s descriptor; a clear error when the account has no lake of that name.
+    public func descriptor(name: String) throws -> DuckLakeDescriptor {
+        let file = home.lakeDescriptor(name)
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw DuckLakeError(.invalid, "there is no DuckLake database \"\(name)\" in this account (\(file.path)); SHOW DATABASES lists them, CREATE DATABASE \(name) (TYPE ducklake, …) makes one")
+        }
+        return try DuckLakeDescriptor.read(from: file)
     }
 
     /// Removes lake `name`'s descriptor; its catalog rows and Parquet files stay where they are

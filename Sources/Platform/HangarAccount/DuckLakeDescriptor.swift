@@ -6,7 +6,11 @@ import Foundation
 /// there holding its tables) and its data path:
 ///
 ///     {"type": "ducklake", "catalog": "postgres://hangar@db-host/hangar",
-///      "metadata_schema": "ducklake_events", "data_path": "/shared/lake/events"}
+///      "metadata_schema": "ducklake_events", "data_path": "/shared/lake/events",
+///      "maintenance": {"schedule": "0 3 * * *", "expire_older_than": "7 days", "delete_older_than": "1 day"}}
+///
+/// A lake on S3 adds `"s3": {"endpoint": …, "region": …, "url_style": …, "use_ssl": …}` and may
+/// hold `key_id` and `secret` there; without them each process takes its own from the environment.
 ///
 /// The lake itself (catalog rows and Parquet files) lives there, not in the home: the file only
 /// lets every surface attach it by name. Being a descriptor, not a database, it takes no lease;
@@ -19,21 +23,27 @@ public struct DuckLakeDescriptor: Sendable, Equatable, Codable {
     public var catalog: String
     public var metadataSchema: String
     public var dataPath: String
+    public var objectStore: DuckLakeObjectStore?
+    /// Snapshot expiry and compaction: when the platform runs it, and what it keeps.
+    public var maintenance: LakeMaintenanceSettings?
 
     enum CodingKeys: String, CodingKey {
-        case type, catalog
+        case type, catalog, maintenance
         case metadataSchema = "metadata_schema"
         case dataPath = "data_path"
+        case objectStore = "s3"
     }
 
-    public init(location: DuckLakeLocation) {
+    public init(location: DuckLakeLocation, maintenance: LakeMaintenanceSettings? = nil) {
         catalog = location.catalog
         metadataSchema = location.metadataSchema
         dataPath = location.dataPath
+        objectStore = location.objectStore
+        self.maintenance = maintenance
     }
 
     public var location: DuckLakeLocation {
-        DuckLakeLocation(catalog: catalog, metadataSchema: metadataSchema, dataPath: dataPath)
+        DuckLakeLocation(catalog: catalog, metadataSchema: metadataSchema, dataPath: dataPath, objectStore: objectStore)
     }
 
     /// Whether `url` names a descriptor rather than a DuckDB file.

@@ -5,6 +5,8 @@ public struct DuckLakeError: Error, Sendable, Equatable, CustomStringConvertible
         case catalogRequired
         /// The catalog refused the attach or could not be reached.
         case catalogUnreachable
+        /// The data path's object store refused or could not be reached.
+        case storageUnreachable
         /// A database of that name exists already.
         case exists
         /// A bad name, option or path.

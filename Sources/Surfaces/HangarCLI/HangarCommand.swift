@@ -26,7 +26,7 @@ public struct HangarCommand: AsyncParsableCommand {
                 CreateFlightCommand.self, UpdateFlightCommand.self, DeleteFlightCommand.self, ListFlightsCommand.self,
                 ShowFlightCommand.self, ListVersionsCommand.self, ShowVersionCommand.self, RunFlightCommand.self,
                 ListRunsCommand.self, ShowRunCommand.self, LogsCommand.self, CancelRunCommand.self, SecretCommand.self,
-                ServeCommand.self, WorkerCommand.self, TokenCommand.self, MotherDuckCommand.self, SQLCommand.self, IngestCommand.self, DemoCommand.self, SuperviseCommand.self,
+                ServeCommand.self, WorkerCommand.self, TokenCommand.self, MotherDuckCommand.self, SQLCommand.self, IngestCommand.self, LakeCommand.self, DemoCommand.self, SuperviseCommand.self,
             ]
         )
     }

@@ -35,12 +35,39 @@ public enum DuckLake {
     public static func attach(_ location: DuckLakeLocation, as alias: String, to connection: Connection, readOnly: Bool = false) throws {
         try prepare(connection, for: location)
         do {
+            try giveObjectStoreAccess(location, alias: alias, to: connection)
             try connection.execute(attachStatement(location, alias: alias, readOnly: readOnly))
         } catch let error as DuckDBError {
             // libpq's messages may quote the connection string, password included.
             throw DuckDBError(error.kind, message: "cannot attach the DuckLake database \(alias) at \(location.description): "
                               + maskingCatalog(error.message, location))
         }
+    }
+
+    /// Lists an `s3://` data path with the lake's credentials (attaching never touches the
+    /// bucket), so a wrong endpoint, bucket or key shows before anything is recorded.
+    public static func checkObjectStore(_ location: DuckLakeLocation, alias: String, using connection: Connection) throws {
+        guard location.isObjectStorage else { return }
+        try prepare(connection, for: location)
+        do {
+            try giveObjectStoreAccess(location, alias: alias, to: connection)
+            _ = try connection.query("SELECT count(*) FROM glob(\(quoteLiteral(location.dataPath + "*")))").all()
+        } catch let error as DuckDBError {
+            // The probe's own SQL (DuckDB quotes it under the message) is not the user's.
+            let message = error.message.components(separatedBy: "\nLINE 1:").first ?? error.message
+            throw DuckDBError(error.kind, message: "cannot reach the data path \(location.dataPath) of the DuckLake database \(alias): "
+                              + maskingCatalog(message.trimmingCharacters(in: .whitespacesAndNewlines), location))
+        }
+    }
+
+    /// For an `s3://` data path, a temporary secret (this connection's database only) scoped to
+    /// that path, from the location's object store and the environment. Nothing is created when
+    /// neither names credentials or an endpoint: DuckDB then reads the bucket anonymously.
+    static func giveObjectStoreAccess(_ location: DuckLakeLocation, alias: String, to connection: Connection) throws {
+        guard location.isObjectStorage else { return }
+        let store = (location.objectStore ?? DuckLakeObjectStore()).resolved()
+        guard store.keyID != nil || store.endpoint != nil || store.region != nil else { return }
+        try connection.execute(store.secretStatement(name: "hangar_lake_\(alias)", scope: location.dataPath))
     }
 
     /// A connection of its own (an in-memory DuckDB) whose default database is the lake,
@@ -61,7 +88,12 @@ public enum DuckLake {
             || message.contains("could not serialize") || message.contains("duplicate key value")
     }
 
-    static func maskingCatalog(_ message: String, _ location: DuckLakeLocation) -> String {
-        message.replacingOccurrences(of: location.catalog, with: DuckLakeLocation.maskingPassword(location.catalog))
+    /// `message` without the catalog's password or the object store's secrets.
+    public static func maskingCatalog(_ message: String, _ location: DuckLakeLocation) -> String {
+        var text = message.replacingOccurrences(of: location.catalog, with: DuckLakeLocation.maskingPassword(location.catalog))
+        for value in (location.objectStore ?? DuckLakeObjectStore()).resolved().confidentialValues {
+            text = text.replacingOccurrences(of: value, with: "***")
+        }
+        return text
     }
 }

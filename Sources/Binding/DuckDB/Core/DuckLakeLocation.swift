@@ -3,22 +3,31 @@ import Foundation
 /// Where a DuckLake database lives: its catalog (a PostgreSQL database, as a `postgres://…` URL
 /// or libpq's `dbname=… host=…` words), the schema of that database holding the catalog's
 /// tables (one per lake, so many lakes share one PostgreSQL database), and the folder (or
-/// `s3://…` URL) its Parquet files go to.
+/// `s3://…` URL) its Parquet files go to, with how to reach that bucket.
 public struct DuckLakeLocation: Sendable, Equatable, Codable {
     public var catalog: String
     public var metadataSchema: String
     public var dataPath: String
+    /// For an `s3://` data path: the endpoint and credentials (what is missing comes from the environment).
+    public var objectStore: DuckLakeObjectStore?
 
-    public init(catalog: String, metadataSchema: String, dataPath: String) {
+    public init(catalog: String, metadataSchema: String, dataPath: String, objectStore: DuckLakeObjectStore? = nil) {
         self.catalog = catalog
         self.metadataSchema = metadataSchema
         self.dataPath = dataPath
+        self.objectStore = objectStore
     }
 
     enum CodingKeys: String, CodingKey {
         case catalog
         case metadataSchema = "metadata_schema"
         case dataPath = "data_path"
+        case objectStore = "s3"
+    }
+
+    /// Whether the data lives in an object store (`s3://…`) rather than a folder.
+    public var isObjectStorage: Bool {
+        dataPath.lowercased().hasPrefix("s3://") || dataPath.lowercased().hasPrefix("s3a://")
     }
 
     /// As printed in messages and load info: the catalog without its password.

@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import Synchronization
 
 /// Loads normalized packages into a DuckDB dataset. A package applies atomically: the table
 /// migrations, every job, the replaced tables, the `_dlt_version` row, the state row and the
@@ -90,6 +91,16 @@ final class PackageLoader {
             if options.deleteCompletedJobs { deleteCompletedJobs(of: loadID) }
             return LoadInfo.Package(loadID: loadID, state: "loaded before", jobs: jobs)
         }
+        // A lake's maintenance never runs while this load is in it (and this waits for one under way).
+        var gate: DuckLakeGate?
+        if case .duckLake(let name, let location) = destination {
+            let waited = Mutex(false)
+            gate = try DuckLakeGate.enterAsWriter(location) { waited.withLock { $0 = true } }
+            if waited.withLock({ $0 }) {
+                warnings.append("package \(loadID): waited for the maintenance of the DuckLake database \(name) to finish")
+            }
+        }
+        defer { gate?.leave() }
         var attempt = 0
         var lakeConflicts = 0
         var combineJobs = true

@@ -3,6 +3,7 @@ import Foundation
 import HangarAccount
 import HangarControlPostgres
 import HangarFlights
+import HangarScheduling
 
 /// Carries out the ``AccountStatement``s of a `hangar sql` session: the account's databases are
 /// files under `<home>/databases`, created and removed under their leases (so a flight writing
@@ -73,16 +74,38 @@ struct AccountStatements {
     private func createLake(_ name: String, orReplace: Bool, ifNotExists: Bool, copyFrom: String?,
                             options: [AccountStatement.SecretOption]) throws {
         var type: String?, dataPath: String?, catalog: String?
+        var store = DuckLakeObjectStore(), schedule: String?, expire: String?, delete: String?
         for option in options {
             let value = AccountStatement.unquoted(option.value)
             switch option.key {
             case "TYPE": type = value.lowercased()
             case "DATA_PATH": dataPath = value
             case "CATALOG", "METADATA_PATH": catalog = value
+            case "S3_ENDPOINT": store.endpoint = value
+            case "S3_REGION": store.region = value
+            case "S3_URL_STYLE": store.urlStyle = value.lowercased()
+            case "S3_USE_SSL": store.useSSL = ["true", "1", "yes", "on"].contains(value.lowercased())
+            case "S3_KEY_ID": store.keyID = value
+            case "S3_SECRET": store.secret = value
+            case "S3_SESSION_TOKEN": store.sessionToken = value
+            case "MAINTENANCE_SCHEDULE": schedule = value
+            case "EXPIRE_OLDER_THAN": expire = value
+            case "DELETE_OLDER_THAN": delete = value
             default:
-                throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) does not know the option \(option.key); a DuckLake database takes TYPE ducklake, DATA_PATH '/shared/folder' and, unless the control store is on PostgreSQL, CATALOG 'postgres://user@host/database'")
+                throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) does not know the option \(option.key); a DuckLake database takes TYPE ducklake, DATA_PATH '/shared/folder' or 's3://bucket/path' and, unless the control store is on PostgreSQL, CATALOG 'postgres://user@host/database'; on S3 also S3_ENDPOINT, S3_REGION, S3_URL_STYLE, S3_USE_SSL, S3_KEY_ID, S3_SECRET; and MAINTENANCE_SCHEDULE, EXPIRE_OLDER_THAN, DELETE_OLDER_THAN")
             }
         }
+        if let urlStyle = store.urlStyle, urlStyle != "path", urlStyle != "vhost" {
+            throw InputError(message: "Invalid Input Error: S3_URL_STYLE is 'path' (endpoint/bucket/key, for most S3-compatible servers) or 'vhost' (bucket.endpoint/key, AWS's default), not '\(urlStyle)'")
+        }
+        if let schedule {
+            do { _ = try CronSchedule(schedule) } catch {
+                throw InputError(message: "Invalid Input Error: MAINTENANCE_SCHEDULE '\(schedule)': \(error)")
+            }
+        }
+        let maintenance = schedule == nil && expire == nil && delete == nil ? nil : LakeMaintenanceSettings(
+            schedule: schedule, expireOlderThan: expire ?? LakeMaintenanceSettings.defaultExpireOlderThan,
+            deleteOlderThan: delete ?? LakeMaintenanceSettings.defaultDeleteOlderThan)
         guard type == "ducklake" else {
             throw InputError(message: "Invalid Input Error: CREATE DATABASE \(name) (…) creates a DuckLake database: give TYPE ducklake (a DuckDB file database takes no options)")
         }
@@ -91,9 +114,11 @@ struct AccountStatements {
         }
         if ifNotExists, !orReplace, home.accountDatabase(named: name) != nil { return }
         do {
-            try DuckLakeCreation(home: home).create(name: name, dataPath: dataPath ?? "", catalog: catalog, replace: orReplace)
+            try DuckLakeCreation(home: home).create(name: name, dataPath: dataPath ?? "", catalog: catalog,
+                                                    objectStore: store == DuckLakeObjectStore() ? nil : store,
+                                                    maintenance: maintenance, replace: orReplace)
         } catch let error as DuckLakeError {
-            let prefix = [.exists: "Catalog Error", .catalogUnreachable: "IO Error"][error.kind] ?? "Invalid Input Error"
+            let prefix = [.exists: "Catalog Error", .catalogUnreachable: "IO Error", .storageUnreachable: "IO Error"][error.kind] ?? "Invalid Input Error"
             throw InputError(message: "\(prefix): \(error.message)")
         } catch let error as AccountError {
             throw InputError(message: "IO Error: \(error.message)")
