@@ -265,7 +265,7 @@ let package = Package(
         .target(
             name: "HangarTestSupport",
             dependencies: [
-                "HangarControlPostgres", "HangarFlights", "HangarAccount",
+                "DuckDB", "HangarControlPostgres", "HangarFlights", "HangarAccount",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

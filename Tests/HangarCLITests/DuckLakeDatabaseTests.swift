@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarAccount
 import HangarTestSupport
 import Synchronization
 import Testing
@@ -16,6 +17,26 @@ struct DuckLakeDatabaseTests {
         if let database { arguments.append(database) }
         arguments += ["--csv", "--home", home.home]
         return try HangarProcess.run(arguments, input: statements.map { $0 + ";" }.joined(separator: "\n"), environment: environment)
+    }
+
+    /// Where a test's lake keeps its Parquet files: a folder of the scratch, or a fresh prefix on
+    /// the S3 server the tests start.
+    enum Storage: String, CaseIterable, CustomTestStringConvertible {
+        case folder, s3
+        var testDescription: String { rawValue }
+    }
+
+    /// Creates lake `name` in `home` with a catalog of its own, its data in `storage`; returns its location.
+    @discardableResult
+    func createLake(_ home: FlightsTestHome, _ name: String = "lake", storage: Storage) throws -> DuckLakeLocation {
+        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
+        let options = switch storage {
+        case .folder: "DATA_PATH '\(home.scratch.path("lake-data"))'"
+        case .s3: "DATA_PATH '\(try S3TestServer.freshPrefix())', \(try S3TestServer.createOptions())"
+        }
+        let created = try sql(home, ["CREATE DATABASE \(name) (TYPE ducklake, \(options), CATALOG '\(catalog)')"])
+        #expect(created.status == 0, "\(created.stderr)")
+        return try DuckLakeDescriptor.read(from: URL(fileURLWithPath: home.home + "/databases/\(name).ducklake")).location
     }
 
     @Test(.timeLimit(.minutes(5)))
@@ -85,13 +106,11 @@ struct DuckLakeDatabaseTests {
     }
 
     /// 3 processes merging into one lake at once, several rounds each: the tables equal the same
-    /// loads one after another into a DuckDB file.
-    @Test(.timeLimit(.minutes(10)))
-    func concurrentMergesEqualTheSequentialLoadOnAFile() throws {
+    /// loads one after another into a DuckDB file, on a shared folder and on S3.
+    @Test(.timeLimit(.minutes(10)), arguments: Storage.allCases)
+    func concurrentMergesEqualTheSequentialLoadOnAFile(_ storage: Storage) throws {
         let home = try FlightsTestHome()
-        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
-        let created = try sql(home, ["CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(home.scratch.path("lake"))', CATALOG '\(catalog)')"])
-        #expect(created.status == 0, "\(created.stderr)")
+        let location = try createLake(home, storage: storage)
         // 6 rounds in the suite; the issue's acceptance (20) with HANGAR_LAKE_ROUNDS=20.
         let writers = 3, rounds = ProcessInfo.processInfo.environment["HANGAR_LAKE_ROUNDS"].flatMap { Int($0) } ?? 6
         // Each writer merges its own keys (overlapping from round to round), with child rows.
@@ -141,9 +160,11 @@ struct DuckLakeDatabaseTests {
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         // How often a commit lost and started over depends on timing; it is printed, not checked.
         print("DuckLake concurrent merges: \(writers) writers × \(rounds) rounds, \(retried.withLock { $0 }) commits tried again")
-        let descriptor = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.home + "/databases/lake.ducklake"))) as? [String: String]
-        let lake = try DuckLake.connect(DuckLakeLocation(catalog: descriptor?["catalog"] ?? "", metadataSchema: descriptor?["metadata_schema"] ?? "",
-                                                         dataPath: descriptor?["data_path"] ?? ""))
+        let lake = try DuckLake.connect(location)
+        if storage == .s3 {
+            // The Parquet files are on the server, under the lake's prefix.
+            #expect(try S3TestServer.objects(under: location.dataPath).contains { $0.hasSuffix(".parquet") })
+        }
         let file = try Database(path: reference).connect()
         let checksum = """
             SELECT (SELECT count(*) FROM shared.items)::VARCHAR || ' ' || (SELECT sum(hash(id, round, writer))::HUGEINT FROM shared.items)::VARCHAR
@@ -158,12 +179,10 @@ struct DuckLakeDatabaseTests {
 
     /// A writer killed (SIGKILL) inside its load's transaction, or right after the commit: no
     /// partial snapshot is ever visible, and the next run leaves exactly one row per key.
-    @Test(.timeLimit(.minutes(5)), arguments: ["load-transaction", "after-commit"])
-    func aKilledMergeLeavesNoPartialSnapshot(_ point: String) throws {
+    @Test(.timeLimit(.minutes(5)), arguments: ["load-transaction", "after-commit"], Storage.allCases)
+    func aKilledMergeLeavesNoPartialSnapshot(_ point: String, _ storage: Storage) throws {
         let home = try FlightsTestHome()
-        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
-        let created = try sql(home, ["CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(home.scratch.path("lake"))', CATALOG '\(catalog)')"])
-        #expect(created.status == 0, "\(created.stderr)")
+        let location = try createLake(home, storage: storage)
         func rows(_ name: String, _ ids: Range<Int>, _ version: String) throws -> String {
             try home.file(name, ids.map { "{\"id\": \($0), \"name\": \"repo \($0) \(version)\", \"topics\": [\"a\", \"b\"]}" }.joined(separator: "\n"))
         }
@@ -172,9 +191,6 @@ struct DuckLakeDatabaseTests {
                                    "--write-disposition", "merge", "--primary-key", "id", "--home", home.home],
                                   environment: Self.withoutControl.merging(["HANGAR_CRASH_AT": crashAt ?? ""]) { $1 })
         }
-        let descriptor = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.home + "/databases/lake.ducklake"))) as? [String: String]
-        let location = DuckLakeLocation(catalog: descriptor?["catalog"] ?? "", metadataSchema: descriptor?["metadata_schema"] ?? "",
-                                        dataPath: descriptor?["data_path"] ?? "")
         func snapshot() throws -> Int { try DuckLake.connect(location).scalar("SELECT max(snapshot_id) FROM ducklake_snapshots('lake')", as: Int.self) ?? -1 }
 
         #expect(try ingest(try rows("a.jsonl", 0..<100, "v1")).status == 0)
@@ -198,13 +214,13 @@ struct DuckLakeDatabaseTests {
     }
 
     /// A Python flight's `md:` connection reaches a lake by name, as it does a file (duckdb 1.5.3
-    /// from dlt's venv, the SDK patching it as in a run, the extensions from the provisioned folder).
-    @Test(.timeLimit(.minutes(5)))
-    func pythonMDConnectionsAttachALakeByName() throws {
+    /// from dlt's venv, the SDK patching it as in a run, the extensions from the provisioned folder),
+    /// and dlt's `motherduck` destination merges into it, on a folder and on S3.
+    @Test(.timeLimit(.minutes(5)), arguments: Storage.allCases)
+    func pythonMDConnectionsAttachALakeByName(_ storage: Storage) throws {
         let home = try FlightsTestHome()
-        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
-        let created = try sql(home, ["CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(home.scratch.path("lake"))', CATALOG '\(catalog)')",
-                                     "CREATE TABLE lake.main.t AS SELECT 41 AS answer"])
+        try createLake(home, storage: storage)
+        let created = try sql(home, ["CREATE TABLE lake.main.t AS SELECT 41 AS answer"])
         #expect(created.status == 0, "\(created.stderr)")
         let script = """
             import hangar.motherduck
@@ -214,14 +230,24 @@ struct DuckLakeDatabaseTests {
             con.execute("INSERT INTO t VALUES (42)")
             print("answers", con.execute("SELECT list(answer ORDER BY answer) FROM lake.main.t").fetchone()[0])
             print("databases", sorted(r[0] for r in con.execute("SHOW DATABASES").fetchall()))
+            con.close()
+            import dlt
+            pipeline = dlt.pipeline(pipeline_name="lake_test", destination="motherduck", dataset_name="gh")
+            pipeline.run([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}], table_name="repos", write_disposition="merge", primary_key="id",
+                         loader_file_format="parquet")
+            pipeline.run([{"id": 2, "name": "c"}], table_name="repos", write_disposition="merge", primary_key="id", loader_file_format="parquet")
+            check = duckdb.connect("md:lake")
+            print("repos", check.execute("SELECT list(name ORDER BY id) FROM gh.repos").fetchone()[0])
             """
         let result = try Program.run(try DltConformanceTests.dltPython(), ["-c", script], environment: [
             "PYTHONPATH": PythonSDKTests.folder.path, "PYTHONDONTWRITEBYTECODE": "1", "HANGAR_LOCAL_ACCOUNT": "1",
             "HANGAR_HOME": home.home, "HANGAR_DUCKDB_EXTENSIONS": try ProvisionedExtensions.file("ducklake").deletingLastPathComponent().path,
+            "DESTINATION__MOTHERDUCK__CREDENTIALS__DATABASE": "lake",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("answers [41, 42]"), "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("'lake'"), "\(result.stdout)")
+        #expect(result.stdout.contains("repos ['a', 'c']"), "\(result.stdout) \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: home.home + "/databases/lake.duckdb"))
     }
 }

@@ -170,7 +170,7 @@ final class ScaleOutCluster: @unchecked Sendable {
         scratch = try ProcessScratch.make()
         // The postgres user must reach the socket folder.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scratch.url.path)
-        port = try Self.freePort()
+        port = try FreePort.next()
         serverFolder = scratch.url.appendingPathComponent("postgres").path
         let process = Process()
         process.executableURL = Checkout.file("scripts/postgres-server")
@@ -271,20 +271,6 @@ final class ScaleOutCluster: @unchecked Sendable {
         try? process.run()
         process.waitUntilExit()
         try? watcherInput.fileHandleForWriting.close()
-    }
-
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard bound == 0 else { throw TestFailure("no free port") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// A process whose command line holds `arguments` in order, if any.

@@ -96,15 +96,16 @@ public struct LakeMaintenance: Sendable {
     }
 
     /// Runs the maintenance once: waits (trying again every second) until no load is in the lake
-    /// or `deadline` passes (then `deferred`). `scheduledAt` is the fire it is for: when another
-    /// host recorded that fire already, it does nothing (`alreadyRun`). `progress` hears each step.
-    public func run(scheduledAt: Date? = nil, waitingUntil deadline: Date,
+    /// or `deadline` passes or `stopWaiting` says so (then `deferred`). `scheduledAt` is the fire
+    /// it is for: when another host recorded that fire already, it does nothing (`alreadyRun`).
+    /// `progress` hears each step.
+    public func run(scheduledAt: Date? = nil, waitingUntil deadline: Date, stopWaiting: () -> Bool = { false },
                     progress: (String) -> Void = { _ in }) throws -> Report {
         let started = Date()
         var report = Report(lake: name, outcome: .deferred, scheduledAt: scheduledAt, startedAt: started, finishedAt: started,
                             host: ProcessInfo.processInfo.hostName, steps: [])
         let history = try LakeMaintenanceHistory(location: location)
-        guard let gate = try DuckLakeGate.enterForMaintenance(location, until: deadline) else {
+        guard let gate = try DuckLakeGate.enterForMaintenance(location, until: deadline, stopWaiting: stopWaiting) else {
             report.finishedAt = Date()
             try history.record(report)
             return report

@@ -28,9 +28,9 @@ struct LakeMaintainCommand: AsyncParsableCommand {
         try await CommandFailure.reporting {
             let descriptor = try LakeCommand.descriptor(name, options)
             let maintenance = LakeMaintenance(name: name, descriptor: descriptor)
-            let report = try maintenance.run(waitingUntil: Date().addingTimeInterval(wait)) { step in
+            let report = try maintenance.run(waitingUntil: Date().addingTimeInterval(wait), progress: { step in
                 if !options.json { Console.note(step) }
-            }
+            })
             if options.json {
                 Console.out(report.jsonText + "\n")
             } else {

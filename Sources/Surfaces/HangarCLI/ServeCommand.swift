@@ -11,7 +11,7 @@ import ServiceLifecycle
 import InstallLayout
 
 /// `hangar serve`: the always-on part of Hangar, one process of swift-service-lifecycle
-/// services: the HTTP API and dashboard, and the scheduler. SIGTERM or Ctrl-C stops it
+/// services: the HTTP API and dashboard, the scheduler, and the DuckLake maintenance schedules. SIGTERM or Ctrl-C stops it
 /// gracefully (no new requests or fires; requests in flight finish); running flights go on under
 /// their own supervisors unless `--cancel-runs-on-exit`.
 struct ServeCommand: AsyncParsableCommand {
@@ -129,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(service: deferredScheduler, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup),
                 .init(service: runMetrics),
+                .init(service: LakeMaintenanceScheduler(home: hangarHome)),
             ] + workerServices(flights, readiness: readiness),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Requests in flight get this long to finish; then the group is cancelled.

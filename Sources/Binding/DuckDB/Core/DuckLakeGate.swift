@@ -39,16 +39,16 @@ public final class DuckLakeGate: Sendable {
     }
 
     /// Enters `location`'s gate for maintenance when no writer is in it, trying every `interval`
-    /// until `deadline`; nil when writers kept the lake busy all along.
-    public static func enterForMaintenance(_ location: DuckLakeLocation, until deadline: Date,
-                                           interval: TimeInterval = 1) throws -> DuckLakeGate? {
+    /// until `deadline` (or `stopWaiting` says so); nil when writers kept the lake busy all along.
+    public static func enterForMaintenance(_ location: DuckLakeLocation, until deadline: Date, interval: TimeInterval = 1,
+                                           stopWaiting: () -> Bool = { false }) throws -> DuckLakeGate? {
         let connection = try open(location)
         while true {
             if try tryLock(connection, location, shared: false) {
                 return DuckLakeGate(role: .maintenance, connection: connection)
             }
             // A failed try leaves the PostgreSQL transaction open and lock-free: the next try reuses it.
-            guard Date() < deadline else {
+            guard Date() < deadline, !stopWaiting() else {
                 try? connection.execute("ROLLBACK")
                 return nil
             }

@@ -66,6 +66,35 @@ def parse_motherduck_path(database):
     return (name or None), options
 
 
+def _s3_secret(name, descriptor):
+    """A temporary DuckDB secret for a lake on S3, scoped to its data path: the descriptor's
+    ``s3`` settings, and what they leave open from the AWS variables of this process's environment
+    (as Hangar's own processes do)."""
+    store = dict(descriptor.get("s3") or {})
+    env = lambda *names: next((os.environ[n] for n in names if os.environ.get(n)), None)
+    key_id = store.get("key_id") or env("AWS_ACCESS_KEY_ID")
+    secret = store.get("secret") or env("AWS_SECRET_ACCESS_KEY")
+    token = store.get("session_token") or (env("AWS_SESSION_TOKEN") if not store.get("key_id") else None)
+    region = store.get("region") or env("AWS_REGION", "AWS_DEFAULT_REGION")
+    endpoint = store.get("endpoint") or env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+    use_ssl, url_style = store.get("use_ssl"), store.get("url_style")
+    if endpoint and "://" in endpoint:
+        if use_ssl is None:
+            use_ssl = endpoint.lower().startswith("https")
+        endpoint = endpoint.split("://", 1)[1].strip("/")
+        url_style = url_style or "path"
+    if not (key_id or endpoint or region):
+        return None
+    options = ["TYPE s3", "SCOPE %s" % _quote_literal(descriptor["data_path"])]
+    for option, value in (("KEY_ID", key_id), ("SECRET", secret), ("SESSION_TOKEN", token), ("REGION", region),
+                          ("ENDPOINT", endpoint), ("URL_STYLE", url_style)):
+        if value:
+            options.append("%s %s" % (option, _quote_literal(value)))
+    if use_ssl is not None:
+        options.append("USE_SSL %s" % ("true" if use_ssl else "false"))
+    return "CREATE OR REPLACE TEMPORARY SECRET %s (%s)" % (_quote_identifier("hangar_lake_" + name), ", ".join(options))
+
+
 def _log(message):
     print("hangar: " + message, file=sys.stderr, flush=True)
 
@@ -203,7 +232,10 @@ class LocalAccount:
 
     def __init__(self, duckdb, connect):
         self.duckdb = duckdb
+        self._connect = connect
         self.hub = connect(":memory:")
+        # Per attached lake, the connection holding its gate shared (see _enter_lake_gate).
+        self._lake_gates = {}
         self._lock = threading.RLock()
         self._holds = {}
         # Detached databases whose file DuckDB still has open (a result not yet dropped keeps
@@ -291,22 +323,62 @@ class LocalAccount:
 
     def _attach_lake(self, name, descriptor):
         """A DuckLake database: attached without a lease (DuckLake takes concurrent writers), its
-        extensions loaded from Hangar's provisioned folder rather than downloaded."""
-        folder = os.environ.get("HANGAR_DUCKDB_EXTENSIONS") or ""
+        extensions loaded from Hangar's provisioned folder rather than downloaded. While it is
+        attached, this process is one of the lake's writers: the lake's maintenance waits."""
         self._on_hub("SET autoinstall_known_extensions = false")
-        loaded = set(row[0] for row in self._on_hub("SELECT extension_name FROM duckdb_extensions() WHERE loaded"))
-        for extension in ("ducklake", "postgres_scanner"):
-            if extension in loaded:
-                continue
-            path = os.path.join(folder, extension + ".duckdb_extension")
-            if not folder or not os.path.exists(path):
-                raise self.duckdb.IOException(
-                    "DuckLake database %s needs DuckDB's %s extension, which is not provisioned (looked in %s); run make setup"
-                    % (name, extension, folder or "HANGAR_DUCKDB_EXTENSIONS, unset"))
-            self._on_hub("LOAD %s" % _quote_literal(path))
-        self._on_hub("ATTACH %s AS %s (DATA_PATH %s, METADATA_SCHEMA %s)" % (
-            _quote_literal("ducklake:postgres:" + descriptor["catalog"]), _quote_identifier(name),
-            _quote_literal(descriptor["data_path"]), _quote_literal(descriptor["metadata_schema"])))
+        on_s3 = descriptor["data_path"].lower().startswith(("s3://", "s3a://"))
+        for extension in ("ducklake", "postgres_scanner") + (("httpfs",) if on_s3 else ()):
+            self._load_extension(self._on_hub, name, extension)
+        if on_s3:
+            secret = _s3_secret(name, descriptor)
+            if secret:
+                self._on_hub(secret)
+        self._enter_lake_gate(name, descriptor)
+        try:
+            self._on_hub("ATTACH %s AS %s (DATA_PATH %s, METADATA_SCHEMA %s)" % (
+                _quote_literal("ducklake:postgres:" + descriptor["catalog"]), _quote_identifier(name),
+                _quote_literal(descriptor["data_path"]), _quote_literal(descriptor["metadata_schema"])))
+        except BaseException:
+            self._leave_lake_gate(name)
+            raise
+
+    def _load_extension(self, run, name, extension):
+        if run("SELECT count(*) FROM duckdb_extensions() WHERE loaded AND extension_name = ?", [extension])[0][0]:
+            return
+        folder = os.environ.get("HANGAR_DUCKDB_EXTENSIONS") or ""
+        path = os.path.join(folder, extension + ".duckdb_extension")
+        if not folder or not os.path.exists(path):
+            raise self.duckdb.IOException(
+                "DuckLake database %s needs DuckDB's %s extension, which is not provisioned (looked in %s); run make setup"
+                % (name, extension, folder or "HANGAR_DUCKDB_EXTENSIONS, unset"))
+        run("LOAD %s" % _quote_literal(path))
+
+    def _enter_lake_gate(self, name, descriptor):
+        """Holds the lake's advisory lock shared, as Hangar's own loads do, in a PostgreSQL
+        transaction of its own that lasts until the lake is detached or this process ends."""
+        gate = self._connect(":memory:")
+        run = lambda statement, parameters=None: gate.execute(statement, parameters or []).fetchall()
+        run("SET autoinstall_known_extensions = false")
+        self._load_extension(run, name, "postgres_scanner")
+        run("ATTACH %s AS gate (TYPE postgres)" % _quote_literal(descriptor["catalog"]))
+        run("BEGIN")
+        run("CALL postgres_execute('gate', 'SET LOCAL idle_in_transaction_session_timeout = 0')")
+        key = "hashtext('hangar_lake'), hashtext('%s')" % descriptor["metadata_schema"].replace("'", "''")
+        held = run("SELECT * FROM postgres_query('gate', %s)" % _quote_literal(
+            "SELECT pg_try_advisory_xact_lock_shared(%s)::text" % key))[0][0]
+        if held != "true":
+            _log("waiting for the maintenance of the DuckLake database %s to finish" % name)
+            run("SELECT * FROM postgres_query('gate', %s)" % _quote_literal("SELECT pg_advisory_xact_lock_shared(%s)::text" % key))
+        self._lake_gates[name] = gate
+
+    def _leave_lake_gate(self, name):
+        gate = self._lake_gates.pop(name, None)
+        if gate is not None:
+            try:
+                gate.execute("ROLLBACK")
+                gate.close()
+            except self.duckdb.Error:
+                pass
 
     def _detach(self, name):
         if _account.lake(name) is not None:
@@ -314,6 +386,8 @@ class LocalAccount:
                 self._on_hub("DETACH %s" % _quote_identifier(name))
             except self.duckdb.Error as error:
                 _log("keeping %s attached until this process ends: %s" % (name, error))
+                return
+            self._leave_lake_gate(name)
             return
         path = _account.database_path(name)
         try:
