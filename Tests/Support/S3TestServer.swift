@@ -5,8 +5,8 @@ import Foundation
 /// free port of 127.0.0.1, started on first use with the bucket ``bucket``. Tests keep apart by
 /// prefix (``freshPrefix()``).
 ///
-/// The server goes when the process ends: the script stops it when the pipe this process holds
-/// as its standard input closes (at exit, or when the process is killed).
+/// The server goes when the process ends: the script's watcher stops it when the pipe this
+/// process holds as the script's standard input closes (at exit, or when the process is killed).
 public enum S3TestServer {
     public static let bucket = "hangar-tests"
     /// moto accepts any credentials; these stand for a real key pair.
@@ -45,6 +45,8 @@ public enum S3TestServer {
             }
             text += String(decoding: chunk, as: UTF8.self)
         }
+        // The script returns once the server is ready; its watcher keeps the pipe's other end.
+        process.waitUntilExit()
         return Started(endpoint: "http://127.0.0.1:\(port)", input: input.fileHandleForWriting, process: process)
     }
 
