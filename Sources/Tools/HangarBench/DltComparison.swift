@@ -472,7 +472,7 @@ struct DltComparison {
 
     /// The generated file of `count` records, made once and reused (written under a temporary
     /// name first, so an interrupted generation leaves nothing that looks finished).
-    private func dataFile(_ count: Int) throws -> URL {
+    func dataFile(_ count: Int) throws -> URL {
         try generated("github_repos_\(count).jsonl", expectRecords: count, [String(count)])
     }
 

@@ -127,8 +127,8 @@ do {
         try HangarIncrementalWorkload.main(Array(CommandLine.arguments.dropFirst(2)))
         exit(0)
     }
-    guard ["all", "appender", "ingest", "schedules", "flights", "control", "guide", "serve", "dlt"].contains(selected) else {
-        throw BenchFailure("unknown benchmark \(selected); choose all, appender, ingest, schedules, flights, control, guide, serve or dlt")
+    guard ["all", "appender", "ingest", "schedules", "flights", "control", "lake", "guide", "serve", "dlt"].contains(selected) else {
+        throw BenchFailure("unknown benchmark \(selected); choose all, appender, ingest, schedules, flights, control, lake, guide, serve or dlt")
     }
     print("Hangar benchmarks — DuckDB \(Database.libraryVersion), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     print("")
@@ -141,6 +141,7 @@ do {
     if selected == "all" || selected == "flights" { try FlightsBenchmark().run() }
     if selected == "all" { print("") }
     if selected == "all" || selected == "control" { try ControlPlaneBenchmark().run() }
+    if selected == "all" || selected == "lake" { try LakeBenchmark().run() }
     if selected == "all" { print("") }
     if selected == "all" || selected == "guide" { try GuideFlightBenchmark().run() }
     if selected == "all" { print("") }
