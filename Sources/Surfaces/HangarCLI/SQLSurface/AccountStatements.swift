@@ -58,7 +58,11 @@ struct AccountStatements {
     /// The account's databases, and any other file the session attached itself.
     private func databaseList(_ connection: Connection) throws -> String {
         var names = Set(accountDatabaseNames())
-        let attached = try connection.query("SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> 'memory'")
+        // A lake's catalog is attached beside it as __ducklake_metadata_<lake>: DuckLake's, not the account's.
+        let attached = try connection.query("""
+            SELECT database_name FROM duckdb_databases()
+            WHERE NOT internal AND database_name <> 'memory' AND NOT starts_with(database_name, '__ducklake_metadata_')
+            """)
         for row in try attached.all() { if case .varchar(let name) = row[0] { names.insert(name) } }
         guard !names.isEmpty else { return "SELECT NULL::VARCHAR AS database_name WHERE false" }
         let values = names.sorted().map { "(\(quoteLiteral($0)))" }.joined(separator: ", ")

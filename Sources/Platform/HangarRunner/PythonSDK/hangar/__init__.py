@@ -24,7 +24,11 @@ __all__ = ["home", "database_path", "database_lease", "dlt_destination", "report
 def database_lease(name, timeout=None):
     """Holds the database's lease: DuckDB allows one writing process per file, so hold it around
     each unit of work (a pipeline.run, a few statements) and no longer. Re-entrant, and shared
-    with this process's ``md:`` connections."""
+    with this process's ``md:`` connections. A DuckLake database takes no lease (DuckLake commits
+    concurrent writers itself): for one this holds nothing and yields None."""
+    if _account.lake(name) is not None:
+        yield None
+        return
     path = database_path(name)
     _leases.acquire(path, timeout)
     try:
@@ -56,8 +60,13 @@ def _create_if_missing(path):
 
 def dlt_destination(name):
     """dlt's duckdb destination writing into the account database ``name``; run the pipeline
-    inside ``database_lease(name)``."""
+    inside ``database_lease(name)``. For a DuckLake database it is dlt's ``motherduck``
+    destination on ``md:<name>``, which the local account attaches as a lake."""
     import dlt
+    if _account.lake(name) is not None:
+        from . import motherduck
+        motherduck.install()
+        return dlt.destinations.motherduck(credentials="md:" + name)
     return dlt.destinations.duckdb(credentials=database_path(name))
 
 

@@ -38,6 +38,9 @@ def database_path(name):
     if not is_valid_name(name):
         raise ValueError("%r is not a database name: use letters, digits and underscores "
                          "(not memory, system or temp), or give a path ending in .duckdb" % name)
+    if os.path.exists(os.path.join(databases_folder(), name + ".ducklake")):
+        raise ValueError("%s is a DuckLake database, which has no file: connect with duckdb.connect('md:%s'), "
+                         "or load with dlt_destination(%r)" % (name, name, name))
     return os.path.join(databases_folder(), name + ".duckdb")
 
 

@@ -453,7 +453,9 @@ class LocalAccount:
 
     def database_list_sql(self):
         names = set(_account.database_names())
-        rows = self._on_hub("SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> 'memory'")
+        # A lake's catalog is attached beside it as __ducklake_metadata_<lake>: DuckLake's, not the account's.
+        rows = self._on_hub("SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name <> 'memory' "
+                            "AND NOT starts_with(database_name, '__ducklake_metadata_')")
         names.update(row[0] for row in rows)
         if not names:
             return "SELECT NULL::VARCHAR AS database_name WHERE false"
