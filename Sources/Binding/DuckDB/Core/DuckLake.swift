@@ -74,6 +74,13 @@ public enum DuckLake {
     /// attached as `alias`.
     public static func connect(_ location: DuckLakeLocation, alias: String = "lake",
                                configuration: Configuration = Configuration()) throws -> Connection {
+        var configuration = configuration
+        // An in-memory database spills to `.tmp` in the working directory, which every process
+        // started there would share, and each removes the others' files when it ends (a load then
+        // fails to read back what it spilled, or crashes): a folder of this process's own.
+        if configuration.temporaryDirectory == nil {
+            configuration.temporaryDirectory = ProcessTemporaryFolders.make("hangar-duckdb")
+        }
         let connection = try Database(.inMemory, configuration: configuration).connect()
         try attach(location, as: alias, to: connection)
         try connection.execute("USE \(quoteIdentifier(alias))")
