@@ -21,6 +21,8 @@ test: setup
 	$(SWIFT) build --product FlightKit
 	@# The dlt conformance tests load dlt's test cases with dlt 1.27.2 from this venv (made once, cached).
 	@scripts/dlt-venv >/dev/null
+	@# The DuckLake tests on S3 start moto's S3 server from this venv (made once, cached).
+	@scripts/python-venv moto-5.2.6-venv scripts/requirements-s3-server.txt 'import moto.server' >/dev/null
 	@# The scale-out acceptance (several hangar processes sharing one PostgreSQL) runs on its own
 	@# afterwards, so its load never starves the time-limited tests beside it.
 	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build --skip ScaleOutTests 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \

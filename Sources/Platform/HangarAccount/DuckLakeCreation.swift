@@ -9,7 +9,7 @@ import Foundation
 /// already), each lake in a schema of its own (`ducklake_<name>`); otherwise CATALOG must name
 /// one. A lake is created by attaching it once, which makes its catalog tables and checks that
 /// the catalog is reachable before the descriptor is written.
-public struct DuckLakeCreation {
+public struct DuckLakeCreation: Sendable {
     public let home: HangarHome
     public let environment: [String: String]
 

@@ -29,6 +29,7 @@ public enum HangarRouter {
         SecretRoutes.register(on: authenticated, api: api)
         ScheduleRoutes.register(on: authenticated, api: api)
         DatabaseRoutes.register(on: authenticated, api: api)
+        LakeRoutes.register(on: authenticated, api: api)
         SQLRoutes.register(on: authenticated, api: api)
         // `/metrics` is registered here, by the caller (see `AuthenticatedRoutes`).
         for register in authenticatedRoutes { register(authenticated) }

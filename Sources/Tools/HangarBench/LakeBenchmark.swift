@@ -41,7 +41,7 @@ struct LakeBenchmark {
             return name
         }
         let hangarPath = comparison.hangar
-        @Sendable func ingest(_ file: URL, into database: String, pipeline: String = "bench") throws -> ChildRun {
+        func ingest(_ file: URL, into database: String, pipeline: String = "bench") throws -> ChildRun {
             try ChildRun.run(hangarPath, ["ingest", file.path, "--table", DltComparison.table, "--database", database, "--dataset", DltComparison.dataset,
                         "--pipeline", pipeline, "--home", home.path, "--write-disposition", "merge", "--primary-key", "id"])
         }
@@ -72,51 +72,61 @@ struct LakeBenchmark {
                      fileRuns.map { String(format: "%.2f", $0.seconds) }.joined(separator: ", "),
                      lakeRuns.map { String(format: "%.2f", $0.seconds) }.joined(separator: ", "), fileCheck))
 
-        // Concurrent writers: three parts with distinct keys.
+        // Concurrent writers: three parts with distinct keys, merged (every load deletes from the
+        // table, so concurrent commits conflict) and appended (inserts only: they do not).
         let parts = try split(base, into: 3, folder: root)
         let loads = parts.count * rounds
-        print("== DuckLake: \(loads) merges of \(grouped(records / 3)) records each into one table, by 1 writer and by 3 at once")
-        let sequentialLake = try newLake()
-        let sequentialStart = ContinuousClock.now
-        for _ in 0..<rounds {
-            for (index, part) in parts.enumerated() { _ = try ingest(part, into: sequentialLake, pipeline: "writer\(index)") }
-        }
-        let sequential = seconds(since: sequentialStart)
-        let concurrentLake = try newLake()
-        let failures = Failures()
-        let retried = Failures()
-        let concurrentStart = ContinuousClock.now
-        let group = DispatchGroup()
-        for (index, part) in parts.enumerated() {
-            group.enter()
-            Thread.detachNewThread {
-                defer { group.leave() }
-                for _ in 0..<rounds {
-                    do {
-                        let run = try ingest(part, into: concurrentLake, pipeline: "writer\(index)")
-                        retried.add(String(repeating: "x", count: run.output.components(separatedBy: "lost to a concurrent writer").count - 1))
-                    } catch {
-                        failures.add("\(error)")
+        for disposition in ["merge", "append"] {
+            print("== DuckLake: \(loads) \(disposition == "merge" ? "merges" : "appends") of \(grouped(records / 3)) records each into one table, by 1 writer and by 3 at once")
+            @Sendable func load(_ part: URL, into lake: String, writer: Int) throws -> ChildRun {
+                try ChildRun.run(hangarPath, ["ingest", part.path, "--table", DltComparison.table, "--database", lake,
+                                              "--dataset", DltComparison.dataset, "--pipeline", "writer\(writer)", "--home", home.path,
+                                              "--write-disposition", disposition] + (disposition == "merge" ? ["--primary-key", "id"] : []))
+            }
+            let sequentialLake = try newLake()
+            let sequentialStart = ContinuousClock.now
+            for _ in 0..<rounds {
+                for (index, part) in parts.enumerated() { _ = try load(part, into: sequentialLake, writer: index) }
+            }
+            let sequential = seconds(since: sequentialStart)
+            let concurrentLake = try newLake()
+            let failures = Failures()
+            let retried = Failures()
+            let concurrentStart = ContinuousClock.now
+            let group = DispatchGroup()
+            for (index, part) in parts.enumerated() {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    for _ in 0..<rounds {
+                        do {
+                            let run = try load(part, into: concurrentLake, writer: index)
+                            retried.add(String(repeating: "x", count: run.output.components(separatedBy: "lost to a concurrent writer").count - 1))
+                        } catch {
+                            failures.add("\(error)")
+                        }
                     }
                 }
             }
+            group.wait()
+            let concurrent = seconds(since: concurrentStart)
+            if let failure = failures.all.first { throw BenchFailure("a concurrent writer failed: \(failure)") }
+            let sequentialCheck = try checksum(database: sequentialLake, home: home)
+            let concurrentCheck = try checksum(database: concurrentLake, home: home)
+            let expectedRows = disposition == "merge" ? records : records * rounds
+            guard sequentialCheck == concurrentCheck, sequentialCheck.hasPrefix("\(expectedRows) rows"),
+                  disposition == "append" || sequentialCheck == fileCheck else {
+                throw BenchFailure("\(disposition): concurrent writers left \(concurrentCheck), one writer \(sequentialCheck) (\(expectedRows) rows expected)")
+            }
+            print(pad("writers", 34) + pad("seconds", 10, right: true) + pad("loads/s", 12, right: true) + pad("records/s", 12, right: true))
+            for (label, seconds) in [("1 (loads one after another)", sequential), ("3 at once (one part each)", concurrent)] {
+                print(pad(label, 34) + pad(String(format: "%.2f", seconds), 10, right: true) + pad(String(format: "%.2f", Double(loads) / seconds), 12, right: true)
+                      + pad(grouped(Int(Double(records * rounds) / seconds)), 12, right: true))
+            }
+            print(String(format: "3 writers: %.2f× one writer's throughput; their commits started over %d times in %d loads after losing to "
+                         + "another writer; same table either way. %d cores: the writers share them.", sequential / concurrent,
+                         retried.all.joined().count, loads, ProcessInfo.processInfo.activeProcessorCount))
         }
-        group.wait()
-        let concurrent = seconds(since: concurrentStart)
-        if let failure = failures.all.first { throw BenchFailure("a concurrent writer failed: \(failure)") }
-        let sequentialCheck = try checksum(database: sequentialLake, home: home), concurrentCheck = try checksum(database: concurrentLake, home: home)
-        guard sequentialCheck == concurrentCheck, sequentialCheck == fileCheck else {
-            throw BenchFailure("concurrent writers left \(concurrentCheck), one writer \(sequentialCheck), expected \(fileCheck)")
-        }
-        print(pad("writers", 34) + pad("seconds", 10, right: true) + pad("loads/s", 12, right: true) + pad("records/s", 12, right: true))
-        for (label, seconds) in [("1 (loads one after another)", sequential), ("3 at once (one part each)", concurrent)] {
-            print(pad(label, 34) + pad(String(format: "%.2f", seconds), 10, right: true) + pad(String(format: "%.2f", Double(loads) / seconds), 12, right: true)
-                  + pad(grouped(Int(Double(records * rounds) / seconds)), 12, right: true))
-        }
-        let retries = retried.all.joined().count
-        print(String(format: "3 writers: %.2f× one writer's throughput; %d of %d commits started over after losing to another writer; "
-                     + "same table either way. %d cores: the writers share them.", sequential / concurrent, retries, loads,
-                     ProcessInfo.processInfo.activeProcessorCount))
     }
 
     private func hangar(_ arguments: [String]) throws -> ChildRun {

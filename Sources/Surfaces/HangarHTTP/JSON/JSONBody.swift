@@ -86,6 +86,15 @@ struct JSONBody: Sendable {
         }
     }
 
+    func bool(_ name: String) throws -> PatchValue<Bool> {
+        switch fields[name] {
+        case nil: return .keep
+        case .null: return .null
+        case .bool(let value): return .set(value)
+        case let other?: throw APIError.invalid(name, "\(name) must be true or false, not \(other.kindName)")
+        }
+    }
+
     func int(_ name: String) throws -> PatchValue<Int> {
         switch fields[name] {
         case nil: return .keep

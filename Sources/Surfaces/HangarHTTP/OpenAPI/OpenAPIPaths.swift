@@ -175,8 +175,35 @@ extension OpenAPIDocument {
                 ])),
                 ("/api/v1/databases", .object([
                     ("get", O.operation(
-                        "listDatabases", tag: "data", summary: "The account's DuckDB databases.",
+                        "listDatabases", tag: "data", summary: "The account's databases: DuckDB files and DuckLake databases.",
                         responses: [("200", O.json("Databases.", O.ref("DatabaseList")))])),
+                    ("post", O.operation(
+                        "createLake", tag: "data", summary: "Create a DuckLake database, as CREATE DATABASE … (TYPE ducklake, …) does.",
+                        description: """
+                            The catalog defaults to the control database when it is on PostgreSQL. An s3:// data path is \
+                            listed with the lake's credentials (these fields, else the server's AWS_* variables) before \
+                            anything is recorded. S3 secrets are kept, never returned.
+                            """,
+                        body: O.jsonBody(O.ref("LakeCreate")),
+                        responses: [("201", O.json("Created.", O.ref("Database")))], errors: [400, 409, 503])),
+                ])),
+                ("/api/v1/databases/{db}/maintenance", .object([
+                    ("parameters", .array([O.pathParameter("db", "A DuckLake database's name.")])),
+                    ("get", O.operation(
+                        "describeLakeMaintenance", tag: "data", summary: "A lake's maintenance settings and its latest runs (every host's).",
+                        parameters: [O.query("limit", "Runs to list (1-200, default 20).", schema: O.integer())],
+                        responses: [("200", O.json("Settings and runs.", O.ref("LakeMaintenance")))], errors: [400, 404])),
+                    ("put", O.operation(
+                        "setLakeMaintenance", tag: "data", summary: "Set when `hangar serve` maintains the lake, and what it keeps.",
+                        body: O.jsonBody(O.ref("LakeMaintenanceSettings")),
+                        responses: [("200", O.json("The settings.", O.ref("LakeMaintenance")))], errors: [400, 404])),
+                    ("post", O.operation(
+                        "runLakeMaintenance", tag: "data",
+                        summary: "Run the lake's maintenance now: snapshot expiry, compaction, file cleanup.",
+                        description: "Waits up to `wait` seconds for the loads in the lake to finish; 409 when they keep it busy (nothing done).",
+                        parameters: [O.query("wait", "Seconds to wait for loads (0-\(LakeRoutes.maxWait), default \(LakeRoutes.defaultWait)).",
+                                             schema: O.integer())],
+                        responses: [("200", O.json("The run, succeeded or failed.", O.ref("LakeMaintenanceReport")))], errors: [400, 404, 409])),
                 ])),
                 ("/api/v1/databases/{db}/tables", .object([
                     ("parameters", .array([O.pathParameter("db", "The database's name.")])),

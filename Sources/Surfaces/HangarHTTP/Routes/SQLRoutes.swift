@@ -88,10 +88,9 @@ enum SQLRoutes {
             // would stay reachable (DuckDB allows it to itself: `<cwd>/.tmp/` by default), so this
             // database spills nothing; a request is bounded in rows, time and memory anyway.
             try connection.execute("SET temp_directory = ''")
-            // A DuckLake database's rows are Parquet files under its data folder, which it must
-            // still read and write; that folder, and nothing else, stays reachable.
+            // A DuckLake database's rows are Parquet files under its data folder (or S3 prefix),
+            // which it must still read and write; that place, and nothing else, stays reachable.
             let lakeFolders = files.filter(\.isLake).compactMap { try? DuckLakeDescriptor.read(from: $0.url).dataPath }
-                .filter { !$0.contains("://") }
             if !lakeFolders.isEmpty {
                 try connection.execute("SET allowed_directories = [\(lakeFolders.map(quoteLiteral).joined(separator: ", "))]")
             }
