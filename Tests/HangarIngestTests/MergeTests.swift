@@ -87,6 +87,19 @@ struct MergeTests {
         #expect(try sandbox.count("github.repos__topics") == 2)
     }
 
+    /// A table merged once and appended to later: its child rows still get their root's id (the
+    /// column is NOT NULL in the destination), as dlt keeps propagating it.
+    @Test func aMergedTableAppendedLaterKeepsRootIDs() async throws {
+        let sandbox = try IngestSandbox()
+        let pipeline = try sandbox.pipeline()
+        _ = try await merge(pipeline, [repoRow(1, topics: ["a", "b"])], hints: TableHints(table: "repos", writeDisposition: .merge, primaryKey: ["id"]))
+        _ = try await merge(pipeline, [repoRow(2, topics: ["c"])], hints: TableHints(table: "repos", writeDisposition: .append))
+        #expect(try sandbox.query("""
+            SELECT r.id, string_agg(t.value, ',' ORDER BY t._dlt_list_idx) FROM github.repos r JOIN github.repos__topics t ON t._dlt_root_id = r._dlt_id
+            GROUP BY r.id ORDER BY r.id
+            """) == [[.bigint(1), .varchar("a,b")], [.bigint(2), .varchar("c")]])
+    }
+
     @Test func aLaterRunAddsAColumn() async throws {
         let sandbox = try IngestSandbox()
         let pipeline = try sandbox.pipeline()

@@ -573,10 +573,22 @@ final class Normalizer {
                             mergeKey: try hints.mergeKey.map(naming.normalizePath),
                             upsert: hints.writeDisposition == .merge && hints.mergeStrategy == .upsert,
                             scd2: hints.writeDisposition == .merge && hints.mergeStrategy == .scd2,
-                            writesRootIDs: hints.writeDisposition == .merge)
+                            writesRootIDs: hints.writeDisposition == .merge || hasRootIDs(below: name))
         // A table made by this row is undone with the row if a contract drops it: plan again then.
         if !createdThisRow.contains(name) { plans[resource] = plan }
         return plan
+    }
+
+    /// Whether a child table of `root` already has `_dlt_root_id`: a table that was merged once
+    /// keeps giving its child rows their root's id when it is appended to later, as dlt does (the
+    /// column is NOT NULL in the destination).
+    private func hasRootIDs(below root: String) -> Bool {
+        let rootID = SystemColumn.rootID.name
+        return schema.tables.contains { table in
+            var ancestor = table.parent
+            while let name = ancestor, name != root { ancestor = schema.table(named: name)?.parent }
+            return ancestor == root && table.column(named: rootID) != nil
+        }
     }
 
     private func mergeSettings(_ hints: TableHints) throws -> MergeSettings? {
