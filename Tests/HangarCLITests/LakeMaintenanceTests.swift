@@ -46,50 +46,52 @@ struct LakeMaintenanceTests {
     /// Twelve small appends leave twelve small files; maintenance merges them, expires the old
     /// snapshots, deletes the files no snapshot needs, and the tables read the same before and after.
     @Test(.timeLimit(.minutes(5)), arguments: Storage.allCases)
-    func maintenanceCompactsExpiresAndCleansWithoutChangingTheData(_ storage: Storage) throws {
-        let home = try FlightsTestHome()
-        let location = try lakes.createLake(home, storage: storage)
-        for load in 0..<12 {
-            let result = try ingest(home, "load\(load)", ids: (load * 50)..<(load * 50 + 50))
-            #expect(result.status == 0, "\(result.stderr)")
+    func maintenanceCompactsExpiresAndCleansWithoutChangingTheData(_ storage: Storage) async throws {
+        try await onOwnThread {
+            let home = try FlightsTestHome()
+            let location = try lakes.createLake(home, storage: storage)
+            for load in 0..<12 {
+                let result = try ingest(home, "load\(load)", ids: (load * 50)..<(load * 50 + 50))
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            let lake = try DuckLake.connect(location)
+            let before = try lake.scalar(Self.checksum, as: String.self)
+            #expect(before?.hasPrefix("600 ") == true, "\(before ?? "")")
+            let filesBefore = try lake.scalar("SELECT count(*) FROM ducklake_list_files('lake', 'items', schema => 'raw')", as: Int.self) ?? 0
+            let snapshotsBefore = try lake.scalar("SELECT count(*) FROM ducklake_snapshots('lake')", as: Int.self) ?? 0
+            #expect(filesBefore >= 12)
+            let storedBefore = try storedFiles(location).count
+
+            // Keep nothing old: every snapshot but the latest expires, every file no snapshot needs goes.
+            let settings = try hangar(home, ["lake", "schedule", "lake", "--expire-older-than", "0 seconds", "--delete-older-than", "0 seconds"])
+            #expect(settings.status == 0, "\(settings.stderr)")
+            #expect(settings.stdout.contains("none: run by hand"), "\(settings.stdout)")
+
+            let maintained = try hangar(home, ["lake", "maintain", "lake", "--json"])
+            #expect(maintained.status == 0, "\(maintained.stderr)")
+            let done = try report(maintained)
+            #expect(done["outcome"] as? String == "succeeded")
+            #expect(count(done, "merge_adjacent_files") >= 12, "\(maintained.stdout)")
+            // Flushing the inlined rows made one more snapshot; all but it expire.
+            #expect(count(done, "expire_snapshots") == snapshotsBefore, "\(maintained.stdout)")
+            #expect(count(done, "cleanup_old_files") >= 12, "\(maintained.stdout)")
+
+            let after = try DuckLake.connect(location)
+            #expect(try after.scalar(Self.checksum, as: String.self) == before)
+            #expect(try after.scalar("SELECT count(*) FROM ducklake_list_files('lake', 'items', schema => 'raw')", as: Int.self) == 1)
+            // The one kept, and the compaction's own.
+            #expect(try after.scalar("SELECT count(*) FROM ducklake_snapshots('lake')", as: Int.self) == 2)
+            #expect(try storedFiles(location).count < storedBefore - 10, "the merged files were deleted from the \(storage)")
+
+            // The lake goes on taking loads, and the history (in the catalog) lists the run.
+            let merged = try ingest(home, "merge", ids: 590..<610, disposition: "merge")
+            #expect(merged.status == 0, "\(merged.stderr)")
+            #expect(try DuckLake.connect(location).scalar("SELECT count(*) FROM raw.items", as: Int.self) == 610)
+            let history = try hangar(home, ["lake", "history", "lake", "--json"])
+            let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]], "\(history.stderr)")
+            #expect(runs.map { $0["outcome"] as? String } == ["succeeded"])
+            #expect(try hangar(home, ["lake", "history", "lake"]).stdout.contains("merge_adjacent_files"))
         }
-        let lake = try DuckLake.connect(location)
-        let before = try lake.scalar(Self.checksum, as: String.self)
-        #expect(before?.hasPrefix("600 ") == true, "\(before ?? "")")
-        let filesBefore = try lake.scalar("SELECT count(*) FROM ducklake_list_files('lake', 'items', schema => 'raw')", as: Int.self) ?? 0
-        let snapshotsBefore = try lake.scalar("SELECT count(*) FROM ducklake_snapshots('lake')", as: Int.self) ?? 0
-        #expect(filesBefore >= 12)
-        let storedBefore = try storedFiles(location).count
-
-        // Keep nothing old: every snapshot but the latest expires, every file no snapshot needs goes.
-        let settings = try hangar(home, ["lake", "schedule", "lake", "--expire-older-than", "0 seconds", "--delete-older-than", "0 seconds"])
-        #expect(settings.status == 0, "\(settings.stderr)")
-        #expect(settings.stdout.contains("none: run by hand"), "\(settings.stdout)")
-
-        let maintained = try hangar(home, ["lake", "maintain", "lake", "--json"])
-        #expect(maintained.status == 0, "\(maintained.stderr)")
-        let done = try report(maintained)
-        #expect(done["outcome"] as? String == "succeeded")
-        #expect(count(done, "merge_adjacent_files") >= 12, "\(maintained.stdout)")
-        // Flushing the inlined rows made one more snapshot; all but it expire.
-        #expect(count(done, "expire_snapshots") == snapshotsBefore, "\(maintained.stdout)")
-        #expect(count(done, "cleanup_old_files") >= 12, "\(maintained.stdout)")
-
-        let after = try DuckLake.connect(location)
-        #expect(try after.scalar(Self.checksum, as: String.self) == before)
-        #expect(try after.scalar("SELECT count(*) FROM ducklake_list_files('lake', 'items', schema => 'raw')", as: Int.self) == 1)
-        // The one kept, and the compaction's own.
-        #expect(try after.scalar("SELECT count(*) FROM ducklake_snapshots('lake')", as: Int.self) == 2)
-        #expect(try storedFiles(location).count < storedBefore - 10, "the merged files were deleted from the \(storage)")
-
-        // The lake goes on taking loads, and the history (in the catalog) lists the run.
-        let merged = try ingest(home, "merge", ids: 590..<610, disposition: "merge")
-        #expect(merged.status == 0, "\(merged.stderr)")
-        #expect(try DuckLake.connect(location).scalar("SELECT count(*) FROM raw.items", as: Int.self) == 610)
-        let history = try hangar(home, ["lake", "history", "lake", "--json"])
-        let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]], "\(history.stderr)")
-        #expect(runs.map { $0["outcome"] as? String } == ["succeeded"])
-        #expect(try hangar(home, ["lake", "history", "lake"]).stdout.contains("merge_adjacent_files"))
     }
 
     /// While a load holds the lake, maintenance waits and then gives up with nothing done; while
@@ -114,13 +116,15 @@ struct LakeMaintenanceTests {
         let rows = try home.file("second.jsonl", (10..<20).map { "{\"id\": \($0), \"name\": \"item \($0)\"}" }.joined(separator: "\n"))
         let waiting = try HangarProcess.start(["ingest", rows, "--table", "items", "--database", "lake", "--dataset", "raw",
                                                "--pipeline", "maintained", "--home", home.home], environment: Self.environment)
-        // The load asks for the lock and PostgreSQL makes it wait.
+        // The load asks for the lock and PostgreSQL makes it wait (pg_locks is the whole server's:
+        // only this test's catalog database counts).
         let catalog = try Database(.inMemory).connect()
         try ProvisionedExtensions.load("postgres_scanner", into: catalog)
         try catalog.execute("ATTACH \(quoteLiteral(location.catalog)) AS catalog (TYPE postgres)")
         try await eventually("the load waiting for the lake's lock") {
             try catalog.scalar("""
-                SELECT count(*) FROM postgres_query('catalog', 'SELECT 1 FROM pg_locks WHERE locktype = ''advisory'' AND NOT granted')
+                SELECT count(*) FROM postgres_query('catalog', 'SELECT 1 FROM pg_locks WHERE locktype = ''advisory'' AND NOT granted
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())')
                 """, as: Int.self) == 1
         }
         #expect(waiting.process.isRunning)
@@ -135,43 +139,45 @@ struct LakeMaintenanceTests {
     /// S3 credentials from CREATE DATABASE stay in the owner-only descriptor: no command prints
     /// them, a failing creation neither; without them, the AWS variables of the environment serve.
     @Test(.timeLimit(.minutes(5)))
-    func s3CredentialsNeverShowAndMayComeFromTheEnvironment() throws {
-        let home = try FlightsTestHome()
-        let secret = S3TestServer.secret
-        let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
-        let wrongBucket = try lakes.sql(home, [
-            "CREATE DATABASE lost (TYPE ducklake, DATA_PATH 's3://no-such-bucket/x', CATALOG '\(catalog)', \(try S3TestServer.createOptions()))"])
-        #expect(wrongBucket.status != 0)
-        #expect(wrongBucket.stderr.contains("NoSuchBucket") || wrongBucket.stderr.contains("404"), "\(wrongBucket.stderr)")
-        #expect(wrongBucket.stderr.contains("cannot reach the data path s3://no-such-bucket/x/"), "\(wrongBucket.stderr)")
-        #expect(!wrongBucket.stderr.contains(secret))
-        #expect(!FileManager.default.fileExists(atPath: home.home + "/databases/lost.ducklake"), "nothing recorded")
+    func s3CredentialsNeverShowAndMayComeFromTheEnvironment() async throws {
+        try await onOwnThread {
+            let home = try FlightsTestHome()
+            let secret = S3TestServer.secret
+            let catalog = try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase())
+            let wrongBucket = try lakes.sql(home, [
+                "CREATE DATABASE lost (TYPE ducklake, DATA_PATH 's3://no-such-bucket/x', CATALOG '\(catalog)', \(try S3TestServer.createOptions()))"])
+            #expect(wrongBucket.status != 0)
+            #expect(wrongBucket.stderr.contains("NoSuchBucket") || wrongBucket.stderr.contains("404"), "\(wrongBucket.stderr)")
+            #expect(wrongBucket.stderr.contains("cannot reach the data path s3://no-such-bucket/x/"), "\(wrongBucket.stderr)")
+            #expect(!wrongBucket.stderr.contains(secret))
+            #expect(!FileManager.default.fileExists(atPath: home.home + "/databases/lost.ducklake"), "nothing recorded")
 
-        try lakes.createLake(home, storage: .s3)
-        let descriptor = home.home + "/databases/lake.ducklake"
-        #expect((try FileManager.default.attributesOfItem(atPath: descriptor)[.posixPermissions] as? Int) == 0o600)
-        for output in [try hangar(home, ["lake", "schedule", "lake", "0 3 * * *"]), try hangar(home, ["lake", "schedule", "lake", "--json"]),
-                       try hangar(home, ["lake", "maintain", "lake"]), try hangar(home, ["lake", "history", "lake", "--json"]),
-                       try lakes.sql(home, ["SHOW DATABASES"])] {
-            #expect(output.status == 0, "\(output.stderr)")
-            #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret))
+            try lakes.createLake(home, storage: .s3)
+            let descriptor = home.home + "/databases/lake.ducklake"
+            #expect((try FileManager.default.attributesOfItem(atPath: descriptor)[.posixPermissions] as? Int) == 0o600)
+            for output in [try hangar(home, ["lake", "schedule", "lake", "0 3 * * *"]), try hangar(home, ["lake", "schedule", "lake", "--json"]),
+                           try hangar(home, ["lake", "maintain", "lake"]), try hangar(home, ["lake", "history", "lake", "--json"]),
+                           try lakes.sql(home, ["SHOW DATABASES"])] {
+                #expect(output.status == 0, "\(output.stderr)")
+                #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret))
+            }
+
+            // The same bucket through the environment alone: the descriptor holds no credentials.
+            let fromEnvironment = try FlightsTestHome()
+            let environment = Self.environment.merging([
+                "AWS_ACCESS_KEY_ID": S3TestServer.keyID, "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": S3TestServer.region,
+                "AWS_ENDPOINT_URL": try S3TestServer.endpoint(),
+            ]) { $1 }
+            let prefix = try S3TestServer.freshPrefix()
+            let created = try lakes.sql(fromEnvironment, [
+                "CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(prefix)', CATALOG '\(try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase()))')",
+                "CREATE TABLE lake.main.t AS SELECT range AS n FROM range(1000)", "SELECT sum(n) AS n FROM lake.main.t"], environment: environment)
+            #expect(created.status == 0, "\(created.stderr)")
+            #expect(created.stdout.replacingOccurrences(of: "\r\n", with: "\n").hasSuffix("n\n499500\n"), "\(created.stdout)")
+            let recorded = try String(contentsOfFile: fromEnvironment.home + "/databases/lake.ducklake", encoding: .utf8)
+            #expect(!recorded.contains(secret) && !recorded.contains(S3TestServer.keyID), "\(recorded)")
+            #expect(try S3TestServer.objects(under: prefix).contains { $0.hasSuffix(".parquet") })
         }
-
-        // The same bucket through the environment alone: the descriptor holds no credentials.
-        let fromEnvironment = try FlightsTestHome()
-        let environment = Self.environment.merging([
-            "AWS_ACCESS_KEY_ID": S3TestServer.keyID, "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": S3TestServer.region,
-            "AWS_ENDPOINT_URL": try S3TestServer.endpoint(),
-        ]) { $1 }
-        let prefix = try S3TestServer.freshPrefix()
-        let created = try lakes.sql(fromEnvironment, [
-            "CREATE DATABASE lake (TYPE ducklake, DATA_PATH '\(prefix)', CATALOG '\(try PostgresTestServer.controlURL(database: try PostgresTestServer.freshDatabase()))')",
-            "CREATE TABLE lake.main.t AS SELECT range AS n FROM range(1000)", "SELECT sum(n) AS n FROM lake.main.t"], environment: environment)
-        #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stdout.replacingOccurrences(of: "\r\n", with: "\n").hasSuffix("n\n499500\n"), "\(created.stdout)")
-        let recorded = try String(contentsOfFile: fromEnvironment.home + "/databases/lake.ducklake", encoding: .utf8)
-        #expect(!recorded.contains(secret) && !recorded.contains(S3TestServer.keyID), "\(recorded)")
-        #expect(try S3TestServer.objects(under: prefix).contains { $0.hasSuffix(".parquet") })
     }
 
     /// `hangar serve` runs a lake's maintenance when its schedule fires, and records the fire.

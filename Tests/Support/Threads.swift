@@ -54,3 +54,12 @@ private final class StartGate: @unchecked Sendable {
         condition.unlock()
     }
 }
+
+/// Runs `body` on a thread of its own and awaits it: for a test that blocks for long (processes
+/// run one after another, semaphores), so that it never holds one of the cooperative pool's few
+/// threads, which every async test (and every `eventually`) needs to go on.
+public func onOwnThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
