@@ -14,6 +14,11 @@ setup:
 build: setup
 	$(SWIFT) build
 
+# Run in phases of their own after the main suite: each starts many processes at once, which on
+# a small machine would starve the time-limited tests beside them.
+LAKE_TESTS := DuckLakeDatabaseTests|LakeMaintenanceTests
+OWN_PHASE_TESTS := ScaleOutTests|$(LAKE_TESTS)
+
 ## test: the whole test suite (unit, process and leak checks); prints the test count
 test: setup
 	$(SWIFT) build --build-tests
@@ -25,8 +30,11 @@ test: setup
 	@scripts/python-venv moto-5.2.6-venv scripts/requirements-s3-server.txt 'import moto.server' >/dev/null
 	@# The scale-out acceptance (several hangar processes sharing one PostgreSQL) runs on its own
 	@# afterwards, so its load never starves the time-limited tests beside it.
-	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build --skip ScaleOutTests 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build --skip '$(OWN_PHASE_TESTS)' 2>&1 | tee .build/test-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; scripts/test-summary .build/test-output.txt; exit $$status
+	@# DuckLake's process tests (concurrent writers on a folder and on S3, maintenance) one after another.
+	@set -o pipefail; HANGAR_TESTS=all $(SWIFT) test --skip-build --filter '$(LAKE_TESTS)' 2>&1 | tee .build/test-lake-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
+	  status=$$?; echo "DuckLake on PostgreSQL, a shared folder and S3: $$(scripts/test-summary .build/test-lake-output.txt)"; exit $$status
 	@# The flights suite again with PostgreSQL as the control store (a throwaway server the tests start).
 	@set -o pipefail; HANGAR_TEST_CONTROL=postgres $(SWIFT) test --skip-build --filter HangarFlightsTests 2>&1 | tee .build/test-postgres-output.txt | grep -vE '^(◇|↳ Testing|\[|Test Suite|Test Case)' ; \
 	  status=$$?; echo "HangarFlightsTests on PostgreSQL: $$(scripts/test-summary .build/test-postgres-output.txt)"; exit $$status

@@ -6,7 +6,9 @@ import Synchronization
 import Testing
 
 /// DuckLake account databases from the command line: created with SQL, used by name by
-/// `hangar sql` and `hangar ingest`, written by several processes at once.
+/// `hangar sql` and `hangar ingest`, written by several processes at once. One test at a time,
+/// in a phase of `make test` of its own: each starts many processes.
+@Suite(.serialized)
 struct DuckLakeDatabaseTests {
     /// No control database on PostgreSQL here: a lake needs its CATALOG.
     static let withoutControl = ["HANGAR_CONTROL": ""]

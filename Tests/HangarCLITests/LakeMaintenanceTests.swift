@@ -6,7 +6,8 @@ import Testing
 
 /// A lake's maintenance from the command line (`hangar lake maintain|schedule|history`) and from
 /// `hangar serve`'s schedule: what it does to the files, that the data stays the same, and that it
-/// never runs while a load is in the lake.
+/// never runs while a load is in the lake. One test at a time, in `make test`'s DuckLake phase.
+@Suite(.serialized)
 struct LakeMaintenanceTests {
     typealias Storage = DuckLakeDatabaseTests.Storage
     let lakes = DuckLakeDatabaseTests()
