@@ -165,7 +165,7 @@ struct DuckLakeDatabaseTests {
             for _ in 0..<writers { done.wait() }
             #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
             // How often a commit lost and started over depends on timing; it is printed, not checked.
-            print("DuckLake concurrent merges: \(writers) writers × \(rounds) rounds, \(retried.withLock { $0 }) commits tried again")
+            print("DuckLake concurrent merges on a \(storage): \(writers) writers × \(rounds) rounds, \(retried.withLock { $0 }) commits tried again")
             let lake = try DuckLake.connect(location)
             if storage == .s3 {
                 // The Parquet files are on the server, under the lake's prefix.
