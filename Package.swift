@@ -86,7 +86,7 @@ let package = Package(
         // Flights platform: the Hangar home, the local account and its database leases.
         .target(
             name: "HangarAccount",
-            dependencies: ["DuckDB", "Leases", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["DuckDB", "Leases", "HangarScheduling", .product(name: "Metrics", package: "swift-metrics")],
             path: "Sources/Platform/HangarAccount"
         ),
         // Flights control plane: flights, versions, runs, logs, secrets and schedules in one SQLite
@@ -210,7 +210,6 @@ let package = Package(
                 "HangarFlights",
                 "HangarControlPostgres",
                 "HangarRunner",
-                "HangarScheduling",
                 "HangarHTTP",
                 "HangarMetrics",
                 "HangarViews",

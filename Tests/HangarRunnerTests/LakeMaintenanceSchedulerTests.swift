@@ -38,7 +38,14 @@ struct LakeMaintenanceSchedulerTests {
         #expect(history.map(\.outcome) == [.succeeded, .succeeded])
         #expect(history.map(\.scheduledAt) == [utc("2026-01-01T12:10:00Z"), utc("2026-01-01T12:05:00Z")])
 
-        // A lake without a schedule is left alone; a broken one is logged, not fatal.
+        // A schedule that is not one, or an interval DuckDB cannot read, is refused and changes nothing.
+        for bad in [LakeMaintenanceSettings(schedule: "61 * * * *"), LakeMaintenanceSettings(schedule: "0 3 * * *", expireOlderThan: "soon")] {
+            let error = #expect(throws: DuckLakeError.self) { try DuckLakeCreation(home: first).setMaintenance(name: "events", bad) }
+            #expect(error?.kind == .invalid, "\(String(describing: error))")
+        }
+        #expect(try DuckLakeCreation(home: first).descriptor(name: "events").maintenance?.schedule == "*/5 * * * *")
+
+        // A lake without a schedule is left alone.
         try DuckLakeCreation(home: first).setMaintenance(name: "events", nil)
         #expect(hostA.pass(at: utc("2026-01-01T12:15:00Z")).isEmpty)
     }

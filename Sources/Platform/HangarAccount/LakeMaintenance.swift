@@ -1,5 +1,6 @@
 import DuckDB
 import Foundation
+import HangarScheduling
 
 /// One lake's maintenance, with DuckLake's own functions, in the order DuckLake's `CHECKPOINT`
 /// runs them: inlined rows flushed to Parquet, old snapshots expired, small adjacent files merged,
@@ -83,8 +84,16 @@ public struct LakeMaintenance: Sendable {
         ]
     }
 
-    /// Throws, naming the setting, when an interval is not one DuckDB reads.
+    /// Throws, naming the setting, when the schedule is not a cron expression or an interval is
+    /// not one DuckDB reads.
     public static func validate(_ settings: LakeMaintenanceSettings) throws {
+        if let schedule = settings.schedule {
+            do {
+                _ = try CronSchedule(schedule)
+            } catch {
+                throw DuckLakeError(.invalid, "MAINTENANCE_SCHEDULE '\(schedule)' is not a schedule: \(error)")
+            }
+        }
         let connection = try Database(.inMemory).connect()
         for (option, value) in [("EXPIRE_OLDER_THAN", settings.expireOlderThan), ("DELETE_OLDER_THAN", settings.deleteOlderThan)] {
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import HangarScheduling
 
 /// What a lake's maintenance keeps, and when the platform runs it (`hangar lake schedule`, or
 /// `MAINTENANCE_SCHEDULE` in `CREATE DATABASE … (TYPE ducklake, …)`).
@@ -20,6 +21,12 @@ public struct LakeMaintenanceSettings: Sendable, Equatable, Codable {
         self.schedule = schedule
         self.expireOlderThan = expireOlderThan
         self.deleteOlderThan = deleteOlderThan
+    }
+
+    /// The schedule's next fire after `date` (UTC); nil without a schedule (or with one that is
+    /// not a schedule, which ``LakeMaintenance/validate(_:)`` refuses before it is recorded).
+    public func nextFire(after date: Date) -> Date? {
+        schedule.flatMap { try? CronSchedule($0).nextFire(after: date) }
     }
 
     enum CodingKeys: String, CodingKey {

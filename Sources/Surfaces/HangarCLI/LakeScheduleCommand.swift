@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HangarAccount
-import HangarScheduling
 
 /// `hangar lake schedule NAME CRON`: when `hangar serve` maintains a lake, and what it keeps.
 struct LakeScheduleCommand: AsyncParsableCommand {
@@ -43,14 +42,7 @@ struct LakeScheduleCommand: AsyncParsableCommand {
         try await CommandFailure.reporting {
             var settings = try LakeCommand.descriptor(name, options).maintenance ?? LakeMaintenanceSettings()
             let changes = cron != nil || off || expireOlderThan != nil || deleteOlderThan != nil
-            if let cron {
-                do {
-                    _ = try CronSchedule(cron)
-                } catch {
-                    throw CommandFailure(.invalidInput, "'\(cron)' is not a schedule: \(error)")
-                }
-                settings.schedule = cron
-            }
+            if let cron { settings.schedule = cron }
             if off { settings.schedule = nil }
             if let expireOlderThan { settings.expireOlderThan = expireOlderThan }
             if let deleteOlderThan { settings.deleteOlderThan = deleteOlderThan }
@@ -61,7 +53,7 @@ struct LakeScheduleCommand: AsyncParsableCommand {
                     throw CommandFailure(.invalidInput, error.message)
                 }
             }
-            let next = try settings.schedule.flatMap { try CronSchedule($0).nextFire(after: Date()) }
+            let next = settings.nextFire(after: Date())
             if options.json {
                 Console.out(.object([
                     ("lake", .string(name)), ("schedule", .string(settings.schedule)),

@@ -1,6 +1,7 @@
 import DuckDB
 import Foundation
 import HangarAccount
+import Synchronization
 
 /// `HangarBench lake`: DuckLake account databases next to DuckDB files, in the same run.
 ///
@@ -91,7 +92,7 @@ struct LakeBenchmark {
             let sequential = seconds(since: sequentialStart)
             let concurrentLake = try newLake()
             let failures = Failures()
-            let retried = Failures()
+            let retried = Mutex(0)
             let concurrentStart = ContinuousClock.now
             let group = DispatchGroup()
             for (index, part) in parts.enumerated() {
@@ -101,7 +102,8 @@ struct LakeBenchmark {
                     for _ in 0..<rounds {
                         do {
                             let run = try load(part, into: concurrentLake, writer: index)
-                            retried.add(String(repeating: "x", count: run.output.components(separatedBy: "lost to a concurrent writer").count - 1))
+                            let retries = run.output.components(separatedBy: "lost to a concurrent writer").count - 1
+                            retried.withLock { $0 += retries }
                         } catch {
                             failures.add("\(error)")
                         }
@@ -125,7 +127,7 @@ struct LakeBenchmark {
             }
             print(String(format: "3 writers: %.2f× one writer's throughput; their commits started over %d times in %d loads after losing to "
                          + "another writer; same table either way. %d cores: the writers share them.", sequential / concurrent,
-                         retried.all.joined().count, loads, ProcessInfo.processInfo.activeProcessorCount))
+                         retried.withLock { $0 }, loads, ProcessInfo.processInfo.activeProcessorCount))
         }
     }
 
@@ -175,7 +177,7 @@ struct LakeBenchmark {
     }
 }
 
-/// Strings gathered from several threads.
+/// Failures gathered from several threads.
 private final class Failures: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [String] = []

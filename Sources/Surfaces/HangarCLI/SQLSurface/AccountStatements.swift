@@ -3,7 +3,6 @@ import Foundation
 import HangarAccount
 import HangarControlPostgres
 import HangarFlights
-import HangarScheduling
 
 /// Carries out the ``AccountStatement``s of a `hangar sql` session: the account's databases are
 /// files under `<home>/databases`, created and removed under their leases (so a flight writing
@@ -101,11 +100,6 @@ struct AccountStatements {
         }
         if let urlStyle = store.urlStyle, urlStyle != "path", urlStyle != "vhost" {
             throw InputError(message: "Invalid Input Error: S3_URL_STYLE is 'path' (endpoint/bucket/key, for most S3-compatible servers) or 'vhost' (bucket.endpoint/key, AWS's default), not '\(urlStyle)'")
-        }
-        if let schedule {
-            do { _ = try CronSchedule(schedule) } catch {
-                throw InputError(message: "Invalid Input Error: MAINTENANCE_SCHEDULE '\(schedule)': \(error)")
-            }
         }
         let maintenance = schedule == nil && expire == nil && delete == nil ? nil : LakeMaintenanceSettings(
             schedule: schedule, expireOlderThan: expire ?? LakeMaintenanceSettings.defaultExpireOlderThan,

@@ -2,7 +2,6 @@ import DuckDB
 import Foundation
 import HangarAccount
 import HangarFlights
-import HangarScheduling
 import HangarViews
 import Hummingbird
 
@@ -108,14 +107,7 @@ enum LakeRoutes {
                                  base: LakeMaintenanceSettings?) throws -> LakeMaintenanceSettings? {
         guard base != nil || schedule != nil || expire != nil || delete != nil else { return nil }
         var settings = base ?? LakeMaintenanceSettings()
-        if let schedule {
-            do {
-                _ = try CronSchedule(schedule)
-            } catch {
-                throw APIError.invalid("schedule", "'\(schedule)' is not a schedule: \(error)")
-            }
-            settings.schedule = schedule
-        }
+        if let schedule { settings.schedule = schedule }
         if let expire { settings.expireOlderThan = expire }
         if let delete { settings.deleteOlderThan = delete }
         do {
@@ -127,7 +119,7 @@ enum LakeRoutes {
     }
 
     private static func settingsJSON(_ name: String, _ settings: LakeMaintenanceSettings) -> [(String, JSONValue)] {
-        let next = settings.schedule.flatMap { try? CronSchedule($0).nextFire(after: Date()) }
+        let next = settings.nextFire(after: Date())
         return [
             ("database", .string(name)), ("schedule", .string(settings.schedule)),
             ("next_fire", .string(next.map { JSONTime.iso($0) })),
